@@ -1,0 +1,176 @@
+#include "gateway/model/canonical.h"
+
+#include <array>
+
+#include <openssl/evp.h>
+
+#include "gateway/model/money.h"
+
+namespace tributary::model {
+namespace {
+
+using F = FieldType;
+
+constexpr std::array<std::string_view, 2> kIdentifierMembers = {"scheme", "value"};
+constexpr std::array<std::string_view, 7> kAddressMembers = {
+    "type", "line1", "line2", "postal_code", "city", "region", "country"};
+constexpr std::array<std::string_view, 3> kPdfMembers = {"url", "sha256", "filename"};
+
+constexpr std::array<std::string_view, 7> kReceivableKinds = {
+    "invoice", "credit_note", "debit_note", "deposit_invoice",
+    "payment_on_account", "adjustment", "other"};
+constexpr std::array<std::string_view, 3> kDueDateSources = {"explicit", "computed_from_terms",
+                                                              "default"};
+constexpr std::array<std::string_view, 4> kReceivableStatuses = {"open", "partially_paid", "paid",
+                                                                 "voided"};
+
+const std::array kCustomerFields = std::to_array<FieldSpec>({
+    {.name = "account_number", .type = F::kString, .required = true},
+    {.name = "name", .type = F::kString},
+    {.name = "identifiers", .type = F::kObjectList, .members = kIdentifierMembers},
+    {.name = "parent", .type = F::kEntityRef, .ref_entity = "customer"},
+    {.name = "groups", .type = F::kStringList},
+    {.name = "addresses", .type = F::kObjectList, .members = kAddressMembers},
+    {.name = "payment_terms", .type = F::kString},
+    {.name = "language", .type = F::kString},
+    {.name = "currency", .type = F::kCurrency},
+    {.name = "credit_hold", .type = F::kBool},
+});
+
+const std::array kReceivableFields = std::to_array<FieldSpec>({
+    {.name = "kind", .type = F::kEnum, .required = true, .enum_values = kReceivableKinds},
+    {.name = "number", .type = F::kString, .required = true},
+    {.name = "customer", .type = F::kEntityRef, .ref_entity = "customer"},
+    {.name = "issue_date", .type = F::kDate},
+    {.name = "posting_date", .type = F::kDate},
+    {.name = "due_date", .type = F::kDate},
+    {.name = "due_date_source", .type = F::kEnum, .enum_values = kDueDateSources},
+    {.name = "currency", .type = F::kCurrency, .required = true},
+    {.name = "total", .type = F::kMoney},
+    {.name = "subtotal", .type = F::kMoney},
+    {.name = "tax_total", .type = F::kMoney},
+    {.name = "open_amount", .type = F::kMoney, .required = true},
+    {.name = "po_number", .type = F::kString},
+    {.name = "customer_reference", .type = F::kString},
+    {.name = "payment_reference", .type = F::kString},
+    {.name = "payment_terms", .type = F::kString},
+    {.name = "applies_to", .type = F::kEntityRef, .ref_entity = "receivable"},
+    {.name = "pdf", .type = F::kObject, .members = kPdfMembers},
+    {.name = "status", .type = F::kEnum, .enum_values = kReceivableStatuses, .derived = true},
+});
+
+const EntitySchema kCustomer{"customer", kCustomerFields};
+const EntitySchema kReceivable{"receivable", kReceivableFields};
+
+const std::array<const EntitySchema*, 2> kAllSchemas = {&kCustomer, &kReceivable};
+
+std::string Hex(const unsigned char* bytes, unsigned int size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (unsigned int i = 0; i < size; ++i) {
+    out.push_back(kDigits[bytes[i] >> 4]);
+    out.push_back(kDigits[bytes[i] & 0xF]);
+  }
+  return out;
+}
+
+// receivable.status from amounts and lifecycle: never trusted from the source.
+Status DeriveReceivableStatus(nlohmann::ordered_json& data, CanonicalRecord& record) {
+  const std::string currency = data.value("currency", "");
+  auto exponent = CurrencyExponent(currency);
+  if (!exponent) return Fail(ErrorCode::kInvalidArgument, "unknown currency \"" + currency + "\"");
+  auto minor_of = [&](const char* field) -> Result<std::optional<int64_t>> {
+    auto it = data.find(field);
+    if (it == data.end() || it->is_null()) return std::optional<int64_t>{};
+    auto minor = ParseMinorUnits(it->get<std::string>(), *exponent);
+    if (!minor) return std::unexpected(minor.error());
+    return std::optional<int64_t>{*minor};
+  };
+  auto open = minor_of("open_amount");
+  if (!open) return std::unexpected(open.error());
+  auto total = minor_of("total");
+  if (!total) return std::unexpected(total.error());
+
+  std::string status = "open";
+  if (data.value("lifecycle", "") == kLifecycleVoided) {
+    status = "voided";
+  } else if (open->value_or(0) == 0) {
+    status = "paid";
+  } else if (total->has_value() && **open < **total) {
+    status = "partially_paid";
+  }
+  data["status"] = status;
+  record.open_amount_minor = *open;
+  record.currency = currency;
+  return Ok();
+}
+
+}  // namespace
+
+std::string_view FieldTypeName(FieldType type) {
+  switch (type) {
+    case F::kString: return "string";
+    case F::kDate: return "date";
+    case F::kTimestamp: return "timestamp";
+    case F::kMoney: return "money";
+    case F::kCurrency: return "currency";
+    case F::kEnum: return "enum";
+    case F::kBool: return "bool";
+    case F::kInteger: return "integer";
+    case F::kEntityRef: return "entity_ref";
+    case F::kStringList: return "string_list";
+    case F::kObject: return "object";
+    case F::kObjectList: return "object_list";
+  }
+  return "unknown";
+}
+
+const FieldSpec* EntitySchema::Find(std::string_view field) const {
+  for (const FieldSpec& spec : fields) {
+    if (spec.name == field) return &spec;
+  }
+  return nullptr;
+}
+
+const EntitySchema* FindEntitySchema(std::string_view name) {
+  for (const EntitySchema* schema : kAllSchemas) {
+    if (schema->name == name) return schema;
+  }
+  return nullptr;
+}
+
+std::span<const EntitySchema* const> AllEntitySchemas() { return kAllSchemas; }
+
+std::string MakeKey(std::string_view source, std::string_view entity, std::string_view source_key) {
+  std::string key;
+  key.reserve(source.size() + entity.size() + source_key.size() + 2);
+  key.append(source).append(":").append(entity).append(":").append(source_key);
+  return key;
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+  return Hex(digest, size);
+}
+
+std::string Sha256Tagged(std::string_view bytes) { return "sha256:" + Sha256Hex(bytes); }
+
+std::string ContentHash(const nlohmann::ordered_json& data) {
+  if (!data.contains("raw")) return Sha256Tagged(data.dump());
+  nlohmann::ordered_json content = data;
+  content.erase("raw");
+  return Sha256Tagged(content.dump());
+}
+
+Status Finalize(const EntitySchema& schema, CanonicalRecord& record) {
+  if (schema.name == "receivable") {
+    if (auto status = DeriveReceivableStatus(record.data, record); !status) return status;
+  }
+  record.hash = ContentHash(record.data);
+  return Ok();
+}
+
+}  // namespace tributary::model

@@ -1,0 +1,32 @@
+// What a mapping run emits: canonical records and rejects, in file order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "gateway/common/result.h"
+#include "gateway/model/canonical.h"
+
+namespace tributary::model {
+
+// A source record that could not be mapped. Never stops the rest of the file.
+struct Reject {
+  std::string file;    // file name as found by the connector
+  int64_t line = 0;    // 1-based physical line where the record starts
+  int column = 0;      // 1-based column (field index in a CSV row); 0 = whole record
+  std::string field;   // canonical field or source column involved, when known
+  std::string reason;  // plain words, e.g. "invalid date \"31/02/2026\" (expected YYYY-MM-DD)"
+  std::string raw;     // the source record as text, bounded (≤ 4 KiB)
+};
+
+// Receives a mapping run's output. Records of one source row arrive together, customer
+// before receivable, in the order the mapping declares its entities. Returning an error
+// aborts the run with that error.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual Status OnRecord(CanonicalRecord&& record) = 0;
+  virtual Status OnReject(Reject&& reject) = 0;
+};
+
+}  // namespace tributary::model

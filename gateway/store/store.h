@@ -1,0 +1,220 @@
+// The durable state of the gateway, on SQLite (WAL mode, numbered migrations):
+// the latest canonical version of every entity, the outbox of changes (monotonic seq),
+// the ledger of processed files, rejects, dead letters, quarantined snapshots and the
+// push cursor.
+//
+// Thread-safety: a Store owns one SQLite connection and is NOT thread-safe; every thread
+// opens its own Store on the same path (WAL lets readers run beside the one writer).
+// Writers wait on SQLite's busy timeout.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/common/result.h"
+#include "gateway/model/record_sink.h"
+
+namespace tributary::store {
+
+enum class SyncMode { kSnapshot, kDelta };
+
+// A file as the connector found it. A file is known by its content hash.
+struct FileIdentity {
+  std::string connector;
+  std::string name;    // path relative to the connector's drop folder
+  std::string sha256;  // lowercase hex of the content
+  int64_t size = 0;
+};
+
+enum class FileState {
+  kApplied,      // changes committed to the store (and outbox)
+  kArchived,     // applied, delivered when push is on, moved to archive_dir
+  kQuarantined,  // snapshot guard tripped; nothing applied; waits for release or discard
+  kReleased,     // an admin released the quarantine; to be applied without the guard
+  kDiscarded,    // an admin discarded the quarantine; file goes to error_dir
+  kFailed,       // could not be read at all; moved to error_dir with a .reason file
+};
+std::string_view FileStateName(FileState state);
+
+struct FileEntry {
+  int64_t id = 0;
+  FileIdentity identity;
+  FileState state = FileState::kApplied;
+  int64_t rows = 0;      // records emitted + rejects
+  int64_t rejects = 0;
+  int64_t changes = 0;   // outbox rows this file produced
+  int64_t last_seq = 0;  // highest outbox seq this file produced; 0 when none
+  std::string error;     // why it failed, when kFailed
+  std::string updated_at;
+};
+
+struct ApplyOptions {
+  std::string feed;  // snapshot scope: "<connector>/<file pattern>"
+  SyncMode mode = SyncMode::kDelta;
+  // Entities a snapshot closes by absence (e.g. {"receivable"}). Ignored in delta mode.
+  std::vector<std::string> closing_entities;
+  // Quarantine a snapshot that would close more than this share of the feed's active
+  // closing entities. nullopt = no guard. The guard is skipped for a released file.
+  std::optional<double> max_close_ratio;
+  // Entities whose key may appear more than once in one file (e.g. customers repeated on
+  // every open-item row); a repeated key of any other entity is rejected.
+  std::vector<std::string> repeatable_entities;
+};
+
+struct ApplyOutcome {
+  bool quarantined = false;
+  int64_t quarantine_id = 0;
+  std::string quarantine_reason;
+  int64_t created = 0;    // upserts of new keys
+  int64_t updated = 0;    // upserts whose hash changed (includes reopening a closed key)
+  int64_t unchanged = 0;
+  int64_t closed = 0;     // closes by absence
+  int64_t rejects = 0;
+  int64_t first_seq = 0;  // outbox range this file produced; 0 when none
+  int64_t last_seq = 0;
+};
+
+// One file being applied, inside one SQLite transaction. Feed it the mapping's output,
+// then Commit(). Destroying it without Commit() rolls everything back.
+class FileApplication : public model::RecordSink {
+ public:
+  ~FileApplication() override = default;
+  // Commits: closes absent entities (snapshot), checks the guard (may roll back and
+  // record a quarantine instead), records the file in the ledger as kApplied (or
+  // kQuarantined) and commits, all in the same transaction.
+  virtual Result<ApplyOutcome> Commit() = 0;
+};
+
+// A row of the outbox: one change to one entity.
+struct Change {
+  int64_t seq = 0;
+  std::string op;      // "upsert" | "close"
+  std::string entity;
+  std::string key;
+  int64_t version = 0;
+  std::string hash;    // upsert only
+  std::string data;    // upsert only: the wire object as JSON text
+  std::string reason;  // close only: "absent_from_snapshot"
+  std::string created_at;
+};
+// The change as the core contract spells it (one JSON object, no trailing newline).
+std::string ChangeToJson(const Change& change);
+
+struct Reject {
+  int64_t id = 0;
+  std::string connector;
+  std::string file_sha256;
+  model::Reject reject;
+  std::string created_at;
+};
+
+struct DeadLetter {
+  int64_t id = 0;
+  std::string batch_id;
+  int64_t seq = 0;
+  std::string entity;
+  std::string key;
+  std::string code;     // core's error code, or "http_<status>" for a refused batch
+  std::string message;
+  std::string change_json;
+  std::string created_at;
+  std::optional<std::string> replayed_at;
+};
+
+struct Quarantine {
+  int64_t id = 0;
+  std::string connector;
+  std::string feed;
+  FileIdentity file;
+  std::string reason;
+  std::string diff_json;  // {"would_close":N,"active":M,"ratio":"0.42","sample":[keys…],...}
+  std::string state;      // "pending" | "released" | "discarded"
+  std::string created_at;
+};
+
+// The batch being pushed. Saved before the first attempt, so a restart re-sends exactly
+// the same changes with the same Idempotency-Key.
+struct PushBatch {
+  std::string batch_id;
+  int64_t first_seq = 0;
+  int64_t last_seq = 0;
+};
+
+// Per-change answer of the core.
+struct ChangeResult {
+  int64_t seq = 0;
+  std::string status;  // "applied" | "duplicate" | "rejected"
+  std::string code;
+  std::string message;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Opens (creating when absent) the database at `path` and runs pending migrations.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path);
+
+  // --- file ledger ---------------------------------------------------------------
+  // The most recent ledger entry for this content in this connector, if any.
+  virtual Result<std::optional<FileEntry>> FindFile(const std::string& connector,
+                                                    const std::string& sha256) = 0;
+  virtual Result<std::vector<FileEntry>> FilesInState(const std::string& connector,
+                                                      FileState state) = 0;
+  virtual Status SetFileState(int64_t file_id, FileState state, const std::string& error = "") = 0;
+  // Records a file that could not be read at all.
+  virtual Result<int64_t> RecordFailedFile(const FileIdentity& file, const std::string& error) = 0;
+
+  // Starts applying a file. Only one FileApplication may be open per Store.
+  virtual Result<std::unique_ptr<FileApplication>> BeginFile(const FileIdentity& file,
+                                                             const ApplyOptions& options) = 0;
+
+  // --- outbox / change feed -----------------------------------------------------------
+  virtual Result<std::vector<Change>> ChangesAfter(int64_t after_seq, int limit) = 0;
+  virtual Result<int64_t> LastSeq() = 0;
+
+  // --- rejects ------------------------------------------------------------------------
+  virtual Result<std::vector<Reject>> ListRejects(const std::string& connector,  // "" = all
+                                                  int64_t after_id, int limit) = 0;
+
+  // --- quarantine ---------------------------------------------------------------------
+  virtual Result<std::vector<Quarantine>> ListQuarantine(bool pending_only) = 0;
+  virtual Result<Quarantine> GetQuarantine(int64_t id) = 0;
+  // Marks the quarantine released and its file kReleased (the connector then applies it
+  // without the guard). kNotFound / kConflict when not pending.
+  virtual Status ReleaseQuarantine(int64_t id) = 0;
+  // Marks it discarded and its file kDiscarded.
+  virtual Status DiscardQuarantine(int64_t id) = 0;
+
+  // --- push -----------------------------------------------------------------------------
+  virtual Result<int64_t> DeliveredThrough() = 0;
+  virtual Result<std::optional<PushBatch>> PendingBatch() = 0;
+  virtual Status SavePendingBatch(const PushBatch& batch) = 0;
+  // The core answered 200: records dead letters for rejected changes, advances the
+  // delivered cursor to batch.last_seq and clears the pending batch, in one transaction.
+  virtual Status AcknowledgeBatch(const PushBatch& batch, const std::vector<ChangeResult>& results) = 0;
+  // The core refused the whole batch for good (4xx other than 408/429): every change of
+  // it becomes a dead letter with `code`/`message`, and the cursor advances.
+  virtual Status ParkBatch(const PushBatch& batch, const std::string& code, const std::string& message) = 0;
+
+  // --- dead letters ---------------------------------------------------------------------
+  virtual Result<std::vector<DeadLetter>> ListDeadLetters(bool pending_only, int64_t after_id,
+                                                          int limit) = 0;
+  // Re-enqueues the entity's current version as a new outbox change (new seq) and marks
+  // the dead letter replayed. Returns the new seq.
+  virtual Result<int64_t> ReplayDeadLetter(int64_t id) = 0;
+
+  // --- metrics --------------------------------------------------------------------------
+  struct OpenBalance {
+    std::string currency;
+    int64_t open_minor = 0;
+    int64_t open_items = 0;
+  };
+  virtual Result<std::vector<OpenBalance>> OpenBalances() = 0;  // active receivables
+  virtual Result<int64_t> DeadLetterCount() = 0;                 // not replayed
+};
+
+}  // namespace tributary::store

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (unit and integration) against the build from setup.sh.
+# Usage: scripts/test.sh [build-dir]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${1:-build}
+cmake --build "$build_dir" -j "$(nproc)"
+ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 900
