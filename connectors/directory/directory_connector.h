@@ -1,0 +1,15 @@
+// The `directory` connector: ERPs (or people) drop files into a local folder.
+#pragma once
+
+#include <memory>
+
+#include "connectors/connector.h"
+
+namespace tributary::connectors::directory {
+
+// Builds the connector from its validated config (settings must be a DirectoryConfig).
+// Loads the mappings of its file rules; fails when one is invalid.
+Result<std::unique_ptr<Connector>> MakeDirectoryConnector(const config::ConnectorConfig& config,
+                                                          const ConnectorContext& context);
+
+}  // namespace tributary::connectors::directory

@@ -1,0 +1,22 @@
+// The one list of connector types. Adding a connector = one entry here.
+#include "connectors/connector.h"
+#include "connectors/directory/directory_config.h"
+#include "connectors/directory/directory_connector.h"
+
+namespace tributary::connectors {
+
+const std::vector<ConnectorFactory>& RegisteredConnectors() {
+  static const std::vector<ConnectorFactory> kFactories = {
+      {.config_type = {.type = "directory", .parse = directory::ParseDirectoryConfig},
+       .make = directory::MakeDirectoryConnector},
+  };
+  return kFactories;
+}
+
+std::vector<config::ConnectorType> RegisteredConfigTypes() {
+  std::vector<config::ConnectorType> types;
+  for (const ConnectorFactory& factory : RegisteredConnectors()) types.push_back(factory.config_type);
+  return types;
+}
+
+}  // namespace tributary::connectors

@@ -1,0 +1,107 @@
+#include "gateway/app/cli.h"
+
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gateway/app/check_command.h"
+#include "gateway/app/daemon.h"
+#include "gateway/mapping/dry_run.h"
+
+namespace tributary::app {
+namespace {
+
+constexpr const char* kUsage = R"(tributary: the receivables connector gateway
+
+Usage:
+  tributary run   --config FILE     run the daemon (systemd Type=notify; SIGTERM stops, SIGHUP reloads)
+  tributary check --config FILE     validate the config and every mapping it names; no network
+  tributary map   --mapping FILE [--tenant T] [--source S] [--legal-entity L] INPUT...
+                                    dry run: canonical JSON lines on stdout, rejects and a summary on stderr
+  tributary --help | --version
+
+Exit codes: 0 success, 1 invalid input (config problems, rejects), 2 usage or unusable files.
+)";
+
+struct ParsedArgs {
+  std::string command;
+  std::map<std::string, std::string> options;
+  std::vector<std::string> positional;
+  std::string error;
+};
+
+ParsedArgs Parse(int argc, char** argv, const std::vector<std::string>& value_options) {
+  ParsedArgs args;
+  if (argc < 2) return args;
+  args.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) == 0) {
+      std::string name = arg.substr(2);
+      std::string value;
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name.resize(eq);
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        args.error = "option --" + name + " needs a value";
+        return args;
+      }
+      bool known = false;
+      for (const std::string& option : value_options) known = known || option == name;
+      if (!known) {
+        args.error = "unknown option --" + name;
+        return args;
+      }
+      args.options[name] = value;
+    } else {
+      args.positional.push_back(arg);
+    }
+  }
+  return args;
+}
+
+int UsageError(const std::string& message) {
+  std::cerr << "tributary: " << message << "\n\n" << kUsage;
+  return 2;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  if (argc < 2) return UsageError("a command is required");
+  std::string first = argv[1];
+  if (first == "--help" || first == "-h" || first == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (first == "--version" || first == "version") {
+    std::cout << "tributary " << TRIBUTARY_VERSION << "\n";
+    return 0;
+  }
+  if (first == "run" || first == "check") {
+    ParsedArgs args = Parse(argc, argv, {"config"});
+    if (!args.error.empty()) return UsageError(args.error);
+    if (!args.options.contains("config")) return UsageError(first + " needs --config FILE");
+    if (!args.positional.empty()) return UsageError("unexpected argument " + args.positional.front());
+    if (first == "check") return RunCheckCommand(args.options["config"], std::cout, std::cerr);
+    return RunDaemon(args.options["config"]);
+  }
+  if (first == "map") {
+    ParsedArgs args = Parse(argc, argv, {"mapping", "tenant", "source", "legal-entity"});
+    if (!args.error.empty()) return UsageError(args.error);
+    if (!args.options.contains("mapping")) return UsageError("map needs --mapping FILE");
+    if (args.positional.empty()) return UsageError("map needs at least one INPUT file");
+    mapping::MappingContext context;
+    if (args.options.contains("tenant")) context.tenant = args.options["tenant"];
+    if (args.options.contains("source")) context.source = args.options["source"];
+    if (args.options.contains("legal-entity")) context.legal_entity = args.options["legal-entity"];
+    return mapping::RunMapCommand(args.options["mapping"], args.positional, context, std::cout, std::cerr);
+  }
+  return UsageError("unknown command '" + first + "'");
+}
+
+}  // namespace tributary::app

@@ -1,0 +1,58 @@
+#include "gateway/app/connector_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/common/time_format.h"
+
+namespace tributary::app {
+
+ConnectorRunner::ConnectorRunner(std::unique_ptr<connectors::Connector> connector, std::string type,
+                                 std::chrono::milliseconds schedule, admin::ConnectorStatusBoard* board)
+    : connector_(std::move(connector)), schedule_(schedule), board_(board) {
+  status_.name = connector_->name();
+  status_.type = std::move(type);
+  board_->Put(status_);
+  thread_ = std::jthread([this](std::stop_token stop) { Loop(stop); });
+}
+
+ConnectorRunner::~ConnectorRunner() {
+  thread_.request_stop();
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  status_.state = "stopped";
+  board_->Put(status_);
+}
+
+void ConnectorRunner::Wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
+void ConnectorRunner::Loop(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    status_.state = "polling";
+    status_.last_run_at = FormatRfc3339(std::chrono::system_clock::now());
+    board_->Put(status_);
+    Status polled = connector_->Poll(stop);
+    ++status_.polls;
+    if (polled) {
+      status_.state = "idle";
+      status_.last_success_at = status_.last_run_at;
+      status_.last_error.clear();
+    } else {
+      ++status_.failures;
+      status_.state = "failing";
+      status_.last_error = polled.error().message;
+      spdlog::error("[{}] poll failed: {}", status_.name, polled.error().message);
+    }
+    board_->Put(status_);
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, stop, schedule_, [this] { return woken_; });
+    woken_ = false;
+  }
+}
+
+}  // namespace tributary::app

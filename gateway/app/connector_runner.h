@@ -1,0 +1,41 @@
+// Runs one connector on its own thread: Poll() on its schedule, sooner when woken,
+// reporting each pass to the status board. Stops (finishing the pass in flight) on
+// destruction.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <thread>
+
+#include "connectors/connector.h"
+#include "gateway/admin/connector_status.h"
+
+namespace tributary::app {
+
+class ConnectorRunner {
+ public:
+  ConnectorRunner(std::unique_ptr<connectors::Connector> connector, std::string type,
+                  std::chrono::milliseconds schedule, admin::ConnectorStatusBoard* board);
+  ~ConnectorRunner();  // requests stop and joins
+
+  // Makes the next poll start now (thread-safe).
+  void Wake();
+
+ private:
+  void Loop(std::stop_token stop);
+
+  std::unique_ptr<connectors::Connector> connector_;
+  std::chrono::milliseconds schedule_;
+  admin::ConnectorStatusBoard* board_;
+  admin::ConnectorStatus status_;
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  bool woken_ = false;  // guarded by mutex_
+  std::jthread thread_;  // last: starts after every member above exists
+};
+
+}  // namespace tributary::app

@@ -1,0 +1,239 @@
+#include "gateway/app/daemon.h"
+
+#include <csignal>
+#include <ctime>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
+
+#include "connectors/connector.h"
+#include "gateway/admin/admin_api.h"
+#include "gateway/app/connector_runner.h"
+#include "gateway/app/logging.h"
+#include "gateway/app/pusher_service.h"
+#include "gateway/common/change_signal.h"
+#include "gateway/common/metrics.h"
+#include "gateway/config/config.h"
+#include "gateway/http/http_server.h"
+#include "gateway/store/store.h"
+
+namespace tributary::app {
+namespace {
+
+void DescribeMetrics(Metrics& metrics) {
+  metrics.Describe("tributary_files_total", "counter", "Files handled, by connector and outcome (applied, quarantined, failed).");
+  metrics.Describe("tributary_rows_total", "counter", "Source records read, by connector.");
+  metrics.Describe("tributary_rejects_total", "counter", "Source records rejected by the mapping or the store, by connector.");
+  metrics.Describe("tributary_changes_total", "counter", "Changes appended to the outbox, by connector.");
+  metrics.Describe("tributary_last_file_applied_timestamp_seconds", "gauge", "Unix time of the last applied file, by connector.");
+  metrics.Describe("tributary_data_age_seconds", "gauge", "Seconds since the connector last applied a file.");
+  metrics.Describe("tributary_connector_up", "gauge", "1 when the connector's last poll succeeded.");
+  metrics.Describe("tributary_outbox_last_seq", "gauge", "Highest change sequence number in the outbox.");
+  metrics.Describe("tributary_outbox_depth", "gauge", "Changes not yet acknowledged by the core (push only).");
+  metrics.Describe("tributary_dead_letters", "gauge", "Dead letters not replayed.");
+  metrics.Describe("tributary_quarantined_snapshots", "gauge", "Snapshots waiting for an admin decision.");
+  metrics.Describe("tributary_open_amount", "gauge", "Open amount of active receivables, by currency (exact decimal).");
+  metrics.Describe("tributary_open_items", "gauge", "Active receivables with an open amount, by currency.");
+}
+
+// Everything built from one config; rebuilt on SIGHUP.
+class Runtime {
+ public:
+  Runtime(const config::Config& config, Metrics* metrics, admin::ConnectorStatusBoard* board, ChangeSignal* changes)
+      : config_(config), metrics_(metrics), board_(board), changes_(changes) {}
+
+  ~Runtime() { Stop(); }
+
+  Status Start() {
+    // Migrations run once here, before any thread opens its own connection.
+    if (auto store = store::Store::Open(config_.state_path); !store) return std::unexpected(store.error());
+
+    if (config_.push) {
+      auto pusher = StartPusherService(config_, metrics_);
+      if (!pusher) return std::unexpected(pusher.error());
+      pusher_ = std::move(*pusher);
+    }
+
+    connectors::ConnectorContext context{.tenant = config_.tenant,
+                                         .state_path = config_.state_path,
+                                         .push_enabled = config_.push.has_value(),
+                                         .metrics = metrics_,
+                                         .notify_changes = [this] { NotifyChanges(); }};
+    for (const config::ConnectorConfig& connector_config : config_.connectors) {
+      const connectors::ConnectorFactory* factory = nullptr;
+      for (const auto& candidate : connectors::RegisteredConnectors()) {
+        if (candidate.config_type.type == connector_config.type) factory = &candidate;
+      }
+      if (factory == nullptr) return Fail(ErrorCode::kInternal, "no factory for " + connector_config.type);
+      auto connector = factory->make(connector_config, context);
+      if (!connector) {
+        return Fail(connector.error().code, "connector " + connector_config.name + ": " + connector.error().message);
+      }
+      connectors_.push_back(std::move(*connector));
+    }
+
+    admin::AdminApiOptions admin_options{.state_path = config_.state_path,
+                                         .token = config_.admin.token ? std::optional(config_.admin.token->value) : std::nullopt,
+                                         .tenant = config_.tenant,
+                                         .push_enabled = config_.push.has_value()};
+    admin::AdminApiDeps deps{.metrics = metrics_,
+                             .connectors = board_,
+                             .changes = changes_,
+                             .ready = [this] { return ready_.load(); },
+                             .wake_connectors = [this] { WakeConnectors(); },
+                             .wake_pusher = [this] { NotifyChanges(); },
+                             .publish_metrics = [this](Metrics& metrics) {
+                               if (pusher_) pusher_->PublishMetrics(metrics);
+                             }};
+    admin_ = std::make_unique<admin::AdminApi>(admin_options, deps);
+    auto server = http::StartHttpServer({.host = config_.admin.host, .port = config_.admin.port},
+                                        [this](const http::Request& request) { return admin_->Handle(request); });
+    if (!server) {
+      return Fail(server.error().code, "admin API cannot listen on " + config_.admin.host + ":" +
+                                           std::to_string(config_.admin.port) + ": " + server.error().message);
+    }
+    server_ = std::move(*server);
+
+    for (size_t i = 0; i < connectors_.size(); ++i) {
+      const config::ConnectorConfig& connector_config = config_.connectors[i];
+      std::lock_guard lock(runners_mutex_);
+      runners_.push_back(std::make_unique<ConnectorRunner>(std::move(connectors_[i]), connector_config.type,
+                                                           connector_config.schedule, board_));
+    }
+    connectors_.clear();
+    ready_ = true;
+    spdlog::info("tributary {} ready: tenant {}, {} connector(s), admin API on {}:{}, {}", TRIBUTARY_VERSION,
+                 config_.tenant, config_.connectors.size(), config_.admin.host, server_->port(),
+                 config_.push ? "pushing to the core" : "change feed for the core to pull");
+    return Ok();
+  }
+
+  // Stops accepting admin requests, lets every connector finish the file in flight and the
+  // pusher finish the batch in flight. Idempotent.
+  void Stop() {
+    ready_ = false;
+    if (admin_) admin_->Shutdown();
+    if (server_) server_->Stop();
+    {
+      std::lock_guard lock(runners_mutex_);
+      runners_.clear();
+    }
+    pusher_.reset();
+    for (const config::ConnectorConfig& connector_config : config_.connectors) board_->Remove(connector_config.name);
+  }
+
+ private:
+  void NotifyChanges() {
+    changes_->Notify();
+    if (pusher_) pusher_->Notify();
+  }
+
+  void WakeConnectors() {
+    std::lock_guard lock(runners_mutex_);
+    for (auto& runner : runners_) runner->Wake();
+  }
+
+  config::Config config_;
+  Metrics* metrics_;
+  admin::ConnectorStatusBoard* board_;
+  ChangeSignal* changes_;
+  std::atomic<bool> ready_{false};
+  std::unique_ptr<PusherService> pusher_;
+  std::vector<std::unique_ptr<connectors::Connector>> connectors_;  // built, not yet running
+  std::unique_ptr<admin::AdminApi> admin_;
+  std::unique_ptr<http::HttpServer> server_;
+  std::mutex runners_mutex_;
+  std::vector<std::unique_ptr<ConnectorRunner>> runners_;  // guarded by runners_mutex_
+};
+
+std::optional<config::Config> LoadOrReport(const std::string& config_path) {
+  auto types = connectors::RegisteredConfigTypes();
+  auto config = config::LoadConfig(config_path, types);
+  if (!config) {
+    for (const Diagnostic& diagnostic : config.error()) spdlog::error("{}", diagnostic.ToString());
+    return std::nullopt;
+  }
+  return std::move(*config);
+}
+
+}  // namespace
+
+int RunDaemon(const std::string& config_path) {
+  ConfigureLogging("info", "text");
+  // Signals are taken synchronously by this thread; every thread started later inherits
+  // the mask, so none of them is interrupted.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto config = LoadOrReport(config_path);
+  if (!config) {
+    spdlog::error("{}: invalid config, not starting (run `tributary check --config {}`)", config_path, config_path);
+    return 1;
+  }
+  ConfigureLogging(config->log.level, config->log.format);
+  spdlog::info("config {}:\n{}", config_path, config->Describe());
+
+  Metrics metrics;
+  DescribeMetrics(metrics);
+  admin::ConnectorStatusBoard board;
+  ChangeSignal changes;
+  auto runtime = std::make_unique<Runtime>(*config, &metrics, &board, &changes);
+  if (auto started = runtime->Start(); !started) {
+    spdlog::error("cannot start: {}", started.error().message);
+    return 1;
+  }
+  sd_notify(0, "READY=1\nSTATUS=running");
+
+  uint64_t watchdog_usec = 0;
+  bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  timespec tick{1, 0};
+  if (watchdog && watchdog_usec / 2 < 1000000) {
+    tick = {0, static_cast<long>(watchdog_usec / 2 * 1000)};
+  }
+  while (true) {
+    int signal = sigtimedwait(&signals, nullptr, &tick);
+    if (watchdog) sd_notify(0, "WATCHDOG=1");
+    if (signal == SIGTERM || signal == SIGINT) {
+      spdlog::info("received {}, finishing the work in flight", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+      sd_notify(0, "STOPPING=1");
+      runtime.reset();
+      spdlog::info("stopped");
+      return 0;
+    }
+    if (signal == SIGHUP) {
+      sd_notify(0, "RELOADING=1");
+      auto reloaded = LoadOrReport(config_path);
+      if (!reloaded) {
+        spdlog::error("SIGHUP: the new config is invalid; keeping the running one");
+      } else {
+        ConfigureLogging(reloaded->log.level, reloaded->log.format);
+        runtime.reset();
+        runtime = std::make_unique<Runtime>(*reloaded, &metrics, &board, &changes);
+        if (auto started = runtime->Start(); !started) {
+          spdlog::error("SIGHUP: cannot start with the new config ({}); restarting with the previous one",
+                        started.error().message);
+          runtime = std::make_unique<Runtime>(*config, &metrics, &board, &changes);
+          if (auto restarted = runtime->Start(); !restarted) {
+            spdlog::error("cannot restart: {}", restarted.error().message);
+            return 1;
+          }
+        } else {
+          config = std::move(reloaded);
+          spdlog::info("SIGHUP: config reloaded");
+        }
+      }
+      sd_notify(0, "READY=1\nSTATUS=running");
+    }
+  }
+}
+
+}  // namespace tributary::app

@@ -1,0 +1,47 @@
+// Process-wide metrics, rendered in the Prometheus text format by the admin API.
+// Thread-safe: every method may be called from any thread. Updates are per file or per
+// batch, never per row, so a mutex is cheap enough.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tributary {
+
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+class Metrics {
+ public:
+  // Declares a metric family once (help text and type shown by Render()).
+  void Describe(const std::string& name, const std::string& type, const std::string& help);
+  // Adds `delta` to a counter.
+  void Add(const std::string& name, const Labels& labels, int64_t delta = 1);
+  // Sets a gauge to an integer value.
+  void Set(const std::string& name, const Labels& labels, int64_t value);
+  // Sets a gauge to a value already written as decimal text (exact money, e.g. "1234.56").
+  void SetText(const std::string& name, const Labels& labels, std::string value);
+  // Drops every series of `name` (used before re-publishing a gauge family).
+  void Clear(const std::string& name);
+  [[nodiscard]] int64_t Get(const std::string& name, const Labels& labels) const;
+
+  // Prometheus text exposition format, version 0.0.4.
+  [[nodiscard]] std::string Render() const;
+
+ private:
+  struct Family {
+    std::string type = "gauge";
+    std::string help;
+    std::map<std::string, std::string> series;  // rendered labels -> value text
+    std::map<std::string, int64_t> integers;     // rendered labels -> value (counters, gauges)
+  };
+  static std::string RenderLabels(const Labels& labels);
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Family> families_;  // guarded by mutex_
+};
+
+}  // namespace tributary

@@ -1,0 +1,108 @@
+// Runs the real `tributary` binary as a child process in a scratch folder, for
+// end-to-end tests: writes its config, drops files, reads its admin API and its log.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/http/http_client.h"
+
+namespace tributary::testing {
+
+// A scratch folder removed on destruction.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct HarnessOptions {
+  std::string mode = "snapshot";
+  std::optional<std::string> max_close_ratio = "0.2";
+  std::optional<std::string> push_url;   // core.push.url; none = pull only
+  std::string push_token = "core-secret";
+  int batch_size = 500;
+  std::string schedule = "200ms";
+  std::string stable_for = "100ms";
+};
+
+// One generic open-items row.
+struct OpenItem {
+  std::string account = "C001";
+  std::string customer_name = "Dupont SA";
+  std::string number;
+  std::string type = "invoice";
+  std::string issue_date = "2026-10-01";
+  std::string due_date = "2026-10-31";
+  std::string currency = "EUR";
+  std::string total = "100.00";
+  std::string open_amount = "100.00";
+};
+
+std::string OpenItemsCsv(const std::vector<OpenItem>& items);
+// `count` invoices numbered INV-<n> spread over `customers` customers.
+std::vector<OpenItem> GenerateOpenItems(int count, int customers, int first_number = 1);
+
+class DaemonHarness {
+ public:
+  explicit DaemonHarness(HarnessOptions options);
+  ~DaemonHarness();  // SIGKILLs a daemon still running
+
+  const std::filesystem::path& root() const { return scratch_.path(); }
+  std::filesystem::path drop_dir() const { return root() / "var/drop"; }
+  std::filesystem::path archive_dir() const { return root() / "var/archive"; }
+  std::filesystem::path error_dir() const { return root() / "var/error"; }
+  std::filesystem::path config_path() const { return root() / "config/tributary.yaml"; }
+  std::filesystem::path log_path() const { return root() / "daemon.log"; }
+
+  // Starts the daemon and waits until /readyz answers 200.
+  void Start();
+  // Sends `signal` and waits for the exit; returns the exit status (or 128+signal).
+  int StopWith(int signal);
+  void Kill() { StopWith(9); }
+  bool Running();
+  pid_t pid() const { return pid_; }
+  uint16_t admin_port() const { return admin_port_; }
+
+  // Writes a file atomically into the drop folder (temp name, then rename).
+  void Drop(const std::string& name, const std::string& content);
+
+  // GET/POST on the admin API; the body parsed as JSON.
+  nlohmann::json Get(const std::string& target, int* status = nullptr);
+  nlohmann::json Post(const std::string& target, int* status = nullptr);
+  std::string GetText(const std::string& target);
+  // Every change of the pull feed, following next_after.
+  std::vector<nlohmann::json> AllChanges();
+
+  std::string Log() const;
+
+ private:
+  void WriteConfig();
+
+  HarnessOptions options_;
+  ScratchDir scratch_;
+  pid_t pid_ = -1;
+  uint16_t admin_port_ = 0;
+  std::unique_ptr<http::HttpClient> client_;
+};
+
+// Polls `condition` every 20 ms until it holds or `timeout` passes.
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
+// Count of regular files in `folder` (0 when missing).
+int CountFiles(const std::filesystem::path& folder);
+
+}  // namespace tributary::testing
