@@ -51,6 +51,10 @@ class ConfigNode {
   [[nodiscard]] bool IsMap() const;
   [[nodiscard]] bool IsSequence() const;
   [[nodiscard]] bool IsScalar() const;
+  // Present but empty (`key:` or `key: ~`). Accessors treat an empty map or sequence
+  // member like an empty map or sequence, and an empty scalar member like an absent one
+  // (reported when required: "expected a string, found an empty value").
+  [[nodiscard]] bool IsNull() const;
   [[nodiscard]] bool Has(std::string_view key) const;  // does not mark the key as read
 
   // Member accessors of a map node. Each marks `key` as read. A missing required key is
@@ -88,6 +92,7 @@ class ConfigNode {
   void Error(std::string message) const;
   // Reports every key of this map node that no accessor read: "unknown key 'shedule'"
   // (with "did you mean 'schedule'?" when a read key is close).
+  // Idempotent: a second call on the same node reports nothing new.
   void RejectUnknownKeys() const;
 
  private:
@@ -96,7 +101,8 @@ class ConfigNode {
   std::shared_ptr<State> state_;
 };
 
-// A parsed YAML file plus the diagnostics found while reading it.
+// A parsed YAML file plus the diagnostics found while reading it. Owns the tree; its
+// nodes are valid while it lives. Not thread-safe: one thread reads a document at a time.
 class ConfigDocument {
  public:
   // Parses `file_path`. A YAML syntax error or unreadable file is reported as a

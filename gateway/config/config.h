@@ -1,0 +1,118 @@
+// The daemon's configuration file: typed structs and the loader that fills them.
+//
+// LoadConfig/ParseConfig read the whole file, collect every problem as a Diagnostic
+// (`file:line:col: path: message`, sorted by position) and return either a complete
+// Config or all the diagnostics. Relative paths resolve against the config file's folder
+// and come out absolute. Secrets (`${env:NAME}`, `${file:/path}`) are resolved at load
+// time and never printed: Describe() shows their references only.
+//
+// The resulting structs are plain values: immutable after loading, safe to read from any
+// thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gateway/common/diagnostic.h"
+#include "gateway/config/config_node.h"
+
+namespace tributary::config {
+
+// Type-specific settings of one connector (the section named like its type, e.g.
+// `directory:`). Each connector type derives its own struct.
+struct ConnectorSettings {
+  virtual ~ConnectorSettings() = default;
+  // Key/value lines for Config::Describe(), in display order. Values must already be
+  // safe to log (secrets redacted with Secret::Redacted()).
+  [[nodiscard]] virtual std::vector<std::pair<std::string, std::string>> DescribeFields() const { return {}; }
+};
+
+// A connector type known to this build. The list of types is assembled explicitly by
+// the caller (no self-registration).
+struct ConnectorType {
+  std::string type;  // "directory"
+  // Parses the type-specific section (the member named like the type, e.g. `directory:`),
+  // reporting problems through the node. Returns nullptr after reporting when unusable.
+  std::function<std::unique_ptr<ConnectorSettings>(ConfigNode section)> parse;
+};
+
+enum class FeedMode {
+  kSnapshot,  // each file is the complete current state; absent records get closed
+  kDelta,     // each file holds changes only
+};
+
+// "snapshot" or "delta".
+std::string_view FeedModeName(FeedMode mode);
+
+// Which files a connector picks up and how it maps them.
+struct FileRule {
+  std::string pattern;       // glob on the file name, e.g. "open_items*.csv"
+  std::string mapping_path;  // absolute
+  FeedMode mode = FeedMode::kDelta;
+  // Quarantine a snapshot that would close more than this share of open records.
+  std::optional<double> max_close_ratio;
+  int line = 0;  // where the rule starts in the config file, for messages
+};
+
+struct ConnectorConfig {
+  std::string name;  // unique; used in keys, logs, metrics and API paths
+  std::string type;  // one of the registered ConnectorType::type
+  std::chrono::milliseconds schedule{30000};  // poll interval
+  std::string legal_entity;                   // empty when not set
+  std::vector<FileRule> files;
+  // Never null in a successfully loaded Config; the concrete type matches `type`.
+  std::shared_ptr<const ConnectorSettings> settings;
+};
+
+struct AdminConfig {
+  std::string host = "127.0.0.1";  // without brackets for IPv6
+  uint16_t port = 8470;            // 0 picks a free port
+  std::optional<Secret> token;     // bearer token; required off loopback
+  // True when `host` is localhost, in 127.0.0.0/8 or ::1.
+  [[nodiscard]] bool IsLoopback() const;
+};
+
+struct LogConfig {
+  std::string level = "info";   // trace | debug | info | warn | error
+  std::string format = "text";  // text | json
+};
+
+// `core.push`: Tributary pushes changes to the collection core.
+struct PushConfig {
+  std::string url;
+  std::optional<Secret> token;
+  std::string ca_file;  // absolute; empty: the system trust store
+  int batch_size = 500;
+  std::chrono::milliseconds timeout{30000};
+  std::chrono::milliseconds max_backoff{300000};
+};
+
+struct Config {
+  std::string file;        // the config file as the user named it
+  std::string tenant;
+  std::string state_path;  // absolute path of the SQLite database
+  AdminConfig admin;
+  LogConfig log;
+  std::optional<PushConfig> push;  // absent: the core pulls the change feed
+  std::vector<ConnectorConfig> connectors;
+
+  // A YAML-like dump for logs and `check`, secrets redacted.
+  [[nodiscard]] std::string Describe() const;
+};
+
+// Reads and validates the config file at `path` (diagnostics name it as given).
+std::expected<Config, Diagnostics> LoadConfig(const std::string& path, std::span<const ConnectorType> types);
+
+// Same, from text (tests): display_name is used in diagnostics, base_dir resolves paths.
+std::expected<Config, Diagnostics> ParseConfig(const std::string& text, const std::string& display_name,
+                                               const std::string& base_dir, std::span<const ConnectorType> types);
+
+}  // namespace tributary::config
