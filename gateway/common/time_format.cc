@@ -15,7 +15,7 @@ std::string FormatRfc3339(std::chrono::system_clock::time_point time, bool milli
   std::string out(buffer, length);
   if (milliseconds) {
     auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
-    char fraction[8];
+    char fraction[24];
     std::snprintf(fraction, sizeof fraction, ".%03lld", static_cast<long long>(millis));
     out += fraction;
   }

@@ -8,10 +8,12 @@
 // Writers wait on SQLite's busy timeout.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/common/result.h"
@@ -64,6 +66,8 @@ struct ApplyOptions {
   std::vector<std::string> repeatable_entities;
 };
 
+// What Commit() did. When quarantined, only the quarantine fields are set: nothing of the
+// file was applied.
 struct ApplyOutcome {
   bool quarantined = false;
   int64_t quarantine_id = 0;
@@ -78,7 +82,10 @@ struct ApplyOutcome {
 };
 
 // One file being applied, inside one SQLite transaction. Feed it the mapping's output,
-// then Commit(). Destroying it without Commit() rolls everything back.
+// then Commit(). Destroying it without Commit() rolls everything back. It holds the
+// database's write lock until then, must not outlive the Store that began it, and while
+// it is open that Store refuses other writes (kConflict); reads see the uncommitted work.
+// After an OnRecord/OnReject error the application is spoiled: Commit() fails.
 class FileApplication : public model::RecordSink {
  public:
   ~FileApplication() override = default;
@@ -97,11 +104,30 @@ struct Change {
   int64_t version = 0;
   std::string hash;    // upsert only
   std::string data;    // upsert only: the wire object as JSON text
-  std::string reason;  // close only: "absent_from_snapshot"
+  std::string reason;  // close only: kCloseReasonAbsentFromSnapshot
   std::string created_at;
 };
+// The reason of a close by absence from a snapshot.
+inline constexpr std::string_view kCloseReasonAbsentFromSnapshot = "absent_from_snapshot";
 // The change as the core contract spells it (one JSON object, no trailing newline).
 std::string ChangeToJson(const Change& change);
+
+// The current canonical version of an entity, with where it came from.
+struct EntityVersion {
+  std::string key;
+  std::string entity;
+  std::string feed;
+  int64_t version = 0;
+  std::string hash;
+  std::string lifecycle;  // as stored: "closed_by_absence" after a snapshot closed it
+  std::string data;       // the wire object as JSON text (its lifecycle follows the column)
+  std::optional<int64_t> open_amount_minor;  // receivables: magnitude in minor units
+  std::string currency;
+  int64_t file_id = 0;   // ledger entry of the file that produced this version
+  int64_t line = 0;      // line in that file; 0 for a close by absence
+  std::string mapping;   // "name@version"
+  std::string updated_at;
+};
 
 struct Reject {
   int64_t id = 0;
@@ -130,7 +156,9 @@ struct Quarantine {
   std::string feed;
   FileIdentity file;
   std::string reason;
-  std::string diff_json;  // {"would_close":N,"active":M,"ratio":"0.42","sample":[keys…],...}
+  // {"would_close":6,"active":10,"ratio":"0.600","max_close_ratio":"0.200","would_create":N,
+  //  "would_update":N,"sample":[{"key":…,"open_amount":"12.50","currency":"EUR"},… ≤ 20]}
+  std::string diff_json;
   std::string state;      // "pending" | "released" | "discarded"
   std::string created_at;
 };
@@ -151,69 +179,98 @@ struct ChangeResult {
   std::string message;
 };
 
+struct StoreOptions {
+  // How long a write waits for another connection's write lock before kUnavailable.
+  std::chrono::milliseconds busy_timeout{10000};
+};
+
 class Store {
  public:
   virtual ~Store() = default;
 
-  // Opens (creating when absent) the database at `path` and runs pending migrations.
+  // Opens (creating when absent, with its parent folder) the database at `path` and runs
+  // pending migrations. kConflict when the database was written by a newer build.
   static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options);
 
   // --- file ledger ---------------------------------------------------------------
   // The most recent ledger entry for this content in this connector, if any.
   virtual Result<std::optional<FileEntry>> FindFile(const std::string& connector,
                                                     const std::string& sha256) = 0;
+  // Ledger entries of the connector in `state`, oldest first.
   virtual Result<std::vector<FileEntry>> FilesInState(const std::string& connector,
                                                       FileState state) = 0;
+  // kNotFound when there is no such entry.
   virtual Status SetFileState(int64_t file_id, FileState state, const std::string& error = "") = 0;
   // Records a file that could not be read at all.
   virtual Result<int64_t> RecordFailedFile(const FileIdentity& file, const std::string& error) = 0;
 
-  // Starts applying a file. Only one FileApplication may be open per Store.
+  // Starts applying a file: takes the write lock (waiting the busy timeout, then
+  // kUnavailable) and opens the file's ledger entry. Only one FileApplication may be open
+  // per Store (kConflict). When the latest entry of this content is kReleased, that entry
+  // is applied without the guard; when it is kQuarantined, kConflict. kInvalidArgument for
+  // a snapshot without a feed or a negative max_close_ratio.
   virtual Result<std::unique_ptr<FileApplication>> BeginFile(const FileIdentity& file,
                                                              const ApplyOptions& options) = 0;
 
+  // The current version of the entity `key`; kNotFound when the store never saw it.
+  virtual Result<EntityVersion> GetEntity(const std::string& key) = 0;
+
   // --- outbox / change feed -----------------------------------------------------------
+  // Up to `limit` (> 0) changes with seq > after_seq, in seq order.
   virtual Result<std::vector<Change>> ChangesAfter(int64_t after_seq, int limit) = 0;
+  // The highest seq ever committed; 0 for an empty outbox.
   virtual Result<int64_t> LastSeq() = 0;
 
   // --- rejects ------------------------------------------------------------------------
+  // Up to `limit` (> 0) rejects with id > after_id, oldest first.
   virtual Result<std::vector<Reject>> ListRejects(const std::string& connector,  // "" = all
                                                   int64_t after_id, int limit) = 0;
 
   // --- quarantine ---------------------------------------------------------------------
+  // Oldest first.
   virtual Result<std::vector<Quarantine>> ListQuarantine(bool pending_only) = 0;
   virtual Result<Quarantine> GetQuarantine(int64_t id) = 0;
   // Marks the quarantine released and its file kReleased (the connector then applies it
   // without the guard). kNotFound / kConflict when not pending.
   virtual Status ReleaseQuarantine(int64_t id) = 0;
-  // Marks it discarded and its file kDiscarded.
+  // Marks it discarded and its file kDiscarded. kNotFound / kConflict when not pending.
   virtual Status DiscardQuarantine(int64_t id) = 0;
 
   // --- push -----------------------------------------------------------------------------
+  // The highest seq the core has answered for (0 at first).
   virtual Result<int64_t> DeliveredThrough() = 0;
   virtual Result<std::optional<PushBatch>> PendingBatch() = 0;
+  // Idempotent for the batch already pending; kConflict when another one is pending;
+  // kInvalidArgument unless delivered < first_seq <= last_seq <= LastSeq().
   virtual Status SavePendingBatch(const PushBatch& batch) = 0;
   // The core answered 200: records dead letters for rejected changes, advances the
   // delivered cursor to batch.last_seq and clears the pending batch, in one transaction.
+  // kConflict unless `batch` is the pending batch. Results for seqs outside it are ignored.
   virtual Status AcknowledgeBatch(const PushBatch& batch, const std::vector<ChangeResult>& results) = 0;
   // The core refused the whole batch for good (4xx other than 408/429): every change of
-  // it becomes a dead letter with `code`/`message`, and the cursor advances.
+  // it becomes a dead letter with `code`/`message`, and the cursor advances. kConflict
+  // unless `batch` is the pending batch.
   virtual Status ParkBatch(const PushBatch& batch, const std::string& code, const std::string& message) = 0;
 
   // --- dead letters ---------------------------------------------------------------------
+  // Up to `limit` (> 0) dead letters with id > after_id, oldest first.
   virtual Result<std::vector<DeadLetter>> ListDeadLetters(bool pending_only, int64_t after_id,
                                                           int limit) = 0;
-  // Re-enqueues the entity's current version as a new outbox change (new seq) and marks
-  // the dead letter replayed. Returns the new seq.
+  // Re-enqueues the entity's current version as a new outbox change (new seq): an upsert
+  // of its current data, or a close when it is closed by absence. Marks the dead letter
+  // replayed and returns the new seq. kNotFound for an unknown id; kConflict when it was
+  // already replayed.
   virtual Result<int64_t> ReplayDeadLetter(int64_t id) = 0;
 
   // --- metrics --------------------------------------------------------------------------
   struct OpenBalance {
     std::string currency;
-    int64_t open_minor = 0;
-    int64_t open_items = 0;
+    int64_t open_minor = 0;  // signed: credit notes and payments on account lower it
+    int64_t open_items = 0;  // active receivables with a non-zero open amount
   };
-  virtual Result<std::vector<OpenBalance>> OpenBalances() = 0;  // active receivables
+  // Active receivables per currency, ordered by currency.
+  virtual Result<std::vector<OpenBalance>> OpenBalances() = 0;
   virtual Result<int64_t> DeadLetterCount() = 0;                 // not replayed
 };
 

@@ -1,0 +1,491 @@
+#include "gateway/store/file_application.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/model/canonical.h"
+#include "gateway/store/snapshot_guard.h"
+
+namespace tributary::store {
+namespace {
+
+constexpr size_t kSampleSize = 20;
+// Absent entities are closed in chunks so memory stays bounded on a large feed, and no
+// row is updated under a SELECT still iterating the same index.
+constexpr size_t kCloseChunk = 512;
+constexpr size_t kMaxRawBytes = 4096;
+
+std::optional<std::string> StringMember(const nlohmann::ordered_json& data, const char* name) {
+  if (!data.is_object()) return std::nullopt;
+  auto it = data.find(name);
+  if (it == data.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+// At most kMaxRawBytes, cut on a UTF-8 character boundary.
+std::string Bounded(std::string text) {
+  if (text.size() <= kMaxRawBytes) return text;
+  size_t end = kMaxRawBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text;
+}
+
+// The source record of a canonical record, as text for a reject.
+std::string RawText(const nlohmann::ordered_json& data) {
+  if (!data.is_object()) return {};
+  auto it = data.find("raw");
+  if (it == data.end() || it->is_null()) return {};
+  if (it->is_string()) return Bounded(it->get<std::string>());
+  return Bounded(it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// What the store knows of a key before this record.
+struct StoredEntity {
+  int64_t version = 0;
+  std::string hash;
+  std::string lifecycle;
+  std::optional<int64_t> seen_run;
+  int64_t seen_line = 0;
+};
+
+class SqliteFileApplication final : public FileApplication {
+ public:
+  SqliteFileApplication(SqliteStore& store, Transaction txn, FileIdentity file,
+                        ApplyOptions options, int64_t run_id, bool released,
+                        std::optional<int64_t> max_close_ppm, int64_t active_before)
+      : store_(store),
+        db_(store.db()),
+        txn_(std::move(txn)),
+        file_(std::move(file)),
+        options_(std::move(options)),
+        run_id_(run_id),
+        released_(released),
+        max_close_ppm_(max_close_ppm),
+        active_before_(active_before) {}
+
+  ~SqliteFileApplication() override {
+    if (!finished_) Finish();
+  }
+
+  Status OnRecord(model::CanonicalRecord&& record) override {
+    if (auto status = CheckUsable(); !status) return status;
+    return Remember(ApplyRecord(record));
+  }
+
+  Status OnReject(model::Reject&& reject) override {
+    if (auto status = CheckUsable(); !status) return status;
+    ++rows_;
+    ++outcome_.rejects;
+    return Remember(InsertReject(reject));
+  }
+
+  Result<ApplyOutcome> Commit() override {
+    if (auto status = CheckUsable(); !status) return std::unexpected(status.error());
+    auto outcome = CommitOrQuarantine();
+    Finish();
+    return outcome;
+  }
+
+ private:
+  Status CheckUsable() const {
+    if (finished_) return Fail(ErrorCode::kConflict, "file application already finished");
+    if (failure_) {
+      return Fail(failure_->code, "file application failed earlier: " + failure_->message);
+    }
+    return Ok();
+  }
+
+  // A failed statement may leave SQLite's transaction half done: nothing after it commits.
+  Status Remember(Status status) {
+    if (!status) failure_ = status.error();
+    return status;
+  }
+
+  // Rolls back unless committed, and frees the store for other writes.
+  void Finish() {
+    finished_ = true;
+    txn_.reset();
+    store_.EndFileApplication();
+  }
+
+  bool IsRepeatable(const std::string& entity) const {
+    return std::ranges::find(options_.repeatable_entities, entity) !=
+           options_.repeatable_entities.end();
+  }
+
+  Result<std::optional<StoredEntity>> Lookup(const std::string& key) {
+    auto stmt = db_.Prepare(
+        "SELECT version, hash, lifecycle, seen_run, seen_line FROM entities WHERE key = ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->Bind(key);
+    auto row = stmt->Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return std::optional<StoredEntity>{};
+    return std::optional<StoredEntity>{StoredEntity{stmt->Int(0), stmt->Text(1), stmt->Text(2),
+                                                    stmt->OptionalInt(3), stmt->Int(4)}};
+  }
+
+  Status ApplyRecord(const model::CanonicalRecord& record) {
+    ++rows_;
+    if (record.key.empty() || record.entity.empty()) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "record at line " + std::to_string(record.provenance.line) +
+                      " has no key or entity");
+    }
+    const std::string lifecycle =
+        StringMember(record.data, "lifecycle").value_or(std::string(model::kLifecycleActive));
+    auto stored = Lookup(record.key);
+    if (!stored) return std::unexpected(stored.error());
+    const bool seen_in_this_file = *stored && (*stored)->seen_run == run_id_;
+    if (seen_in_this_file && !IsRepeatable(record.entity)) {
+      return RejectDuplicate(record, (*stored)->seen_line);
+    }
+    // Same content and lifecycle: nothing to send. A key closed by absence carries the
+    // hash of its last content, so when it comes back unchanged the lifecycle differs and
+    // it is reopened below.
+    if (*stored && (*stored)->hash == record.hash && (*stored)->lifecycle == lifecycle) {
+      ++outcome_.unchanged;
+      return seen_in_this_file ? Ok() : MarkSeen(record);
+    }
+    return Upsert(record, lifecycle, *stored ? (*stored)->version + 1 : 1, stored->has_value());
+  }
+
+  Status MarkSeen(const model::CanonicalRecord& record) {
+    auto stmt = db_.Prepare(
+        "UPDATE entities SET seen_run = ?, seen_line = ?, feed = ? WHERE key = ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    return stmt->Bind(run_id_, record.provenance.line, options_.feed, record.key).Run();
+  }
+
+  Status Upsert(const model::CanonicalRecord& record, const std::string& lifecycle,
+                int64_t version, bool existed) {
+    Change change{.op = "upsert", .entity = record.entity, .key = record.key,
+                  .version = version, .hash = record.hash, .created_at = UtcNowRfc3339()};
+    try {
+      change.data = record.data.dump();
+    } catch (const nlohmann::json::exception& e) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "record " + record.key + " cannot be written as JSON: " + e.what());
+    }
+    std::string mapping = record.provenance.mapping;
+    if (!record.provenance.mapping_version.empty()) {
+      mapping += "@" + record.provenance.mapping_version;
+    }
+    auto stmt = db_.Prepare(
+        "INSERT INTO entities (key, entity, feed, version, hash, lifecycle, kind, "
+        "open_amount_minor, currency, last_file_id, last_line, mapping, seen_run, seen_line, "
+        "updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET entity = excluded.entity, feed = excluded.feed, "
+        "version = excluded.version, hash = excluded.hash, lifecycle = excluded.lifecycle, "
+        "kind = excluded.kind, open_amount_minor = excluded.open_amount_minor, "
+        "currency = excluded.currency, last_file_id = excluded.last_file_id, "
+        "last_line = excluded.last_line, mapping = excluded.mapping, "
+        "seen_run = excluded.seen_run, seen_line = excluded.seen_line, "
+        "updated_at = excluded.updated_at, data = excluded.data");
+    if (!stmt) return std::unexpected(stmt.error());
+    std::optional<std::string> currency;
+    if (!record.currency.empty()) currency = record.currency;
+    stmt->Bind(record.key, record.entity, options_.feed, version, record.hash, lifecycle,
+               StringMember(record.data, "kind"), record.open_amount_minor, currency, run_id_,
+               record.provenance.line, mapping, run_id_, record.provenance.line,
+               change.created_at, change.data);
+    if (auto status = stmt->Run(); !status) return status;
+    if (auto status = AppendChange(change); !status) return status;
+    ++(existed ? outcome_.updated : outcome_.created);
+    return Ok();
+  }
+
+  Status AppendChange(const Change& change) {
+    auto seq = store_.AppendChange(change, run_id_);
+    if (!seq) return std::unexpected(seq.error());
+    if (outcome_.first_seq == 0) outcome_.first_seq = *seq;
+    outcome_.last_seq = *seq;
+    ++changes_;
+    return Ok();
+  }
+
+  Status RejectDuplicate(const model::CanonicalRecord& record, int64_t first_line) {
+    ++outcome_.rejects;
+    return InsertReject(model::Reject{
+        .file = record.provenance.file,
+        .line = record.provenance.line,
+        .column = 0,
+        .field = "key",
+        .reason = "duplicate key " + record.key + " (first seen at line " +
+                  std::to_string(first_line) + ")",
+        .raw = RawText(record.data),
+    });
+  }
+
+  Status InsertReject(const model::Reject& reject) {
+    auto stmt = db_.Prepare(
+        "INSERT INTO rejects (file_id, connector, file_sha256, file_name, line, col, field, "
+        "reason, raw, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!stmt) return std::unexpected(stmt.error());
+    return stmt
+        ->Bind(run_id_, file_.connector, file_.sha256, reject.file.empty() ? file_.name : reject.file,
+               reject.line, reject.column, reject.field, reject.reason, Bounded(reject.raw),
+               UtcNowRfc3339())
+        .Run();
+  }
+
+  // --- commit ----------------------------------------------------------------------------
+
+  bool ClosesByAbsence() const {
+    return options_.mode == SyncMode::kSnapshot && !options_.closing_entities.empty();
+  }
+
+  Result<int64_t> CountCloseCandidates() {
+    int64_t total = 0;
+    for (const std::string& entity : options_.closing_entities) {
+      auto stmt = db_.Prepare(
+          "SELECT COUNT(*) FROM entities WHERE feed = ? AND lifecycle = 'active' "
+          "AND entity = ? AND seen_run IS NOT ?");
+      if (!stmt) return std::unexpected(stmt.error());
+      stmt->Bind(options_.feed, entity, run_id_);
+      if (auto row = stmt->StepRow("count"); !row) return std::unexpected(row.error());
+      total += stmt->Int(0);
+    }
+    return total;
+  }
+
+  Result<ApplyOutcome> CommitOrQuarantine() {
+    if (ClosesByAbsence()) {
+      auto would_close = CountCloseCandidates();
+      if (!would_close) return std::unexpected(would_close.error());
+      if (max_close_ppm_ && !released_ &&
+          CloseGuardTrips(*would_close, active_before_, *max_close_ppm_)) {
+        return Quarantine(*would_close);
+      }
+      if (auto status = CloseAbsent(); !status) return std::unexpected(status.error());
+    }
+    auto stmt = db_.Prepare(
+        "UPDATE files SET name = ?, size = ?, feed = ?, state = 'applied', rows = ?, "
+        "rejects = ?, changes = ?, first_seq = ?, last_seq = ?, error = '', updated_at = ? "
+        "WHERE id = ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->Bind(file_.name, file_.size, options_.feed, rows_, outcome_.rejects, changes_,
+               outcome_.first_seq, outcome_.last_seq, UtcNowRfc3339(), run_id_);
+    if (auto status = stmt->Run(); !status) return std::unexpected(status.error());
+    if (auto status = txn_->Commit(); !status) return std::unexpected(status.error());
+    return outcome_;
+  }
+
+  struct Candidate {
+    std::string key;
+    std::string entity;
+    int64_t version = 0;
+    std::string data;
+  };
+
+  Result<std::vector<Candidate>> NextCandidates(const std::string& entity) {
+    auto stmt = db_.Prepare(
+        "SELECT key, version, data FROM entities WHERE feed = ? AND lifecycle = 'active' "
+        "AND entity = ? AND seen_run IS NOT ? LIMIT ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->Bind(options_.feed, entity, run_id_, static_cast<int64_t>(kCloseChunk));
+    std::vector<Candidate> chunk;
+    while (true) {
+      auto row = stmt->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return chunk;
+      chunk.push_back({stmt->Text(0), entity, stmt->Int(1), stmt->Text(2)});
+    }
+  }
+
+  Status CloseAbsent() {
+    for (const std::string& entity : options_.closing_entities) {
+      while (true) {
+        auto chunk = NextCandidates(entity);
+        if (!chunk) return std::unexpected(chunk.error());
+        if (chunk->empty()) break;
+        for (Candidate& candidate : *chunk) {
+          if (auto status = Close(candidate); !status) return status;
+        }
+      }
+    }
+    return Ok();
+  }
+
+  Status Close(Candidate& candidate) {
+    auto data = nlohmann::ordered_json::parse(candidate.data, nullptr, false);
+    if (data.is_discarded() || !data.is_object()) {
+      return Fail(ErrorCode::kInternal, "stored data of " + candidate.key + " is not a JSON object");
+    }
+    // receivable.status stays as the source last said: the close is the news.
+    data["lifecycle"] = std::string(model::kLifecycleClosedByAbsence);
+    Change change{.op = "close", .entity = candidate.entity, .key = candidate.key,
+                  .version = candidate.version + 1, .reason = std::string(kCloseReasonAbsentFromSnapshot),
+                  .created_at = UtcNowRfc3339()};
+    auto stmt = db_.Prepare(
+        "UPDATE entities SET version = ?, lifecycle = ?, data = ?, last_file_id = ?, "
+        "last_line = 0, updated_at = ? WHERE key = ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->Bind(change.version, model::kLifecycleClosedByAbsence,
+               data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), run_id_,
+               change.created_at, candidate.key);
+    if (auto status = stmt->Run(); !status) return status;
+    if (auto status = AppendChange(change); !status) return status;
+    ++outcome_.closed;
+    return Ok();
+  }
+
+  Result<std::vector<CloseSample>> Sample() {
+    std::vector<CloseSample> sample;
+    for (const std::string& entity : options_.closing_entities) {
+      if (sample.size() >= kSampleSize) break;
+      auto stmt = db_.Prepare(
+          "SELECT key, open_amount_minor, currency FROM entities WHERE feed = ? "
+          "AND lifecycle = 'active' AND entity = ? AND seen_run IS NOT ? LIMIT ?");
+      if (!stmt) return std::unexpected(stmt.error());
+      stmt->Bind(options_.feed, entity, run_id_, static_cast<int64_t>(kSampleSize - sample.size()));
+      while (true) {
+        auto row = stmt->Step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) break;
+        sample.push_back({stmt->Text(0), stmt->OptionalInt(1), stmt->Text(2)});
+      }
+    }
+    return sample;
+  }
+
+  // Nothing of the file stays, not even its rejects: the quarantine row and a ledger row
+  // are all that is written, in a transaction of their own.
+  Result<ApplyOutcome> Quarantine(int64_t would_close) {
+    auto sample = Sample();
+    if (!sample) return std::unexpected(sample.error());
+    const std::string reason = QuarantineReason(would_close, active_before_, *max_close_ppm_);
+    const std::string diff =
+        QuarantineDiffJson(would_close, active_before_, *max_close_ppm_, outcome_.created,
+                           outcome_.updated, *sample);
+    txn_->Rollback();
+
+    auto txn = Transaction::Begin(db_);
+    if (!txn) return std::unexpected(txn.error());
+    const std::string now = UtcNowRfc3339();
+    auto file = db_.Prepare(
+        "INSERT INTO files (connector, name, sha256, size, feed, state, rows, rejects, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'quarantined', ?, ?, ?, ?)");
+    if (!file) return std::unexpected(file.error());
+    file->Bind(file_.connector, file_.name, file_.sha256, file_.size, options_.feed, rows_,
+               outcome_.rejects, now, now);
+    if (auto status = file->Run(); !status) return std::unexpected(status.error());
+    const int64_t file_id = db_.LastInsertRowId();
+    auto quarantine = db_.Prepare(
+        "INSERT INTO quarantine (file_id, feed, reason, diff_json, state, created_at) "
+        "VALUES (?, ?, ?, ?, 'pending', ?)");
+    if (!quarantine) return std::unexpected(quarantine.error());
+    quarantine->Bind(file_id, options_.feed, reason, diff, now);
+    if (auto status = quarantine->Run(); !status) return std::unexpected(status.error());
+    const int64_t quarantine_id = db_.LastInsertRowId();
+    if (auto status = txn->Commit(); !status) return std::unexpected(status.error());
+    return ApplyOutcome{.quarantined = true, .quarantine_id = quarantine_id,
+                        .quarantine_reason = reason};
+  }
+
+  SqliteStore& store_;
+  Database& db_;
+  std::optional<Transaction> txn_;
+  const FileIdentity file_;
+  const ApplyOptions options_;
+  const int64_t run_id_;  // the files row: every key met is marked seen_run = run_id_
+  const bool released_;
+  const std::optional<int64_t> max_close_ppm_;
+  const int64_t active_before_;  // active closing entities of the feed before this file
+  ApplyOutcome outcome_;
+  int64_t rows_ = 0;
+  int64_t changes_ = 0;
+  bool finished_ = false;
+  std::optional<Error> failure_;
+};
+
+Status ValidateOptions(const FileIdentity& file, const ApplyOptions& options) {
+  if (file.connector.empty() || file.sha256.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "a file needs a connector and a sha256");
+  }
+  if (options.mode == SyncMode::kSnapshot && options.feed.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "a snapshot needs a feed");
+  }
+  return Ok();
+}
+
+Result<int64_t> CountActive(Database& db, const ApplyOptions& options) {
+  int64_t total = 0;
+  for (const std::string& entity : options.closing_entities) {
+    auto stmt = db.Prepare(
+        "SELECT COUNT(*) FROM entities WHERE feed = ? AND lifecycle = 'active' AND entity = ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->Bind(options.feed, entity);
+    if (auto row = stmt->StepRow("count"); !row) return std::unexpected(row.error());
+    total += stmt->Int(0);
+  }
+  return total;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FileApplication>> BeginFileApplication(SqliteStore& store,
+                                                              const FileIdentity& file,
+                                                              const ApplyOptions& options) {
+  if (auto status = ValidateOptions(file, options); !status) return std::unexpected(status.error());
+  ApplyOptions normalized = options;
+  // A closing entity listed twice would be counted twice by the guard.
+  std::ranges::sort(normalized.closing_entities);
+  normalized.closing_entities.erase(std::ranges::unique(normalized.closing_entities).begin(),
+                                    normalized.closing_entities.end());
+  std::optional<int64_t> max_close_ppm;
+  if (normalized.max_close_ratio) {
+    auto ppm = CloseRatioToPpm(*normalized.max_close_ratio);
+    if (!ppm) return std::unexpected(ppm.error());
+    max_close_ppm = *ppm;
+  }
+
+  Database& db = store.db();
+  auto txn = Transaction::Begin(db);
+  if (!txn) return std::unexpected(txn.error());
+
+  int64_t run_id = 0;
+  bool released = false;
+  {
+    auto latest = db.Prepare(
+        "SELECT id, state FROM files WHERE connector = ? AND sha256 = ? ORDER BY id DESC LIMIT 1");
+    if (!latest) return std::unexpected(latest.error());
+    latest->Bind(file.connector, file.sha256);
+    auto row = latest->Step();
+    if (!row) return std::unexpected(row.error());
+    if (*row && latest->Text(1) == FileStateName(FileState::kReleased)) {
+      run_id = latest->Int(0);
+      released = true;
+    } else if (*row && latest->Text(1) == FileStateName(FileState::kQuarantined)) {
+      return Fail(ErrorCode::kConflict, "file " + file.name + " (" + file.sha256 +
+                                            ") is quarantined; release or discard it first");
+    }
+  }
+  if (!released) {
+    auto insert = db.Prepare(
+        "INSERT INTO files (connector, name, sha256, size, feed, state, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, 'applied', ?, ?)");
+    if (!insert) return std::unexpected(insert.error());
+    const std::string now = UtcNowRfc3339();
+    insert->Bind(file.connector, file.name, file.sha256, file.size, normalized.feed, now, now);
+    if (auto status = insert->Run(); !status) return std::unexpected(status.error());
+    run_id = db.LastInsertRowId();
+  }
+
+  int64_t active_before = 0;
+  const bool guarded = normalized.mode == SyncMode::kSnapshot && max_close_ppm && !released;
+  if (guarded) {
+    auto active = CountActive(db, normalized);
+    if (!active) return std::unexpected(active.error());
+    active_before = *active;
+  }
+  return std::make_unique<SqliteFileApplication>(store, std::move(*txn), file,
+                                                 std::move(normalized), run_id, released,
+                                                 max_close_ppm, active_before);
+}
+
+}  // namespace tributary::store

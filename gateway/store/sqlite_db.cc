@@ -1,0 +1,229 @@
+#include "gateway/store/sqlite_db.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "gateway/common/time_format.h"
+
+namespace tributary::store {
+
+std::string UtcNowRfc3339() { return FormatRfc3339(std::chrono::system_clock::now(), true); }
+
+// --- Statement ---------------------------------------------------------------------------
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      borrowed_(std::exchange(other.borrowed_, nullptr)),
+      next_index_(other.next_index_),
+      bind_rc_(other.bind_rc_) {}
+
+Statement::~Statement() {
+  if (stmt_ == nullptr) return;
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  *borrowed_ = false;
+}
+
+void Statement::NoteBind(int rc) {
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  ++next_index_;
+}
+
+Statement& Statement::Bind(int64_t value) {
+  NoteBind(sqlite3_bind_int64(stmt_, next_index_, value));
+  return *this;
+}
+
+Statement& Statement::Bind(std::string_view value) {
+  // SQLITE_TRANSIENT copies: arguments are often temporaries gone before Step().
+  NoteBind(sqlite3_bind_text64(stmt_, next_index_, value.data(), value.size(), SQLITE_TRANSIENT,
+                               SQLITE_UTF8));
+  return *this;
+}
+
+Statement& Statement::Bind(std::nullopt_t) {
+  NoteBind(sqlite3_bind_null(stmt_, next_index_));
+  return *this;
+}
+
+Statement& Statement::Bind(const std::optional<int64_t>& value) {
+  return value ? Bind(*value) : Bind(std::nullopt);
+}
+
+Statement& Statement::Bind(const std::optional<std::string>& value) {
+  return value ? Bind(std::string_view(*value)) : Bind(std::nullopt);
+}
+
+Result<bool> Statement::Step() {
+  if (bind_rc_ != SQLITE_OK) {
+    return std::unexpected(db_->ErrorFrom(bind_rc_, "binding parameters"));
+  }
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return std::unexpected(db_->ErrorFrom(rc, sqlite3_sql(stmt_)));
+}
+
+Status Statement::Run() {
+  auto row = Step();
+  if (!row) return std::unexpected(row.error());
+  return Ok();
+}
+
+Status Statement::StepRow(std::string_view what) {
+  auto row = Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return Fail(ErrorCode::kNotFound, std::string(what) + " not found");
+  return Ok();
+}
+
+int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string Statement::Text(int column) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  if (text == nullptr) return {};
+  return std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+std::optional<int64_t> Statement::OptionalInt(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Int(column);
+}
+
+std::optional<std::string> Statement::OptionalText(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Text(column);
+}
+
+// --- Database ----------------------------------------------------------------------------
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
+                                                 std::chrono::milliseconds busy_timeout) {
+  const bool in_memory = path == ":memory:";
+  if (!in_memory) {
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) {
+      return Fail(ErrorCode::kIo,
+                  "cannot create the folder of database " + path + ": " + ec.message());
+    }
+  }
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = "cannot open database " + path + ": " +
+                          (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
+    sqlite3_close_v2(raw);
+    return Fail(ErrorCode::kIo, std::move(message));
+  }
+  std::unique_ptr<Database> db(new Database(raw, path));
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
+
+  // journal_mode answers with the mode in force, which is not WAL when it could not switch.
+  {
+    auto mode = db->Prepare("PRAGMA journal_mode=WAL");
+    if (!mode) return std::unexpected(mode.error());
+    if (auto row = mode->StepRow("journal mode"); !row) return std::unexpected(row.error());
+    const std::string got = mode->Text(0);
+    if (got != "wal" && !(in_memory && got == "memory")) {
+      return Fail(ErrorCode::kIo, "database " + path + " could not switch to WAL (journal mode " +
+                                      got + ")");
+    }
+  }
+  // FULL: a committed money file must survive a power loss, not only a process crash.
+  if (auto status = db->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"); !status) {
+    return std::unexpected(status.error());
+  }
+  return db;
+}
+
+Database::~Database() {
+  for (auto& [sql, cached] : statements_) sqlite3_finalize(cached.stmt);
+  sqlite3_close_v2(db_);
+}
+
+Result<Statement> Database::Prepare(std::string_view sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return std::unexpected(ErrorFrom(rc, sql));
+    it = statements_.emplace(std::string(sql), CachedStatement{stmt}).first;
+  } else if (it->second.borrowed) {
+    return Fail(ErrorCode::kInternal, "statement already in use: " + it->first);
+  }
+  it->second.borrowed = true;
+  return Statement(this, it->second.stmt, &it->second.borrowed);
+}
+
+Result<int64_t> Database::QueryInt(std::string_view sql) {
+  auto stmt = Prepare(sql);
+  if (!stmt) return std::unexpected(stmt.error());
+  if (auto row = stmt->StepRow("value"); !row) return std::unexpected(row.error());
+  return stmt->Int(0);
+}
+
+Status Database::Exec(const char* sql) {
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return std::unexpected(ErrorFrom(rc, sql));
+  return Ok();
+}
+
+int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
+int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+
+Error Database::ErrorFrom(int rc, std::string_view context) const {
+  const int primary = rc & 0xff;
+  const bool busy = primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+  std::string message = "sqlite: ";
+  // The connection's message is more specific ("UNIQUE constraint failed: …") when it
+  // belongs to this failure; a failed bind never sets it.
+  message += sqlite3_extended_errcode(db_) == rc ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+  if (busy) message += " (another writer held the database past the busy timeout)";
+  message += " in \"";
+  message += context.substr(0, 120);
+  message += "\" (" + path_ + ")";
+  return Error{busy ? ErrorCode::kUnavailable : ErrorCode::kIo, std::move(message)};
+}
+
+// --- Transaction -------------------------------------------------------------------------
+
+Result<Transaction> Transaction::Begin(Database& db) {
+  if (auto status = db.Exec("BEGIN IMMEDIATE"); !status) return std::unexpected(status.error());
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() { Rollback(); }
+
+Status Transaction::Commit() {
+  if (db_ == nullptr) return Fail(ErrorCode::kInternal, "transaction already finished");
+  auto status = db_->Exec("COMMIT");
+  if (!status) {
+    // A failed COMMIT may leave the transaction open (SQLITE_BUSY); never leave it dangling.
+    Rollback();
+    return status;
+  }
+  db_ = nullptr;
+  return Ok();
+}
+
+void Transaction::Rollback() {
+  if (db_ == nullptr) return;
+  // ROLLBACK fails only when SQLite already rolled back by itself (e.g. after SQLITE_FULL).
+  (void)db_->Exec("ROLLBACK");
+  db_ = nullptr;
+}
+
+}  // namespace tributary::store

@@ -1,0 +1,93 @@
+// The SQLite implementation of Store. Internal to the store module: everyone else uses
+// Store::Open and the Store interface.
+//
+// Thread-safety: none (one connection); see store.h.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/store/sqlite_db.h"
+#include "gateway/store/store.h"
+
+namespace tributary::store {
+
+// "applied" → FileState::kApplied, …; nullopt for an unknown name.
+std::optional<FileState> ParseFileState(std::string_view name);
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  Result<std::optional<FileEntry>> FindFile(const std::string& connector,
+                                            const std::string& sha256) override;
+  Result<std::vector<FileEntry>> FilesInState(const std::string& connector,
+                                              FileState state) override;
+  Status SetFileState(int64_t file_id, FileState state, const std::string& error) override;
+  Result<int64_t> RecordFailedFile(const FileIdentity& file, const std::string& error) override;
+  Result<std::unique_ptr<FileApplication>> BeginFile(const FileIdentity& file,
+                                                     const ApplyOptions& options) override;
+
+  Result<EntityVersion> GetEntity(const std::string& key) override;
+
+  Result<std::vector<Change>> ChangesAfter(int64_t after_seq, int limit) override;
+  Result<int64_t> LastSeq() override;
+
+  Result<std::vector<Reject>> ListRejects(const std::string& connector, int64_t after_id,
+                                          int limit) override;
+
+  Result<std::vector<Quarantine>> ListQuarantine(bool pending_only) override;
+  Result<Quarantine> GetQuarantine(int64_t id) override;
+  Status ReleaseQuarantine(int64_t id) override;
+  Status DiscardQuarantine(int64_t id) override;
+
+  // Push cursor and dead letters: push_state.cc.
+  Result<int64_t> DeliveredThrough() override;
+  Result<std::optional<PushBatch>> PendingBatch() override;
+  Status SavePendingBatch(const PushBatch& batch) override;
+  Status AcknowledgeBatch(const PushBatch& batch,
+                          const std::vector<ChangeResult>& results) override;
+  Status ParkBatch(const PushBatch& batch, const std::string& code,
+                   const std::string& message) override;
+  Result<std::vector<DeadLetter>> ListDeadLetters(bool pending_only, int64_t after_id,
+                                                  int limit) override;
+  Result<int64_t> ReplayDeadLetter(int64_t id) override;
+
+  Result<std::vector<OpenBalance>> OpenBalances() override;
+  Result<int64_t> DeadLetterCount() override;
+
+  // --- for FileApplication ---
+  Database& db() { return *db_; }
+  // Cleared by the FileApplication when it ends (commit, failure or destruction).
+  void EndFileApplication() { file_open_ = false; }
+
+  // Appends one change to the outbox and returns its seq. Needs an open transaction.
+  Result<int64_t> AppendChange(const Change& change, std::optional<int64_t> file_id);
+
+ private:
+  // kConflict while a FileApplication holds this connection's transaction.
+  Status CheckNoFileOpen() const;
+  Status DecideQuarantine(int64_t id, std::string_view decision, FileState file_state);
+  // The outbox row `seq`, or kNotFound.
+  Result<Change> ChangeAt(int64_t seq);
+  struct Refusal {
+    int64_t seq = 0;
+    std::string code;
+    std::string message;
+  };
+  // In one transaction: dead letters for every change of `batch` when `refuse_all` is
+  // set, else for each refusal whose seq is in `batch`; the cursor moved to
+  // batch.last_seq and the pending batch cleared. kConflict when `batch` is not the
+  // pending one.
+  Status CloseBatch(const PushBatch& batch, const std::vector<Refusal>& refusals,
+                    const Refusal* refuse_all);
+  Status InsertDeadLetter(const std::string& batch_id, const Change& change,
+                          const std::string& code, const std::string& message);
+
+  std::unique_ptr<Database> db_;
+  bool file_open_ = false;
+};
+
+}  // namespace tributary::store
