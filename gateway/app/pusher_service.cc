@@ -33,6 +33,7 @@ class ThreadedPusher final : public PusherService {
     metrics.Set("tributary_push_changes_total", {{"status", "applied"}}, static_cast<int64_t>(stats.changes_applied.load()));
     metrics.Set("tributary_push_changes_total", {{"status", "duplicate"}}, static_cast<int64_t>(stats.duplicates.load()));
     metrics.Set("tributary_push_changes_total", {{"status", "rejected"}}, static_cast<int64_t>(stats.rejected.load()));
+    metrics.Set("tributary_push_batches_parked_total", {}, static_cast<int64_t>(stats.batches_parked.load()));
     metrics.Set("tributary_push_retries_total", {}, static_cast<int64_t>(stats.retries.load()));
     metrics.Set("tributary_push_latency_milliseconds", {}, static_cast<int64_t>(stats.last_latency_ms.load()));
     metrics.Set("tributary_push_consecutive_failures", {}, static_cast<int64_t>(stats.consecutive_failures.load()));
@@ -51,8 +52,9 @@ class ThreadedPusher final : public PusherService {
 
 Result<std::unique_ptr<PusherService>> StartPusherService(const config::Config& config, Metrics* metrics) {
   const config::PushConfig& push = *config.push;
-  metrics->Describe("tributary_push_batches_total", "counter", "Batches sent to the core (attempts included).");
+  metrics->Describe("tributary_push_batches_total", "counter", "Batches the core acknowledged.");
   metrics->Describe("tributary_push_changes_total", "counter", "Changes the core answered, by status.");
+  metrics->Describe("tributary_push_batches_parked_total", "counter", "Batches the core refused for good (parked as dead letters).");
   metrics->Describe("tributary_push_retries_total", "counter", "Retried batch attempts.");
   metrics->Describe("tributary_push_latency_milliseconds", "gauge", "Latency of the last push request.");
   metrics->Describe("tributary_push_consecutive_failures", "gauge", "Failed push attempts since the last success.");

@@ -26,12 +26,18 @@ class HttpServer {
  public:
   virtual ~HttpServer() = default;
   virtual uint16_t port() const = 0;  // the bound port (useful with port 0)
+  // TCP connections accepted since start (keep-alive reuse shows as fewer connections
+  // than requests). Thread-safe.
+  virtual uint64_t accepted_connections() const = 0;
   // Stops accepting, closes idle keep-alive connections, waits for handlers to return.
-  // Idempotent. Also called by the destructor.
+  // Idempotent. Also called by the destructor. Must not be called from a handler.
   virtual void Stop() = 0;
 };
 
-// Binds and starts serving on background threads. HTTP/1.1 keep-alive.
+// Binds and starts serving on background threads. HTTP/1.1 keep-alive. Request bodies
+// above 1 MiB get 413; a connection idle or stuck reading/writing for 30 s is closed;
+// a handler that throws answers 500. The listening socket uses SO_REUSEADDR, so a
+// stopped server's port can be bound again at once.
 Result<std::unique_ptr<HttpServer>> StartHttpServer(const ServerOptions& options, Handler handler);
 
 }  // namespace tributary::http

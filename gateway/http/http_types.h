@@ -2,7 +2,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -10,8 +12,19 @@ namespace tributary::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-// Case-insensitive header lookup; returns "" when absent.
+// Case-insensitive header lookup; returns "" when absent. With repeated headers, the
+// first one wins.
 std::string FindHeader(const Headers& headers, std::string_view name);
+
+// `url` without user info, query or fragment, fit for logs and error messages (which must
+// never carry credentials; a query string may hold a token).
+std::string RedactUrl(std::string_view url);
+
+// The delay a `Retry-After` value asks for: delta-seconds ("120") or an HTTP-date
+// ("Wed, 21 Oct 2026 07:28:00 GMT", measured from `now`; a date in the past gives 0).
+// nullopt when the value is empty or malformed.
+std::optional<std::chrono::seconds> ParseRetryAfter(
+    std::string_view value, std::chrono::system_clock::time_point now);
 
 struct Request {
   std::string method;  // "GET", "POST", ...
