@@ -143,7 +143,7 @@ http::Response AdminApi::Handle(const http::Request& request) {
 http::Response AdminApi::Route(const http::Request& request, const std::string& path, const std::string& query) {
   const bool get = request.method == "GET";
   const bool post = request.method == "POST";
-  if (path == "/metrics" && get) return Metrics();
+  if (path == "/metrics" && get) return MetricsText();
   if (path == "/v1/changes" && get) return Changes(query);
   if (path == "/v1/connectors" && get) return Connectors();
   if (path == "/v1/rejects" && get) return Rejects(query);
@@ -201,10 +201,10 @@ http::Response AdminApi::Changes(const std::string& query) {
   }
 }
 
-http::Response AdminApi::Metrics() {
+http::Response AdminApi::MetricsText() {
   auto store = BorrowStore();
   if (!store) return FromError(store.error());
-  Metrics& metrics = *deps_.metrics;
+  tributary::Metrics& metrics = *deps_.metrics;
   if (deps_.publish_metrics) deps_.publish_metrics(metrics);
   auto last_seq = (*store)->LastSeq();
   if (last_seq) metrics.Set("tributary_outbox_last_seq", {}, *last_seq);

@@ -57,7 +57,7 @@ class AdminApi {
 
   http::Response Route(const http::Request& request, const std::string& path, const std::string& query);
   http::Response Changes(const std::string& query);
-  http::Response Metrics();
+  http::Response MetricsText();
   http::Response Connectors();
   http::Response Rejects(const std::string& query);
   http::Response DeadLetters(const std::string& query);

@@ -159,10 +159,21 @@ std::string Sha256Hex(std::string_view bytes) {
 std::string Sha256Tagged(std::string_view bytes) { return "sha256:" + Sha256Hex(bytes); }
 
 std::string ContentHash(const nlohmann::ordered_json& data) {
-  if (!data.contains("raw")) return Sha256Tagged(data.dump());
-  nlohmann::ordered_json content = data;
-  content.erase("raw");
-  return Sha256Tagged(content.dump());
+  // `raw` is the audit copy of the source record and `source_updated_at` when the source
+  // last wrote it (a file's mtime): neither is business content, so a record whose
+  // canonical fields are the same is unchanged even when they differ.
+  std::string content = "{";
+  bool first = true;
+  for (const auto& [name, value] : data.items()) {
+    if (name == "raw" || name == "source_updated_at") continue;
+    if (!first) content += ',';
+    first = false;
+    content += nlohmann::ordered_json(name).dump();
+    content += ':';
+    content += value.dump();
+  }
+  content += '}';
+  return Sha256Tagged(content);
 }
 
 Status Finalize(const EntitySchema& schema, CanonicalRecord& record) {

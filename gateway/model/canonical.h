@@ -78,7 +78,7 @@ struct CanonicalRecord {
   std::string key;         // == data["key"]
   std::string source_key;
   nlohmann::ordered_json data;  // the wire object, members in envelope-then-schema order
-  std::string hash;        // "sha256:<hex>" of the canonical content (data without `raw`)
+  std::string hash;        // "sha256:<hex>" of the canonical content (see ContentHash)
   std::optional<int64_t> open_amount_minor;  // receivable-like entities: for guards, metrics
   std::string currency;
   Provenance provenance;
@@ -89,7 +89,8 @@ struct CanonicalRecord {
 // and the mapped fields; `record.entity` must name `schema`.
 Status Finalize(const EntitySchema& schema, CanonicalRecord& record);
 
-// The hash of a wire object's canonical content: everything but `raw`.
+// The hash of a wire object's canonical content: everything but `raw` and
+// `source_updated_at`.
 std::string ContentHash(const nlohmann::ordered_json& data);
 
 // "sha256:<hex>" of `bytes`.

@@ -41,18 +41,6 @@ void WriteFile(const fs::path& path, const std::string& content) {
 
 }  // namespace
 
-ScratchDir::ScratchDir() {
-  std::string pattern = (fs::temp_directory_path() / "tributary-it-XXXXXX").string();
-  char* made = mkdtemp(pattern.data());
-  if (made == nullptr) std::abort();
-  path_ = made;
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 std::string OpenItemsCsv(const std::vector<OpenItem>& items) {
   std::string csv = "account_number;customer_name;document_number;document_type;issue_date;due_date;currency;total;open_amount\n";
   for (const OpenItem& item : items) {
@@ -205,15 +193,6 @@ std::string DaemonHarness::Log() const {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
 }
 
 int CountFiles(const fs::path& folder) {

@@ -15,19 +15,11 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/http/http_client.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/wait.h"
 
 namespace tributary::testing {
 
-// A scratch folder removed on destruction.
-class ScratchDir {
- public:
-  ScratchDir();
-  ~ScratchDir();
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 struct HarnessOptions {
   std::string mode = "snapshot";
@@ -93,14 +85,11 @@ class DaemonHarness {
   void WriteConfig();
 
   HarnessOptions options_;
-  ScratchDir scratch_;
+  TempDir scratch_;
   pid_t pid_ = -1;
   uint16_t admin_port_ = 0;
   std::unique_ptr<http::HttpClient> client_;
 };
-
-// Polls `condition` every 20 ms until it holds or `timeout` passes.
-bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 // Count of regular files in `folder` (0 when missing).
 int CountFiles(const std::filesystem::path& folder);

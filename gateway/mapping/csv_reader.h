@@ -1,0 +1,107 @@
+// A streaming RFC 4180 CSV reader: fixed-size chunks from a std::istream, constant
+// memory (bounded by the longest record), no per-field heap allocation.
+//
+// Works on bytes: the delimiter and quote are ASCII, which no multi-byte character of the
+// supported encodings contains, so decoding happens later, per field (see encoding.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/common/result.h"
+
+namespace tributary::mapping {
+
+struct CsvOptions {
+  char delimiter = ',';
+  char quote = '"';             // '\0': no quoting, every quote character is text
+  int skip_lines = 0;           // physical lines dropped before the first record (e.g. a title)
+  bool strip_utf8_bom = true;   // drop a UTF-8 byte-order mark at the start of the input
+  size_t chunk_size = 64 * 1024;
+  // A record longer than this (usually a quote that is never closed) becomes an error
+  // record, and reading resumes at the next physical line; this bounds memory.
+  size_t max_record_bytes = 1024 * 1024;
+};
+
+// One record. The views point into the reader's buffers and stay valid until the next
+// call of CsvReader::Next().
+struct CsvRecord {
+  int64_t line = 0;                      // 1-based physical line where the record starts
+  int64_t end_line = 0;                  // physical line where it ends (> line: quoted newlines)
+  std::vector<std::string_view> fields;  // field text, quotes removed; fields[i] is column i + 1
+  std::string_view raw;                  // the record as read, without its line break (bounded)
+  std::string error;                     // non-empty: the record is malformed, `fields` unusable
+  int error_column = 0;                  // 1-based field index where the error was found
+
+  [[nodiscard]] bool ok() const { return error.empty(); }
+};
+
+// Reads records one at a time. Not thread-safe; one reader per stream.
+//
+// Line breaks are CR, LF or CRLF, inside quoted fields too (kept in the field text).
+// A quote inside an unquoted field is text. Blank lines (empty, or only spaces and tabs)
+// are skipped. Malformed records (text after a closing quote, a quote never closed, a
+// record over max_record_bytes) are returned with `error` set; reading goes on at the
+// next physical line.
+class CsvReader {
+ public:
+  // `input` must outlive the reader; it is read in binary chunks of options.chunk_size.
+  CsvReader(std::istream& input, CsvOptions options);
+
+  // Reads the next record into `record` (its vector is reused). Returns false at the end
+  // of the input, or a kIo error when the stream fails.
+  Result<bool> Next(CsvRecord& record);
+
+  // Bytes consumed so far, for progress reporting.
+  [[nodiscard]] int64_t bytes_read() const { return bytes_read_; }
+
+ private:
+  enum class State {
+    kSkipLines,       // dropping options.skip_lines physical lines
+    kFieldStart,
+    kUnquoted,
+    kQuoted,
+    kQuoteInQuoted,   // a quote inside a quoted field: its end, or the first of a pair
+    kAfterQuoted,     // spaces after a closing quote
+    kSkipToLineEnd,   // after an error: the rest of the physical line belongs to the record
+  };
+
+  bool Fill();
+  // Consumes bytes of the current chunk; true once a record is complete.
+  bool Consume();
+  void AppendRaw(const char* begin, const char* end);
+  void EndField();
+  void EndRecord();
+  void SetError(std::string message);
+  // Counts a line break byte; returns true when it is the LF of a CRLF already counted.
+  bool CountLineBreak(char c);
+  bool IsBlankRecord() const;
+
+  std::istream& input_;
+  CsvOptions options_;
+  std::string chunk_;
+  size_t pos_ = 0;
+  size_t end_ = 0;
+  bool eof_ = false;
+  bool started_ = false;  // the BOM check is done
+  int64_t bytes_read_ = 0;
+
+  State state_ = State::kFieldStart;
+  int skip_remaining_ = 0;
+  int64_t line_ = 1;        // physical line of the next byte
+  bool after_cr_ = false;   // the previous byte was a CR (a following LF is the same break)
+  bool in_record_ = false;  // a byte of the current record was consumed
+  bool any_quote_ = false;  // the record has a quoted field (so it is never blank)
+  int64_t record_line_ = 0;
+  std::string raw_;
+  std::string data_;
+  std::vector<size_t> field_ends_;
+  std::string error_;
+  int error_column_ = 0;
+};
+
+}  // namespace tributary::mapping

@@ -1,0 +1,53 @@
+// `tributary map`: maps input files and prints what would be ingested, applying nothing.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "gateway/mapping/mapping.h"
+#include "gateway/model/record_sink.h"
+
+namespace tributary::mapping {
+
+// A RecordSink that prints a dry run: each record's data as one JSON line on `out`, each
+// reject as "file:line:col: field: reason" on `err`, and keeps the counts and open
+// amounts for Summary(). Borrows the streams; not thread-safe.
+class DryRunPrinter : public model::RecordSink {
+ public:
+  DryRunPrinter(std::span<const EntityInfo> entities, std::ostream& out, std::ostream& err);
+
+  Status OnRecord(model::CanonicalRecord&& record) override;
+  Status OnReject(model::Reject&& reject) override;
+
+  // Adds the rows of one mapped file (RunStats::rows) to the summary.
+  void AddRows(int64_t rows) { rows_ += rows; }
+  [[nodiscard]] int64_t rejects() const { return rejects_; }
+
+  // "summary: 3 rows, 4 records (customer 2, receivable 2), 1 reject; open amount
+  // 1234.56 EUR, 10.000 KWD". The open amount per currency is the open_amount of the
+  // receivables, credit notes subtracted; the clause is left out when there is none.
+  [[nodiscard]] std::string Summary() const;
+
+ private:
+  std::ostream& out_;
+  std::ostream& err_;
+  std::vector<std::pair<std::string, int64_t>> records_by_entity_;  // mapping order
+  std::map<std::string, int64_t> open_minor_by_currency_;
+  int64_t rows_ = 0;
+  int64_t records_ = 0;
+  int64_t rejects_ = 0;
+};
+
+// The body of `tributary map --mapping M [--tenant T --source S --legal-entity L] INPUT…`.
+// Maps each input in turn with `base` (file name, SHA-256 and, unless base sets it, the
+// file's mtime as source_updated_at filled per file), prints records to `out`, rejects and
+// a summary to `err`. Returns 0 when nothing was rejected, 1 when some rows were, 2 when
+// the mapping or an input is unusable (its diagnostics or error printed to `err`).
+int RunMapCommand(const std::string& mapping_path, const std::vector<std::string>& inputs,
+                  const MappingContext& base, std::ostream& out, std::ostream& err);
+
+}  // namespace tributary::mapping

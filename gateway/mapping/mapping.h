@@ -1,0 +1,79 @@
+// A mapping: a YAML file that turns the rows of one source format into canonical
+// entities (see docs/mappings.md for the language).
+//
+// Loading compiles the file once (field expressions, date patterns, templates) and
+// reports every problem with file:line:col. Running streams one input in constant memory
+// and sends records and rejects to a RecordSink in file order.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <istream>
+#include <memory>
+#include <span>
+#include <stop_token>
+#include <string>
+
+#include "gateway/common/diagnostic.h"
+#include "gateway/common/result.h"
+#include "gateway/model/record_sink.h"
+
+namespace tributary::mapping {
+
+// What a run knows about the file it maps; fills the envelope and provenance.
+struct MappingContext {
+  std::string tenant = "default";
+  std::string source = "map";  // connector name: the first part of every key
+  std::string legal_entity;
+  std::string file_name;
+  std::string file_sha256;
+  std::string source_updated_at;  // RFC 3339 UTC, the file's mtime
+};
+
+// One entity a mapping produces, with how its feed treats it.
+struct EntityInfo {
+  std::string entity;
+  bool closes_by_absence = false;  // a snapshot closes entities absent from the newest file
+  bool repeatable = false;         // the same key on several rows of one file is expected
+};
+
+struct RunStats {
+  int64_t rows = 0;     // data rows read (header and blank lines excluded)
+  int64_t records = 0;  // canonical records sent to the sink
+  int64_t rejects = 0;  // rejects sent to the sink
+};
+
+struct CompiledMapping;  // mapping_rules.h
+
+// An immutable, compiled mapping. Run() is const and keeps its state on the stack, so one
+// Mapping may serve several threads at once.
+class Mapping {
+ public:
+  // Reads and compiles the mapping file at `path`.
+  static std::expected<std::unique_ptr<Mapping>, Diagnostics> Load(const std::string& path);
+  // Compiles `text` as if it were the file `display_name` in folder `base_dir`.
+  static std::expected<std::unique_ptr<Mapping>, Diagnostics> Parse(const std::string& text,
+                                                                    const std::string& display_name,
+                                                                    const std::string& base_dir);
+  ~Mapping();
+
+  const std::string& name() const;
+  // The first 12 hex digits of the SHA-256 of the mapping file: names this exact version
+  // in every record's provenance.
+  const std::string& version() const;
+  // The entities the mapping produces, in the order their records arrive for a row.
+  std::span<const EntityInfo> entities() const;
+
+  // Streams `input`; records and rejects go to `sink` in file order. An error return
+  // means the file as a whole is unusable (a column the mapping needs is missing from the
+  // header, an unreadable stream, a sink error, or kCancelled when `stop` is requested);
+  // row problems are rejects, never errors.
+  Result<RunStats> Run(std::istream& input, const MappingContext& context, model::RecordSink& sink,
+                       std::stop_token stop = {}) const;
+
+ private:
+  explicit Mapping(std::unique_ptr<const CompiledMapping> compiled);
+  std::unique_ptr<const CompiledMapping> compiled_;
+};
+
+}  // namespace tributary::mapping

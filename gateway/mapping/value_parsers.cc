@@ -1,0 +1,311 @@
+#include "gateway/mapping/value_parsers.h"
+
+#include <array>
+#include <charconv>
+
+#include "gateway/model/money.h"
+
+namespace tributary::mapping {
+namespace {
+
+constexpr std::string_view kNoBreakSpace = "\xC2\xA0";         // U+00A0
+constexpr std::string_view kNarrowNoBreakSpace = "\xE2\x80\xAF";  // U+202F
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
+}
+
+// Length of the thousands separator at the start of `s`, or 0.
+size_t ThousandsSeparatorAt(std::string_view s, const MoneyFormat& format) {
+  if (format.thousands.empty()) return 0;
+  if (s.starts_with(format.thousands)) return format.thousands.size();
+  if (format.thousands == " ") {
+    if (s.starts_with(kNoBreakSpace)) return kNoBreakSpace.size();
+    if (s.starts_with(kNarrowNoBreakSpace)) return kNarrowNoBreakSpace.size();
+  }
+  return 0;
+}
+
+bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+int DaysInMonth(int year, int month) {
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && IsLeapYear(year) ? 29 : kDays[static_cast<size_t>(month - 1)];
+}
+
+// Reads between `min` and `max` digits (greedy) at `pos`.
+bool ReadDigits(std::string_view text, size_t& pos, size_t min, size_t max, int& value) {
+  size_t count = 0;
+  value = 0;
+  while (count < max && pos < text.size() && IsDigit(text[pos])) {
+    value = value * 10 + (text[pos] - '0');
+    ++pos;
+    ++count;
+  }
+  return count >= min;
+}
+
+}  // namespace
+
+std::string_view TrimSpaces(std::string_view text) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+Result<std::string> NormalizeAmount(std::string_view text, const MoneyFormat& format) {
+  const std::string_view original = text;
+  auto invalid = [&](std::string why) {
+    return Fail(ErrorCode::kParse, "invalid amount " + Quoted(original) + ": " + why);
+  };
+  text = TrimSpaces(text);
+  if (text.empty()) return invalid("no digits");
+
+  bool negative = false;
+  int signs = 0;
+  if (text.size() >= 2 && text.front() == '(' && text.back() == ')') {
+    negative = true;
+    ++signs;
+    text = TrimSpaces(text.substr(1, text.size() - 2));
+  }
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+    negative = negative || text.front() == '-';
+    ++signs;
+    text = TrimSpaces(text.substr(1));
+  }
+  if (!text.empty() && text.back() == '-') {
+    negative = true;
+    ++signs;
+    text = TrimSpaces(text.substr(0, text.size() - 1));
+  }
+  if (signs > 1) return invalid("more than one sign");
+
+  std::string out;
+  out.reserve(text.size() + 1);
+  if (negative) out.push_back('-');
+  bool seen_decimal = false;
+  bool seen_separator = false;
+  size_t group_digits = 0;  // digits since the start or the last thousands separator
+  size_t digits = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (IsDigit(c)) {
+      out.push_back(c);
+      ++group_digits;
+      ++digits;
+      ++i;
+      continue;
+    }
+    if (!seen_decimal) {
+      if (size_t length = ThousandsSeparatorAt(text.substr(i), format); length > 0) {
+        // Groups by three: 1-3 digits first, then exactly three between separators.
+        if (group_digits == 0 || group_digits > 3 || (seen_separator && group_digits != 3)) {
+          return invalid("misplaced thousands separator");
+        }
+        seen_separator = true;
+        group_digits = 0;
+        i += length;
+        continue;
+      }
+    }
+    if (c == format.decimal && !seen_decimal) {
+      if (seen_separator && group_digits != 3) return invalid("misplaced thousands separator");
+      seen_decimal = true;
+      out.push_back('.');
+      ++i;
+      continue;
+    }
+    if (c == format.decimal) return invalid("more than one decimal separator");
+    if (c == ',' || c == '.' || c == ' ' || c == '\'') {
+      std::string declared = format.thousands.empty()
+                                 ? "no thousands separator is declared"
+                                 : "the thousands separator is " + Quoted(format.thousands);
+      return Fail(ErrorCode::kParse, "ambiguous amount " + Quoted(original) + ": " + Quoted(std::string(1, c)) +
+                                         " is not the decimal separator " +
+                                         Quoted(std::string(1, format.decimal)) + " and " + declared);
+    }
+    return invalid("unexpected character " + Quoted(text.substr(i, 1)));
+  }
+  if (digits == 0) return invalid("no digits");
+  if (seen_separator && !seen_decimal && group_digits != 3) return invalid("misplaced thousands separator");
+  return out;
+}
+
+Result<int64_t> ParseMoney(std::string_view text, const MoneyFormat& format, std::string_view currency) {
+  auto exponent = model::CurrencyExponent(currency);
+  if (!exponent) return Fail(ErrorCode::kInvalidArgument, "unknown currency " + Quoted(currency));
+  auto normalized = NormalizeAmount(text, format);
+  if (!normalized) return std::unexpected(normalized.error());
+  auto minor = model::ParseMinorUnits(*normalized, *exponent);
+  if (!minor) {
+    const std::string_view trimmed = TrimSpaces(text);
+    const size_t dot = normalized->find('.');
+    if (dot != std::string::npos && normalized->size() - dot - 1 > static_cast<size_t>(*exponent)) {
+      return Fail(ErrorCode::kParse, "amount " + Quoted(trimmed) + " has more than " + std::to_string(*exponent) +
+                                         " decimal digits for " + std::string(currency));
+    }
+    return Fail(ErrorCode::kParse, "amount " + Quoted(trimmed) + " is out of range");
+  }
+  if (*minor < 0) {
+    if (format.negative == NegativeAmounts::kReject) {
+      return Fail(ErrorCode::kParse, "negative amount " + Quoted(TrimSpaces(text)) +
+                                         "; amounts are magnitudes, the kind gives the sign");
+    }
+    return -*minor;
+  }
+  return *minor;
+}
+
+Result<DatePattern> DatePattern::Compile(std::string_view pattern) {
+  DatePattern compiled;
+  compiled.text_ = std::string(pattern);
+  int years = 0;
+  int months = 0;
+  int days = 0;
+  size_t i = 0;
+  while (i < pattern.size()) {
+    const char c = pattern[i];
+    size_t run = 1;
+    while (i + run < pattern.size() && pattern[i + run] == c) ++run;
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!letter) {
+      compiled.tokens_.push_back({TokenKind::kLiteral, c});
+      ++i;
+      continue;
+    }
+    TokenKind kind;
+    if (c == 'y' && run == 4) {
+      kind = TokenKind::kYear4;
+      ++years;
+    } else if (c == 'y' && run == 2) {
+      kind = TokenKind::kYear2;
+      ++years;
+    } else if (c == 'M' && run <= 2) {
+      kind = run == 2 ? TokenKind::kMonth2 : TokenKind::kMonth;
+      ++months;
+    } else if (c == 'd' && run <= 2) {
+      kind = run == 2 ? TokenKind::kDay2 : TokenKind::kDay;
+      ++days;
+    } else {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "invalid date pattern " + Quoted(pattern) + ": unknown token " +
+                      Quoted(pattern.substr(i, run)) + " (use yyyy, yy, MM, M, dd, d)");
+    }
+    compiled.tokens_.push_back({kind});
+    i += run;
+  }
+  if (years != 1 || months != 1 || days != 1) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "invalid date pattern " + Quoted(pattern) + ": needs one year, one month and one day token");
+  }
+  return compiled;
+}
+
+DatePattern::Match DatePattern::Parse(std::string_view text, std::string& iso) const {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  size_t pos = 0;
+  for (const Token& token : tokens_) {
+    bool ok = true;
+    switch (token.kind) {
+      case TokenKind::kLiteral:
+        ok = pos < text.size() && text[pos] == token.literal;
+        ++pos;
+        break;
+      case TokenKind::kYear4: ok = ReadDigits(text, pos, 4, 4, year); break;
+      case TokenKind::kYear2:
+        ok = ReadDigits(text, pos, 2, 2, year);
+        year += 2000;
+        break;
+      case TokenKind::kMonth2: ok = ReadDigits(text, pos, 2, 2, month); break;
+      case TokenKind::kMonth: ok = ReadDigits(text, pos, 1, 2, month); break;
+      case TokenKind::kDay2: ok = ReadDigits(text, pos, 2, 2, day); break;
+      case TokenKind::kDay: ok = ReadDigits(text, pos, 1, 2, day); break;
+    }
+    if (!ok) return Match::kNoMatch;
+  }
+  if (pos != text.size()) return Match::kNoMatch;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) return Match::kNotADate;
+  char buffer[11];
+  buffer[0] = static_cast<char>('0' + year / 1000);
+  buffer[1] = static_cast<char>('0' + year / 100 % 10);
+  buffer[2] = static_cast<char>('0' + year / 10 % 10);
+  buffer[3] = static_cast<char>('0' + year % 10);
+  buffer[4] = '-';
+  buffer[5] = static_cast<char>('0' + month / 10);
+  buffer[6] = static_cast<char>('0' + month % 10);
+  buffer[7] = '-';
+  buffer[8] = static_cast<char>('0' + day / 10);
+  buffer[9] = static_cast<char>('0' + day % 10);
+  iso.assign(buffer, 10);
+  return Match::kOk;
+}
+
+Result<std::string> ParseDate(std::string_view text, std::span<const DatePattern> patterns) {
+  text = TrimSpaces(text);
+  std::string iso;
+  bool not_a_date = false;
+  std::string expected;
+  for (const DatePattern& pattern : patterns) {
+    switch (pattern.Parse(text, iso)) {
+      case DatePattern::Match::kOk: return iso;
+      case DatePattern::Match::kNotADate: not_a_date = true; break;
+      case DatePattern::Match::kNoMatch: break;
+    }
+    if (!expected.empty()) expected += " or ";
+    expected += pattern.text();
+  }
+  if (not_a_date) return Fail(ErrorCode::kParse, "invalid date " + Quoted(text) + ": no such day in the calendar");
+  return Fail(ErrorCode::kParse, "invalid date " + Quoted(text) + " (expected " + expected + ")");
+}
+
+Result<std::string> ParseCurrency(std::string_view text) {
+  const std::string_view trimmed = TrimSpaces(text);
+  std::string code(trimmed);
+  for (char& c : code) c = AsciiUpper(c);
+  if (!model::CurrencyExponent(code)) {
+    return Fail(ErrorCode::kParse, "unknown currency " + Quoted(trimmed) + " (expected an ISO 4217 code such as EUR)");
+  }
+  return code;
+}
+
+Result<bool> ParseBool(std::string_view text) {
+  static constexpr std::array<std::string_view, 5> kTrue = {"true", "yes", "1", "y", "o"};
+  static constexpr std::array<std::string_view, 4> kFalse = {"false", "no", "0", "n"};
+  const std::string_view trimmed = TrimSpaces(text);
+  for (std::string_view word : kTrue) {
+    if (EqualsIgnoreCase(trimmed, word)) return true;
+  }
+  for (std::string_view word : kFalse) {
+    if (EqualsIgnoreCase(trimmed, word)) return false;
+  }
+  return Fail(ErrorCode::kParse, "invalid boolean " + Quoted(trimmed) + " (expected true/false, yes/no, 1/0, Y/N or O)");
+}
+
+Result<int64_t> ParseInteger(std::string_view text) {
+  std::string_view trimmed = TrimSpaces(text);
+  std::string_view digits = trimmed;
+  if (digits.starts_with('+') && !digits.starts_with("+-")) digits.remove_prefix(1);
+  int64_t value = 0;
+  const char* end = digits.data() + digits.size();
+  auto [ptr, ec] = std::from_chars(digits.data(), end, value);
+  if (digits.empty() || ec != std::errc() || ptr != end) {
+    return Fail(ErrorCode::kParse, "invalid integer " + Quoted(trimmed));
+  }
+  return value;
+}
+
+}  // namespace tributary::mapping

@@ -1,0 +1,228 @@
+#include "gateway/mapping/csv_reader.h"
+
+#include <sstream>
+#include <streambuf>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace tributary::mapping {
+namespace {
+
+using ::testing::ElementsAre;
+
+// A record copied out of the reader's buffers.
+struct Row {
+  int64_t line = 0;
+  std::vector<std::string> fields;
+  std::string raw;
+  std::string error;
+  int error_column = 0;
+};
+
+std::vector<Row> ReadAll(const std::string& text, CsvOptions options) {
+  std::istringstream input(text);
+  CsvReader reader(input, options);
+  CsvRecord record;
+  std::vector<Row> rows;
+  while (true) {
+    auto next = reader.Next(record);
+    EXPECT_TRUE(next.has_value());
+    if (!next || !*next) break;
+    Row row{record.line, {}, std::string(record.raw), record.error, record.error_column};
+    for (std::string_view field : record.fields) row.fields.emplace_back(field);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// Every case runs with chunks so small that records, quotes and CRLF pairs straddle
+// chunk boundaries, and with the default chunk.
+class CsvReaderTest : public ::testing::TestWithParam<size_t> {
+ protected:
+  std::vector<Row> Read(const std::string& text, char delimiter = ';') {
+    CsvOptions options;
+    options.delimiter = delimiter;
+    options.chunk_size = GetParam();
+    return ReadAll(text, options);
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(ChunkSizes, CsvReaderTest, ::testing::Values(16, 17, 19, 64 * 1024));
+
+TEST_P(CsvReaderTest, SplitsFieldsAndCountsLines) {
+  auto rows = Read("a;b;c\n1;2;3\n");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_THAT(rows[0].fields, ElementsAre("a", "b", "c"));
+  EXPECT_EQ(rows[0].line, 1);
+  EXPECT_THAT(rows[1].fields, ElementsAre("1", "2", "3"));
+  EXPECT_EQ(rows[1].line, 2);
+  EXPECT_EQ(rows[1].raw, "1;2;3");
+}
+
+TEST_P(CsvReaderTest, LastLineWithoutLineBreak) {
+  auto rows = Read("a;b\nx;");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_THAT(rows[1].fields, ElementsAre("x", ""));
+}
+
+TEST_P(CsvReaderTest, AcceptsCrLfAndCrAndLf) {
+  auto rows = Read("a;b\r\nc;d\re;f\ng;h\r\n");
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_THAT(rows[1].fields, ElementsAre("c", "d"));
+  EXPECT_THAT(rows[3].fields, ElementsAre("g", "h"));
+  EXPECT_EQ(rows[2].line, 3);
+  EXPECT_EQ(rows[3].line, 4);
+}
+
+TEST_P(CsvReaderTest, QuotedFieldsWithDelimitersDoubledQuotesAndNewlines) {
+  auto rows = Read("id;text;n\n1;\"Acme; Inc\";2\n2;\"say \"\"hi\"\"\";3\n3;\"two\r\nlines\nthree\";4\n4;\"\";5\n");
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_THAT(rows[1].fields, ElementsAre("1", "Acme; Inc", "2"));
+  EXPECT_THAT(rows[2].fields, ElementsAre("2", "say \"hi\"", "3"));
+  EXPECT_THAT(rows[3].fields, ElementsAre("3", "two\r\nlines\nthree", "4"));
+  EXPECT_EQ(rows[3].line, 4);
+  EXPECT_EQ(rows[3].raw, "3;\"two\r\nlines\nthree\";4");
+  // The record after a three-line record starts three physical lines later.
+  EXPECT_EQ(rows[4].line, 7);
+  EXPECT_THAT(rows[4].fields, ElementsAre("4", "", "5"));
+}
+
+TEST_P(CsvReaderTest, SkipsBlankLinesButKeepsLineNumbers) {
+  auto rows = Read("a;b\n\n   \r\n\r\n1;2\n\n");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].line, 5);
+  EXPECT_THAT(rows[1].fields, ElementsAre("1", "2"));
+}
+
+TEST_P(CsvReaderTest, AQuotedEmptyFieldIsNotABlankLine) {
+  auto rows = Read("\"\"\n");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_THAT(rows[0].fields, ElementsAre(""));
+}
+
+TEST_P(CsvReaderTest, TextAfterClosingQuoteIsARecordErrorAndReadingGoesOn) {
+  auto rows = Read("a;b;c\n1;\"x\"y;3\n2;\"ok\";3\n");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1].error, "unexpected text after the closing quote of field 2");
+  EXPECT_EQ(rows[1].error_column, 2);
+  EXPECT_EQ(rows[1].line, 2);
+  EXPECT_EQ(rows[1].raw, "1;\"x\"y;3");
+  EXPECT_TRUE(rows[1].fields.empty());
+  EXPECT_EQ(rows[2].error, "");
+  EXPECT_THAT(rows[2].fields, ElementsAre("2", "ok", "3"));
+  EXPECT_EQ(rows[2].line, 3);
+}
+
+TEST_P(CsvReaderTest, SpacesAfterClosingQuoteAreAllowed) {
+  auto rows = Read("\"a\"  ;b\n");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_THAT(rows[0].fields, ElementsAre("a", "b"));
+}
+
+TEST_P(CsvReaderTest, AQuoteInsideAnUnquotedFieldIsText) {
+  auto rows = Read("12\" pipe;x\n");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_THAT(rows[0].fields, ElementsAre("12\" pipe", "x"));
+}
+
+TEST_P(CsvReaderTest, UnclosedQuoteAtEndOfInputIsAnError) {
+  auto rows = Read("a;b\n1;\"never closed\n2;3\n");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].error, "quoted field is not closed before the end of the input");
+  EXPECT_EQ(rows[1].line, 2);
+}
+
+TEST_P(CsvReaderTest, StripsAUtf8BomAtTheStart) {
+  auto rows = Read("\xEF\xBB\xBF" "a;b\n1;2\n");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_THAT(rows[0].fields, ElementsAre("a", "b"));
+}
+
+TEST_P(CsvReaderTest, KeepsBytesAsTheyAre) {
+  auto rows = Read("caf\xE9;\xE2\x82\xAC\n");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_THAT(rows[0].fields, ElementsAre("caf\xE9", "\xE2\x82\xAC"));
+}
+
+TEST_P(CsvReaderTest, OtherDelimiters) {
+  EXPECT_THAT(Read("a,b;c\n", ',')[0].fields, ElementsAre("a", "b;c"));
+  EXPECT_THAT(Read("a\tb c\n", '\t')[0].fields, ElementsAre("a", "b c"));
+  EXPECT_THAT(Read("a|\"b|c\"\n", '|')[0].fields, ElementsAre("a", "b|c"));
+}
+
+TEST(CsvReader, SkipLinesDropsPhysicalLinesBeforeParsing) {
+  CsvOptions options;
+  options.delimiter = ';';
+  options.skip_lines = 2;
+  // The skipped title has an unbalanced quote: it must not be parsed.
+  auto rows = ReadAll("Open items \"March\r\nexported by ERP\r\na;b\r\n1;2\r\n", options);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_THAT(rows[0].fields, ElementsAre("a", "b"));
+  EXPECT_EQ(rows[0].line, 3);
+  EXPECT_EQ(rows[1].line, 4);
+}
+
+TEST(CsvReader, CustomQuoteAndNoQuote) {
+  CsvOptions options;
+  options.quote = '\'';
+  EXPECT_THAT(ReadAll("'a,b',\"c\"\n", options)[0].fields, ElementsAre("a,b", "\"c\""));
+  options.quote = '\0';
+  EXPECT_THAT(ReadAll("\"a,b\"\n", options)[0].fields, ElementsAre("\"a", "b\""));
+}
+
+TEST(CsvReader, OverlongRecordIsAnErrorAndReadingResumesAtTheNextLine) {
+  CsvOptions options;
+  options.chunk_size = 16;
+  options.max_record_bytes = 32;
+  // The quote is never closed: without the bound the record would swallow the file.
+  auto rows = ReadAll("\"" + std::string(100, 'x') + "\nok,1\n", options);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].error, "record is longer than 32 bytes (is a quote never closed?)");
+  EXPECT_EQ(rows[0].raw.size(), 32u);
+  EXPECT_THAT(rows[1].fields, ElementsAre("ok", "1"));
+  EXPECT_EQ(rows[1].line, 2);
+}
+
+TEST(CsvReader, EmptyInputHasNoRecord) {
+  EXPECT_TRUE(ReadAll("", {}).empty());
+  EXPECT_TRUE(ReadAll("\xEF\xBB\xBF", {}).empty());
+  EXPECT_TRUE(ReadAll("\n\r\n", {}).empty());
+}
+
+// A stream whose reads fail after some bytes.
+class FailingBuffer : public std::streambuf {
+ protected:
+  int_type underflow() override { throw std::ios_base::failure("disk gone"); }
+};
+
+TEST(CsvReader, StreamFailureIsAnIoError) {
+  FailingBuffer buffer;
+  std::istream input(&buffer);
+  CsvReader reader(input, {});
+  CsvRecord record;
+  auto next = reader.Next(record);
+  ASSERT_FALSE(next.has_value());
+  EXPECT_EQ(next.error().code, ErrorCode::kIo);
+}
+
+TEST(CsvReader, ReadsInChunksNeverTheWholeInput) {
+  // A stream that counts how far it has been read: after the first record of a large
+  // input, only a chunk or two may have been consumed.
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "row;" + std::to_string(i) + "\n";
+  std::istringstream input(text);
+  CsvOptions options;
+  options.chunk_size = 4096;
+  CsvReader reader(input, options);
+  CsvRecord record;
+  ASSERT_TRUE(reader.Next(record).value());
+  EXPECT_LE(reader.bytes_read(), 4096);
+  int64_t count = 1;
+  while (reader.Next(record).value()) ++count;
+  EXPECT_EQ(count, 20000);
+  EXPECT_EQ(reader.bytes_read(), static_cast<int64_t>(text.size()));
+}
+
+}  // namespace
+}  // namespace tributary::mapping

@@ -1,0 +1,53 @@
+#include "gateway/model/canonical.h"
+
+#include <gtest/gtest.h>
+
+namespace tributary::model {
+namespace {
+
+nlohmann::ordered_json Receivable(const std::string& open_amount) {
+  return {{"key", "s:receivable:1"}, {"source_updated_at", "2026-11-01T00:00:00Z"}, {"lifecycle", "active"},
+          {"kind", "invoice"},       {"currency", "EUR"},   {"total", "100.00"},
+          {"open_amount", open_amount}, {"raw", {{"col", "x"}}}};
+}
+
+TEST(ContentHash, IgnoresRawAndSourceUpdatedAtOnly) {
+  auto base = Receivable("100.00");
+  auto other_raw = base;
+  other_raw["raw"] = {{"col", "y"}};
+  other_raw["source_updated_at"] = "2026-11-02T00:00:00Z";
+  EXPECT_EQ(ContentHash(base), ContentHash(other_raw));
+  EXPECT_NE(ContentHash(base), ContentHash(Receivable("99.99")));
+  EXPECT_EQ(ContentHash(base).rfind("sha256:", 0), 0u);
+}
+
+TEST(Finalize, DerivesReceivableStatusFromAmounts) {
+  const EntitySchema* schema = FindEntitySchema("receivable");
+  ASSERT_NE(schema, nullptr);
+  auto status_of = [&](const std::string& open, const std::string& lifecycle = "active") {
+    CanonicalRecord record;
+    record.entity = "receivable";
+    record.data = Receivable(open);
+    record.data["lifecycle"] = lifecycle;
+    EXPECT_TRUE(Finalize(*schema, record).has_value());
+    return record.data["status"].get<std::string>();
+  };
+  EXPECT_EQ(status_of("100.00"), "open");
+  EXPECT_EQ(status_of("40.00"), "partially_paid");
+  EXPECT_EQ(status_of("0.00"), "paid");
+  EXPECT_EQ(status_of("40.00", "voided"), "voided");
+  CanonicalRecord bad;
+  bad.entity = "receivable";
+  bad.data = Receivable("1.005");
+  EXPECT_FALSE(Finalize(*schema, bad).has_value());
+}
+
+TEST(Schemas, AreFoundByName) {
+  EXPECT_NE(FindEntitySchema("customer"), nullptr);
+  EXPECT_EQ(FindEntitySchema("invoice"), nullptr);
+  EXPECT_EQ(MakeKey("erp", "customer", "FR01-C1"), "erp:customer:FR01-C1");
+  EXPECT_TRUE(FindEntitySchema("receivable")->Find("status")->derived);
+}
+
+}  // namespace
+}  // namespace tributary::model
