@@ -31,7 +31,6 @@ struct CsvOptions {
 // call of CsvReader::Next().
 struct CsvRecord {
   int64_t line = 0;                      // 1-based physical line where the record starts
-  int64_t end_line = 0;                  // physical line where it ends (> line: quoted newlines)
   std::vector<std::string_view> fields;  // field text, quotes removed; fields[i] is column i + 1
   std::string_view raw;                  // the record as read, without its line break (bounded)
   std::string error;                     // non-empty: the record is malformed, `fields` unusable

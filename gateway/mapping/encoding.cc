@@ -80,9 +80,8 @@ char32_t SingleByteCodePoint(unsigned char byte, Encoding encoding) {
 }
 
 // Length of the well-formed UTF-8 sequence at the start of `s` (Unicode table 3-7), or 0
-// when it is ill-formed. `truncated` tells that it only ran out of bytes.
-size_t Utf8SequenceLength(std::string_view s, bool& truncated) {
-  truncated = false;
+// when it is ill-formed or cut short.
+size_t Utf8SequenceLength(std::string_view s) {
   const auto b0 = static_cast<unsigned char>(s[0]);
   size_t length = 0;
   unsigned char lo = 0x80;
@@ -102,10 +101,7 @@ size_t Utf8SequenceLength(std::string_view s, bool& truncated) {
     return 0;
   }
   for (size_t i = 1; i < length; ++i) {
-    if (i >= s.size()) {
-      truncated = true;
-      return 0;
-    }
+    if (i >= s.size()) return 0;
     const auto b = static_cast<unsigned char>(s[i]);
     if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xBF)) return 0;
   }
@@ -176,8 +172,7 @@ size_t FindInvalidUtf8(std::string_view bytes) {
       ++i;
       continue;
     }
-    bool truncated = false;
-    size_t length = Utf8SequenceLength(bytes.substr(i), truncated);
+    size_t length = Utf8SequenceLength(bytes.substr(i));
     if (length == 0) return i;
     i += length;
   }
@@ -192,14 +187,12 @@ Status AppendUtf8(std::string_view bytes, Encoding encoding, std::string& out) {
       return Ok();
     }
     out.append(bytes.substr(0, bad));
-    const auto byte = static_cast<unsigned char>(bytes[bad]);
     // An ill-formed sequence is blamed on its first byte: in the common case (a latin-1
-    // "é" in a file declared utf-8) that is the byte the user must look for.
-    bool truncated = false;
-    Utf8SequenceLength(bytes.substr(bad), truncated);
-    return Fail(ErrorCode::kParse, std::string(truncated ? "truncated UTF-8 sequence at byte "
-                                                         : "invalid UTF-8 byte ") +
-                                       HexByte(byte) + " at position " + std::to_string(bad + 1));
+    // "é" in a file declared utf-8) that is the byte the user must look for. A sequence
+    // cut by the end is not told apart: fields are decoded one by one, and a delimiter
+    // never splits a real UTF-8 character, so that too is a wrongly declared encoding.
+    return Fail(ErrorCode::kParse, "invalid UTF-8 byte " + HexByte(static_cast<unsigned char>(bytes[bad])) +
+                                       " at position " + std::to_string(bad + 1));
   }
   out.reserve(out.size() + bytes.size());
   for (size_t i = 0; i < bytes.size(); ++i) {
@@ -233,8 +226,7 @@ std::string DecodeForDisplay(std::string_view bytes, Encoding encoding) {
       continue;
     }
     if (encoding == Encoding::kUtf8) {
-      bool truncated = false;
-      size_t length = Utf8SequenceLength(bytes.substr(i), truncated);
+      size_t length = Utf8SequenceLength(bytes.substr(i));
       if (length > 0) {
         out.append(bytes.substr(i, length));
         i += length;

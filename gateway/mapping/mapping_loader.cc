@@ -52,7 +52,7 @@ std::string JoinNames(std::span<const std::string_view> names) {
   return out;
 }
 
-// The closest of `candidates` to `name` within two edits, for "did you mean".
+// " (did you mean 'x'?)" for the field of `schema` closest to `name` within two edits.
 std::string Suggestion(std::string_view name, const model::EntitySchema& schema) {
   std::string_view best;
   int best_distance = 3;
@@ -98,7 +98,6 @@ class Loader {
 
  private:
   void LoadReader(ConfigNode reader) {
-    out_.csv.delimiter = ',';
     if (!reader.IsDefined()) return;
     reader.Enum("type", {"csv"});
     if (auto delimiter = reader.String("delimiter")) {

@@ -1,5 +1,5 @@
 // The compiled form of a mapping file, shared by the loader (mapping_loader.cc) and the
-// evaluator (row_evaluator.cc). Internal to the mapping module; immutable once loaded.
+// evaluator (row_mapper.cc). Internal to the mapping module; immutable once loaded.
 #pragma once
 
 #include <cstddef>

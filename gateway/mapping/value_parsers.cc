@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 
+#include "gateway/config/values.h"
 #include "gateway/model/money.h"
 
 namespace tributary::mapping {
@@ -15,7 +16,8 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 
-std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+// Escaped and bounded: these messages end up in reject lines, one per line.
+std::string Quoted(std::string_view text) { return config::QuoteForMessage(text); }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

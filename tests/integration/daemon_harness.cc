@@ -114,6 +114,10 @@ void DaemonHarness::Start() {
     dup2(log, STDERR_FILENO);
     setenv("TEST_CORE_TOKEN", options_.push_token.c_str(), 1);
     unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+    unsetenv("WATCHDOG_PID");
+    if (!options_.notify_socket.empty()) setenv("NOTIFY_SOCKET", options_.notify_socket.c_str(), 1);
+    if (!options_.watchdog_usec.empty()) setenv("WATCHDOG_USEC", options_.watchdog_usec.c_str(), 1);
     execl(TRIBUTARY_BINARY, TRIBUTARY_BINARY, "run", "--config", config_path().c_str(), nullptr);
     _exit(127);
   }

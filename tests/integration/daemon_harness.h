@@ -29,6 +29,8 @@ struct HarnessOptions {
   int batch_size = 500;
   std::string schedule = "200ms";
   std::string stable_for = "100ms";
+  std::string notify_socket;  // NOTIFY_SOCKET for the daemon; "" = none
+  std::string watchdog_usec;  // WATCHDOG_USEC for the daemon; "" = none
 };
 
 // One generic open-items row.

@@ -49,8 +49,8 @@ TEST(Utf8, RejectsInvalidBytesNamingByteAndPosition) {
   EXPECT_EQ(DecodeError("\xED\xA0\x80", Encoding::kUtf8), "invalid UTF-8 byte 0xED at position 1");  // surrogate
   EXPECT_EQ(DecodeError("\xF4\x90\x80\x80", Encoding::kUtf8), "invalid UTF-8 byte 0xF4 at position 1");  // > U+10FFFF
   EXPECT_EQ(DecodeError("\xF5\x80\x80\x80", Encoding::kUtf8), "invalid UTF-8 byte 0xF5 at position 1");
-  EXPECT_EQ(DecodeError("x\xC3", Encoding::kUtf8), "truncated UTF-8 sequence at byte 0xC3 at position 2");
-  EXPECT_EQ(DecodeError("x\xE2\x82", Encoding::kUtf8), "truncated UTF-8 sequence at byte 0xE2 at position 2");
+  EXPECT_EQ(DecodeError("x\xC3", Encoding::kUtf8), "invalid UTF-8 byte 0xC3 at position 2");
+  EXPECT_EQ(DecodeError("x\xE2\x82", Encoding::kUtf8), "invalid UTF-8 byte 0xE2 at position 2");
   EXPECT_EQ(FindInvalidUtf8("ok \xC3\xA9"), std::string_view::npos);
   EXPECT_EQ(FindInvalidUtf8("0123456789\xFF"), 10u);
 }

@@ -331,6 +331,42 @@ TEST(MappingRun, CsvErrorsAreRejectsAndReadingGoesOn) {
   EXPECT_EQ(out->sink.records.size(), 2u);
 }
 
+TEST(MappingRun, AnUnreadableHeaderMakesTheFileUnusable) {
+  auto mapping = Compile(kGeneric);
+  ASSERT_TRUE(mapping);
+  auto quote = RunText(*mapping, "\"account_number\"x;customer_name\n");
+  ASSERT_FALSE(quote->stats.has_value());
+  EXPECT_EQ(quote->stats.error().message,
+            "header (line 1): unexpected text after the closing quote of field 1");
+  auto bytes = RunText(*mapping, "account_number;n\xE9\n");
+  ASSERT_FALSE(bytes->stats.has_value());
+  EXPECT_EQ(bytes->stats.error().message,
+            "header (line 1), column 2: invalid UTF-8 byte 0xE9 at position 2 (reader.encoding is utf-8)");
+}
+
+TEST(MappingRun, AnIndexBeyondTheHeaderMakesTheFileUnusable) {
+  auto mapping = Compile(R"(
+name: by-index
+reader: {header: true}
+entities:
+  - entity: customer
+    source_key: {index: 4}
+    fields: {account_number: {index: 4}}
+)");
+  ASSERT_TRUE(mapping);
+  auto out = RunText(*mapping, "a,b,c\n1,2,3\n");
+  ASSERT_FALSE(out->stats.has_value());
+  EXPECT_EQ(out->stats.error().message, "the mapping reads column 4 but the input has 3");
+}
+
+TEST(MappingRun, ReasonsEscapeControlCharacters) {
+  auto mapping = Compile(kGeneric);
+  ASSERT_TRUE(mapping);
+  auto out = RunText(*mapping, std::string(kHeader) + "C1;A;D1;invoice;\"2026\n03\";;EUR;1;1\n");
+  EXPECT_THAT(out->sink.RejectLines(),
+              ElementsAre("open_items.csv:2:5: issue_date: invalid date \"2026\\n03\" (expected yyyy-MM-dd)"));
+}
+
 TEST(MappingRun, StopTokenCancels) {
   auto mapping = Compile(kGeneric);
   ASSERT_TRUE(mapping);

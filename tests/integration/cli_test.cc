@@ -1,0 +1,98 @@
+// The `tributary` command line as a user runs it: exit codes and exact output.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "tests/testing/temp_dir.h"
+
+namespace tributary::testing {
+namespace {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs the binary from the source folder (so relative paths read as a user types them).
+CommandResult RunTributary(const std::string& arguments) {
+  TempDir scratch;
+  std::string command = std::string("cd ") + TRIBUTARY_SOURCE_DIR + " && " + TRIBUTARY_BINARY + " " + arguments +
+                        " >" + scratch.File("out") + " 2>" + scratch.File("err");
+  int status = std::system(command.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = ReadFile(scratch.File("out"));
+  result.err = ReadFile(scratch.File("err"));
+  return result;
+}
+
+TEST(Cli, CheckPrintsEveryProblemWithItsPosition) {
+  auto result = RunTributary("check --config tests/data/config/bad_many.yaml");
+  EXPECT_EQ(result.exit_code, 1);
+  std::string expected = ReadFile(std::string(TRIBUTARY_SOURCE_DIR) + "/tests/data/config/bad_many.errors");
+  EXPECT_EQ(result.err, expected + "11 problems found in tests/data/config/bad_many.yaml\n");
+  EXPECT_EQ(result.out, "");
+}
+
+TEST(Cli, CheckAcceptsTheExampleConfig) {
+  auto result = RunTributary("check --config config/tributary.yaml");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "config/tributary.yaml: OK (1 connector, 1 mapping)\n");
+}
+
+TEST(Cli, CheckReportsMappingProblems) {
+  TempDir dir;
+  std::ofstream(dir.File("broken.yaml")) << "name: broken\nreader: {type: csv}\nentities:\n  - entity: invoice\n";
+  std::ofstream(dir.File("tributary.yaml"))
+      << "tenant: acme\nstate: sqlite:db.sqlite\nconnectors:\n  - name: drop\n    type: directory\n"
+      << "    directory: {path: drop, archive_dir: archive, error_dir: error}\n"
+      << "    files:\n      - {pattern: \"*.csv\", mapping: broken.yaml}\n";
+  auto result = RunTributary("check --config " + dir.File("tributary.yaml"));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find(dir.File("broken.yaml") + ":4:"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("invoice"), std::string::npos) << result.err;
+}
+
+TEST(Cli, MapPrintsCanonicalLinesRejectsAndASummary) {
+  TempDir dir;
+  std::ofstream(dir.File("open_items.csv"))
+      << "account_number;customer_name;document_number;document_type;issue_date;due_date;currency;total;open_amount\n"
+      << "C1;Alpha;A-1;invoice;2026-10-01;2026-10-31;EUR;10.00;10.00\n"
+      << "C1;Alpha;A-2;invoice;2026-10-01;2026-10-31;EUR;ten;10.00\n";
+  auto result = RunTributary("map --mapping mappings/generic/open_items.yaml --legal-entity FR01 " + dir.File("open_items.csv"));
+  EXPECT_EQ(result.exit_code, 1) << "rejects make the exit code 1";
+  EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 2) << result.out;
+  EXPECT_NE(result.out.find("\"key\":\"map:receivable:FR01-A-1\""), std::string::npos) << result.out;
+  EXPECT_NE(result.err.find(dir.File("open_items.csv") + ":3:8: total:"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("summary:"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("10.00 EUR"), std::string::npos) << result.err;
+}
+
+TEST(Cli, HelpVersionAndUsageErrors) {
+  auto help = RunTributary("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("tributary run"), std::string::npos);
+  auto version = RunTributary("--version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out.rfind("tributary ", 0), 0u);
+  EXPECT_EQ(RunTributary("frobnicate").exit_code, 2);
+  EXPECT_EQ(RunTributary("check").exit_code, 2);
+  EXPECT_EQ(RunTributary("run --config").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace tributary::testing
