@@ -141,7 +141,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
     }
   }
   // FULL: a committed money file must survive a power loss, not only a process crash.
-  if (auto status = db->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"); !status) {
+  // A file is one transaction: a 64 MiB page cache (bounded, whatever the file size) keeps
+  // SQLite from spilling dirty pages to the WAL over and over while it runs.
+  if (auto status = db->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"); !status) {
     return std::unexpected(status.error());
   }
   return db;
