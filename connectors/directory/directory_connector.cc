@@ -1,6 +1,8 @@
 #include "connectors/directory/directory_connector.h"
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 
 #include <spdlog/spdlog.h>
 
@@ -28,6 +30,9 @@ class DirectoryConnector final : public Connector {
     }
     auto files = ListDroppedFiles(settings_.path, settings_.done_suffix);
     if (!files) return std::unexpected(files.error());
+    std::erase_if(hashes_, [&](const auto& entry) {
+      return std::none_of(files->begin(), files->end(), [&](const DroppedFile& file) { return file.name == entry.first; });
+    });
     for (const DroppedFile& file : *files) {
       if (stop.stop_requested()) break;
       const FileRuleRuntime* rule = MatchRule(rules_, file.name);
@@ -41,13 +46,26 @@ class DirectoryConnector final : public Connector {
   }
 
  private:
-  Status HandleFile(const DroppedFile& file, const FileRuleRuntime& rule) {
+  // The content hash of `file`, reusing the last pass's when size and mtime are the same
+  // (a file waiting for the core's acknowledgement is not read again on every pass).
+  std::optional<std::string> ContentHashOf(const DroppedFile& file) {
+    auto cached = hashes_.find(file.name);
+    if (cached != hashes_.end() && cached->second.size == file.size && cached->second.mtime == file.mtime) {
+      return cached->second.sha256;
+    }
     auto sha256 = HashFile(file.path);
     if (!sha256) {
       spdlog::warn("[{}] {}: {}", name(), file.name, sha256.error().message);
-      return Ok();  // vanished or unreadable for now; look again next pass
+      return std::nullopt;  // vanished or unreadable for now; look again next pass
     }
-    if (!Unchanged(file)) return Ok();  // still being written
+    if (!Unchanged(file)) return std::nullopt;  // still being written
+    hashes_[file.name] = {file.size, file.mtime, *sha256};
+    return *sha256;
+  }
+
+  Status HandleFile(const DroppedFile& file, const FileRuleRuntime& rule) {
+    auto sha256 = ContentHashOf(file);
+    if (!sha256) return Ok();
     store::FileIdentity identity{config_.name, file.name, *sha256, file.size};
     auto entry = store_->FindFile(config_.name, *sha256);
     if (!entry) return std::unexpected(entry.error());
@@ -151,6 +169,12 @@ class DirectoryConnector final : public Connector {
   ConnectorContext context_;
   std::vector<FileRuleRuntime> rules_;
   std::unique_ptr<store::Store> store_;  // opened on the connector's thread at first Poll
+  struct KnownHash {
+    int64_t size = 0;
+    std::filesystem::file_time_type mtime;
+    std::string sha256;
+  };
+  std::map<std::string, KnownHash> hashes_;  // by file name, for files still in the folder
 };
 
 }  // namespace
