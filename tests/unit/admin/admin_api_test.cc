@@ -1,0 +1,77 @@
+#include "gateway/admin/admin_api.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/testing/temp_dir.h"
+
+namespace tributary::admin {
+namespace {
+
+class AdminApiTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<AdminApi> MakeApi(std::optional<std::string> token) {
+    AdminApiOptions options{.state_path = dir_.File("state.db"), .token = std::move(token), .tenant = "acme"};
+    AdminApiDeps deps{.metrics = &metrics_, .connectors = &board_, .changes = &changes_, .ready = [] { return true; }};
+    return std::make_unique<AdminApi>(options, deps);
+  }
+  static http::Response Get(AdminApi& api, const std::string& target, const std::string& authorization = "") {
+    http::Request request{.method = "GET", .target = target};
+    if (!authorization.empty()) request.headers.emplace_back("Authorization", authorization);
+    return api.Handle(request);
+  }
+
+  testing::TempDir dir_;
+  Metrics metrics_;
+  ConnectorStatusBoard board_;
+  ChangeSignal changes_;
+};
+
+TEST_F(AdminApiTest, TokenGuardsEverythingButHealthAndReadiness) {
+  auto api = MakeApi("s3cret");
+  EXPECT_EQ(Get(*api, "/healthz").status, 200);
+  EXPECT_EQ(Get(*api, "/readyz").status, 200);
+  EXPECT_EQ(Get(*api, "/v1/changes").status, 401);
+  EXPECT_EQ(Get(*api, "/metrics").status, 401);
+  EXPECT_EQ(Get(*api, "/v1/changes", "Bearer wrong!").status, 401);
+  EXPECT_EQ(Get(*api, "/v1/changes", "Basic s3cret").status, 401);
+  auto ok = Get(*api, "/v1/changes", "Bearer s3cret");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(ok.body)["next_after"], 0);
+}
+
+TEST_F(AdminApiTest, NoTokenConfiguredMeansOpenOnLoopback) {
+  auto api = MakeApi(std::nullopt);
+  EXPECT_EQ(Get(*api, "/v1/changes").status, 200);
+  EXPECT_EQ(Get(*api, "/v1/rejects").status, 200);
+  EXPECT_EQ(Get(*api, "/v1/dead-letters").status, 200);
+  EXPECT_EQ(Get(*api, "/v1/quarantine").status, 200);
+  EXPECT_EQ(Get(*api, "/v1/connectors").status, 200);
+  EXPECT_NE(Get(*api, "/metrics").body.find("tributary_outbox_last_seq 0"), std::string::npos);
+}
+
+TEST_F(AdminApiTest, BadArgumentsAndUnknownResourcesAreClearErrors) {
+  auto api = MakeApi(std::nullopt);
+  auto bad = Get(*api, "/v1/changes?after=abc");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(bad.body)["error"]["code"], "invalid_argument");
+  EXPECT_EQ(Get(*api, "/v1/changes?limit=5000").status, 400);
+  EXPECT_EQ(Get(*api, "/v1/quarantine/42").status, 404);
+  EXPECT_EQ(Get(*api, "/v1/nothing").status, 404);
+  http::Request replay{.method = "POST", .target = "/v1/dead-letters/7/replay"};
+  EXPECT_EQ(api->Handle(replay).status, 404);
+  http::Request release{.method = "POST", .target = "/v1/quarantine/7/release"};
+  EXPECT_EQ(api->Handle(release).status, 404);
+}
+
+TEST_F(AdminApiTest, ConnectorStatusIsListed) {
+  board_.Put({.name = "erp-drop", .type = "directory", .state = "failing", .last_error = "cannot list /x"});
+  auto api = MakeApi(std::nullopt);
+  auto body = nlohmann::json::parse(Get(*api, "/v1/connectors").body);
+  ASSERT_EQ(body["connectors"].size(), 1u);
+  EXPECT_EQ(body["connectors"][0]["last_error"], "cannot list /x");
+  EXPECT_NE(Get(*api, "/metrics").body.find("tributary_connector_up{connector=\"erp-drop\"} 0"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tributary::admin
