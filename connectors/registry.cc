@@ -2,6 +2,8 @@
 #include "connectors/connector.h"
 #include "connectors/directory/directory_config.h"
 #include "connectors/directory/directory_connector.h"
+#include "connectors/sftp/sftp_config.h"
+#include "connectors/sftp/sftp_connector.h"
 
 namespace tributary::connectors {
 
@@ -9,6 +11,7 @@ const std::vector<ConnectorFactory>& RegisteredConnectors() {
   static const std::vector<ConnectorFactory> kFactories = {
       {.config_type = {.type = "directory", .parse = directory::ParseDirectoryConfig},
        .make = directory::MakeDirectoryConnector},
+      {.config_type = {.type = "sftp", .parse = sftp::ParseSftpConfig}, .make = sftp::MakeSftpConnector},
   };
   return kFactories;
 }

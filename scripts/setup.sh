@@ -9,6 +9,7 @@ packages=(
   g++ cmake ninja-build pkg-config git ca-certificates curl python3
   libssl-dev libcurl4-openssl-dev libsqlite3-dev libyaml-cpp-dev libspdlog-dev
   nlohmann-json3-dev libboost-dev libsystemd-dev libgtest-dev libgmock-dev
+  libssh2-1-dev openssh-server openssh-client
 )
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/sftp/sftp_session.h"
 #include "gateway/app/check_command.h"
 #include "gateway/app/daemon.h"
 #include "gateway/mapping/dry_run.h"
@@ -20,6 +21,8 @@ Usage:
   tributary check --config FILE     validate the config and every mapping it names; no network
   tributary map   --mapping FILE [--tenant T] [--source S] [--legal-entity L] INPUT...
                                     dry run: canonical JSON lines on stdout, rejects and a summary on stderr
+  tributary sftp-keyscan HOST[:PORT] print the SFTP server's host key as a known_hosts line and its
+                                    SHA256 fingerprint (verify it out of band before pinning it)
   tributary --help | --version
 
 Exit codes: 0 success, 1 invalid input (config problems, rejects), 2 usage or unusable files.
@@ -69,6 +72,41 @@ int UsageError(const std::string& message) {
   return 2;
 }
 
+// `sftp-keyscan HOST[:PORT]`: connects, takes the host key, does not authenticate.
+int RunSftpKeyscan(const std::string& target) {
+  std::string host = target;
+  std::string port_text = "22";
+  if (target.starts_with('[')) {
+    size_t close = target.find(']');
+    if (close == std::string::npos) return UsageError("invalid HOST[:PORT] " + target);
+    host = target.substr(1, close - 1);
+    if (close + 1 < target.size()) {
+      if (target[close + 1] != ':') return UsageError("invalid HOST[:PORT] " + target);
+      port_text = target.substr(close + 2);
+    }
+  } else if (size_t colon = target.find(':'); colon != std::string::npos && target.find(':', colon + 1) == std::string::npos) {
+    host = target.substr(0, colon);
+    port_text = target.substr(colon + 1);
+  }
+  int port = 0;
+  try {
+    size_t used = 0;
+    port = std::stoi(port_text, &used);
+    if (used != port_text.size()) port = 0;
+  } catch (const std::exception&) {
+    port = 0;
+  }
+  if (host.empty() || port < 1 || port > 65535) return UsageError("invalid HOST[:PORT] " + target);
+  auto scanned = connectors::sftp::ScanHostKey(host, static_cast<uint16_t>(port), std::chrono::seconds(30));
+  if (!scanned) {
+    std::cerr << "tributary: " << scanned.error().message << "\n";
+    return 2;
+  }
+  // The fingerprint as a comment line, so the whole output can be appended to known_hosts.
+  std::cout << "# " << scanned->key_type << " " << scanned->fingerprint << "\n" << scanned->known_hosts_line << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -100,6 +138,10 @@ int Main(int argc, char** argv) {
     if (args.options.contains("source")) context.source = args.options["source"];
     if (args.options.contains("legal-entity")) context.legal_entity = args.options["legal-entity"];
     return mapping::RunMapCommand(args.options["mapping"], args.positional, context, std::cout, std::cerr);
+  }
+  if (first == "sftp-keyscan") {
+    if (argc != 3) return UsageError("sftp-keyscan needs exactly one HOST[:PORT]");
+    return RunSftpKeyscan(argv[2]);
   }
   return UsageError("unknown command '" + first + "'");
 }

@@ -92,6 +92,11 @@ void DaemonHarness::WriteConfig() {
     yaml << "core:\n  push:\n    url: " << *options_.push_url << "\n    token: ${env:TEST_CORE_TOKEN}\n"
          << "    batch_size: " << options_.batch_size << "\n    max_backoff: 1s\n";
   }
+  if (options_.connectors_yaml) {
+    yaml << "connectors:\n" << *options_.connectors_yaml;
+    WriteFile(config_path(), yaml.str());
+    return;
+  }
   yaml << "connectors:\n"
        << "  - name: erp-drop\n    type: directory\n    schedule: " << options_.schedule << "\n"
        << "    legal_entity: FR01\n"

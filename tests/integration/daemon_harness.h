@@ -31,6 +31,9 @@ struct HarnessOptions {
   std::string stable_for = "100ms";
   std::string notify_socket;  // NOTIFY_SOCKET for the daemon; "" = none
   std::string watchdog_usec;  // WATCHDOG_USEC for the daemon; "" = none
+  // The list under `connectors:` (YAML, items indented by two spaces), replacing the
+  // default directory connector. Relative paths resolve against root()/config.
+  std::optional<std::string> connectors_yaml;
 };
 
 // One generic open-items row.

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "connectors/directory/directory_config.h"
+#include "connectors/sftp/sftp_config.h"
 #include "gateway/config/config.h"
 
 namespace tributary::config {
@@ -66,7 +67,8 @@ TEST_P(GoldenConfigTest, ReportsExactlyTheExpectedDiagnostics) {
   const std::string yaml = std::string(kCaseDir) + "/" + GetParam() + ".yaml";
   const std::string errors_file = std::string(kCaseDir) + "/" + GetParam() + ".errors";
   const std::vector<ConnectorType> types = {
-      {.type = "directory", .parse = connectors::directory::ParseDirectoryConfig}};
+      {.type = "directory", .parse = connectors::directory::ParseDirectoryConfig},
+      {.type = "sftp", .parse = connectors::sftp::ParseSftpConfig}};
   auto config = LoadConfig(yaml, types);
   ASSERT_FALSE(config) << yaml << " loaded without errors";
   std::string actual;

@@ -1,0 +1,106 @@
+#include "connectors/sftp/sftp_config.h"
+
+#include "gateway/config/values.h"
+
+namespace tributary::connectors::sftp {
+
+std::vector<std::pair<std::string, std::string>> SftpConfig::DescribeFields() const {
+  return {{"host", host},
+          {"port", std::to_string(port)},
+          {"username", username},
+          {"private_key_file", private_key_file},
+          {"passphrase", passphrase ? passphrase->Redacted() : ""},
+          {"password", password ? password->Redacted() : ""},
+          {"known_hosts_file", known_hosts_file},
+          {"remote_dir", remote_dir},
+          {"archive_dir", archive_dir},
+          {"error_dir", error_dir},
+          {"stable_for", config::FormatDuration(stable_for)},
+          {"done_suffix", done_suffix},
+          {"timeout", config::FormatDuration(timeout)}};
+}
+
+namespace {
+
+// Remote paths are server paths, never resolved against the config file's folder.
+std::optional<std::string> RemoteDir(config::ConfigNode& section, std::string_view key, bool& usable) {
+  std::optional<std::string> dir = section.String(key, config::Presence::kRequired);
+  if (!dir) {
+    usable = false;
+    return std::nullopt;
+  }
+  if (dir->empty()) {
+    section.Child(key).Error("expected a remote folder path, found an empty string");
+    usable = false;
+    return std::nullopt;
+  }
+  while (dir->size() > 1 && dir->ends_with('/')) dir->pop_back();
+  return dir;
+}
+
+}  // namespace
+
+std::unique_ptr<config::ConnectorSettings> ParseSftpConfig(config::ConfigNode section) {
+  using config::Presence;
+  auto settings = std::make_unique<SftpConfig>();
+  bool usable = true;
+  std::optional<std::string> host = section.String("host", Presence::kRequired);
+  if (!host || host->empty()) {
+    if (host) section.Child("host").Error("host must not be empty");
+    usable = false;
+  }
+  if (auto port = section.Integer("port", 1, 65535)) settings->port = static_cast<uint16_t>(*port);
+  std::optional<std::string> username = section.String("username", Presence::kRequired);
+  if (!username || username->empty()) {
+    if (username) section.Child("username").Error("username must not be empty");
+    usable = false;
+  }
+  std::optional<std::string> key_file = section.Path("private_key_file");
+  settings->passphrase = section.SecretValue("passphrase");
+  settings->password = section.SecretValue("password");
+  if (!key_file && !settings->password) {
+    section.Error("one of 'private_key_file' or 'password' is required");
+    usable = false;
+  }
+  if (settings->passphrase && !key_file) {
+    section.Child("passphrase").Error("passphrase needs private_key_file");
+    usable = false;
+  }
+  std::optional<std::string> known_hosts = section.Path("known_hosts_file", Presence::kRequired);
+  if (!known_hosts) usable = false;
+  std::optional<std::string> remote_dir = RemoteDir(section, "remote_dir", usable);
+  std::optional<std::string> archive_dir = RemoteDir(section, "archive_dir", usable);
+  std::optional<std::string> error_dir = RemoteDir(section, "error_dir", usable);
+  // Moving a file into the folder it is listed from would pick it up again forever.
+  if (remote_dir && archive_dir && *archive_dir == *remote_dir) {
+    section.Child("archive_dir").Error("archive_dir must not be remote_dir itself");
+    usable = false;
+  }
+  if (remote_dir && error_dir && *error_dir == *remote_dir) {
+    section.Child("error_dir").Error("error_dir must not be remote_dir itself");
+    usable = false;
+  }
+  if (auto stable_for = section.Duration("stable_for")) settings->stable_for = *stable_for;
+  if (auto timeout = section.Duration("timeout")) settings->timeout = *timeout;
+  if (std::optional<std::string> suffix = section.String("done_suffix")) {
+    if (suffix->size() < 2 || !suffix->starts_with('.') || suffix->find('/') != std::string::npos) {
+      section.Child("done_suffix")
+          .Error("invalid done_suffix " + config::QuoteForMessage(*suffix) + " (expected '.' and a name, e.g. .done)");
+      usable = false;
+    } else {
+      settings->done_suffix = *suffix;
+    }
+  }
+  section.RejectUnknownKeys();
+  if (!usable) return nullptr;
+  settings->host = *host;
+  settings->username = *username;
+  settings->private_key_file = key_file.value_or("");
+  settings->known_hosts_file = *known_hosts;
+  settings->remote_dir = *remote_dir;
+  settings->archive_dir = *archive_dir;
+  settings->error_dir = *error_dir;
+  return settings;
+}
+
+}  // namespace tributary::connectors::sftp
