@@ -1,5 +1,7 @@
 #include "connectors/directory/directory_config.h"
 
+#include "connectors/common/file_pickup_config.h"
+
 #include <optional>
 
 #include "gateway/config/values.h"
@@ -21,25 +23,9 @@ std::unique_ptr<config::ConnectorSettings> ParseDirectoryConfig(config::ConfigNo
   std::optional<std::string> archive_dir = section.Path("archive_dir", Presence::kRequired);
   std::optional<std::string> error_dir = section.Path("error_dir", Presence::kRequired);
   bool usable = path && archive_dir && error_dir;
-  // Moving a file into the folder it is listed from would pick it up again forever.
-  if (path && archive_dir && *archive_dir == *path) {
-    section.Child("archive_dir").Error("archive_dir must not be the drop folder itself");
-    usable = false;
-  }
-  if (path && error_dir && *error_dir == *path) {
-    section.Child("error_dir").Error("error_dir must not be the drop folder itself");
-    usable = false;
-  }
+  if (!CheckMoveFoldersDiffer(section, path, archive_dir, error_dir, "the drop folder")) usable = false;
   if (auto stable_for = section.Duration("stable_for")) settings->stable_for = *stable_for;
-  if (std::optional<std::string> suffix = section.String("done_suffix")) {
-    if (suffix->size() < 2 || !suffix->starts_with('.') || suffix->find('/') != std::string::npos) {
-      section.Child("done_suffix")
-          .Error("invalid done_suffix " + config::QuoteForMessage(*suffix) + " (expected '.' and a name, e.g. .done)");
-      usable = false;
-    } else {
-      settings->done_suffix = *suffix;
-    }
-  }
+  if (!ReadDoneSuffix(section, settings->done_suffix)) usable = false;
   section.RejectUnknownKeys();
   if (!usable) return nullptr;
   settings->path = *path;

@@ -1,5 +1,7 @@
 #include "connectors/sftp/sftp_config.h"
 
+#include "connectors/common/file_pickup_config.h"
+
 #include "gateway/config/values.h"
 
 namespace tributary::connectors::sftp {
@@ -71,26 +73,10 @@ std::unique_ptr<config::ConnectorSettings> ParseSftpConfig(config::ConfigNode se
   std::optional<std::string> remote_dir = RemoteDir(section, "remote_dir", usable);
   std::optional<std::string> archive_dir = RemoteDir(section, "archive_dir", usable);
   std::optional<std::string> error_dir = RemoteDir(section, "error_dir", usable);
-  // Moving a file into the folder it is listed from would pick it up again forever.
-  if (remote_dir && archive_dir && *archive_dir == *remote_dir) {
-    section.Child("archive_dir").Error("archive_dir must not be remote_dir itself");
-    usable = false;
-  }
-  if (remote_dir && error_dir && *error_dir == *remote_dir) {
-    section.Child("error_dir").Error("error_dir must not be remote_dir itself");
-    usable = false;
-  }
+  if (!CheckMoveFoldersDiffer(section, remote_dir, archive_dir, error_dir, "remote_dir")) usable = false;
   if (auto stable_for = section.Duration("stable_for")) settings->stable_for = *stable_for;
   if (auto timeout = section.Duration("timeout")) settings->timeout = *timeout;
-  if (std::optional<std::string> suffix = section.String("done_suffix")) {
-    if (suffix->size() < 2 || !suffix->starts_with('.') || suffix->find('/') != std::string::npos) {
-      section.Child("done_suffix")
-          .Error("invalid done_suffix " + config::QuoteForMessage(*suffix) + " (expected '.' and a name, e.g. .done)");
-      usable = false;
-    } else {
-      settings->done_suffix = *suffix;
-    }
-  }
+  if (!ReadDoneSuffix(section, settings->done_suffix)) usable = false;
   section.RejectUnknownKeys();
   if (!usable) return nullptr;
   settings->host = *host;
