@@ -8,13 +8,26 @@
 #include <utility>
 #include <vector>
 
-#include "gateway/mapping/csv_reader.h"
-#include "gateway/mapping/encoding.h"
+#include "gateway/readers/csv_reader.h"
+#include "gateway/readers/encoding.h"
 #include "gateway/mapping/mapping.h"
 #include "gateway/mapping/value_parsers.h"
 #include "gateway/model/canonical.h"
 
 namespace tributary::mapping {
+
+// The reader layer (gateway/readers) provides the CSV reader and the encodings.
+using readers::AppendUtf8;
+using readers::CsvOptions;
+using readers::CsvReader;
+using readers::CsvRecord;
+using readers::DecodeForDisplay;
+using readers::Encoding;
+using readers::EncodingName;
+using readers::FindInvalidUtf8;
+using readers::IsAscii;
+using readers::KnownEncodingNames;
+using readers::ParseEncodingName;
 
 // A context variable a template may use: {$legal_entity}, {$source}, {$tenant}, {$file}.
 enum class ContextVariable { kLegalEntity, kSource, kTenant, kFile };

@@ -1,9 +1,9 @@
-#include "gateway/mapping/csv_reader.h"
+#include "gateway/readers/csv_reader.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace tributary::mapping {
+namespace tributary::readers {
 namespace {
 
 constexpr size_t kMinChunkSize = 16;  // room for a byte-order mark in the first chunk
@@ -247,4 +247,4 @@ Result<bool> CsvReader::Next(CsvRecord& record) {
   return true;
 }
 
-}  // namespace tributary::mapping
+}  // namespace tributary::readers

@@ -14,7 +14,7 @@
 
 #include "gateway/common/result.h"
 
-namespace tributary::mapping {
+namespace tributary::readers {
 
 struct CsvOptions {
   char delimiter = ',';
@@ -103,4 +103,4 @@ class CsvReader {
   int error_column_ = 0;
 };
 
-}  // namespace tributary::mapping
+}  // namespace tributary::readers

@@ -1,10 +1,10 @@
-#include "gateway/mapping/encoding.h"
+#include "gateway/readers/encoding.h"
 
 #include <array>
 #include <cstdint>
 #include <cstring>
 
-namespace tributary::mapping {
+namespace tributary::readers {
 namespace {
 
 // Code points of windows-1252 bytes 0x80..0x9F; 0 marks an undefined byte.
@@ -243,4 +243,4 @@ std::string DecodeForDisplay(std::string_view bytes, Encoding encoding) {
   return out;
 }
 
-}  // namespace tributary::mapping
+}  // namespace tributary::readers

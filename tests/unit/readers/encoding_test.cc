@@ -1,8 +1,8 @@
-#include "gateway/mapping/encoding.h"
+#include "gateway/readers/encoding.h"
 
 #include <gtest/gtest.h>
 
-namespace tributary::mapping {
+namespace tributary::readers {
 namespace {
 
 std::string Decode(std::string_view bytes, Encoding encoding) {
@@ -130,4 +130,4 @@ TEST(DecodeForDisplay, KeepsBadBytesVisible) {
 }
 
 }  // namespace
-}  // namespace tributary::mapping
+}  // namespace tributary::readers

@@ -12,7 +12,7 @@
 
 #include "gateway/common/result.h"
 
-namespace tributary::mapping {
+namespace tributary::readers {
 
 enum class Encoding {
   kUtf8,
@@ -53,4 +53,4 @@ Result<std::string> DecodeToUtf8(std::string_view bytes, Encoding encoding);
 // written as "\xNN" so they stay visible. Never fails.
 std::string DecodeForDisplay(std::string_view bytes, Encoding encoding);
 
-}  // namespace tributary::mapping
+}  // namespace tributary::readers

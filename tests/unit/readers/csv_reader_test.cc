@@ -1,4 +1,4 @@
-#include "gateway/mapping/csv_reader.h"
+#include "gateway/readers/csv_reader.h"
 
 #include <sstream>
 #include <streambuf>
@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tributary::mapping {
+namespace tributary::readers {
 namespace {
 
 using ::testing::ElementsAre;
@@ -225,4 +225,4 @@ TEST(CsvReader, ReadsInChunksNeverTheWholeInput) {
 }
 
 }  // namespace
-}  // namespace tributary::mapping
+}  // namespace tributary::readers
