@@ -59,10 +59,38 @@ const std::array kReceivableFields = std::to_array<FieldSpec>({
     {.name = "status", .type = F::kEnum, .enum_values = kReceivableStatuses, .derived = true},
 });
 
+const std::array kPaymentFields = std::to_array<FieldSpec>({
+    {.name = "customer", .type = F::kEntityRef, .ref_entity = "customer"},
+    {.name = "received_date", .type = F::kDate},
+    {.name = "value_date", .type = F::kDate},
+    {.name = "currency", .type = F::kCurrency, .required = true},
+    {.name = "amount", .type = F::kMoney, .required = true},
+    {.name = "unapplied_amount", .type = F::kMoney},
+    {.name = "method", .type = F::kString},
+    {.name = "bank_reference", .type = F::kString},
+    {.name = "end_to_end_id", .type = F::kString},
+    {.name = "remittance_text", .type = F::kString},
+    {.name = "payer_name", .type = F::kString},
+    {.name = "payer_iban", .type = F::kString},
+});
+
+// An allocation applies a payment or a credit note (`from`, any entity) to a receivable.
+const std::array kAllocationFields = std::to_array<FieldSpec>({
+    {.name = "from", .type = F::kEntityRef, .required = true, .ref_entity = "*"},
+    {.name = "to", .type = F::kEntityRef, .required = true, .ref_entity = "receivable"},
+    {.name = "currency", .type = F::kCurrency, .required = true},
+    {.name = "amount", .type = F::kMoney, .required = true},
+    {.name = "applied_date", .type = F::kDate},
+    {.name = "match_group", .type = F::kString},
+});
+
 const EntitySchema kCustomer{"customer", kCustomerFields};
 const EntitySchema kReceivable{"receivable", kReceivableFields};
+const EntitySchema kPayment{"payment", kPaymentFields};
+const EntitySchema kAllocation{"allocation", kAllocationFields};
 
-const std::array<const EntitySchema*, 2> kAllSchemas = {&kCustomer, &kReceivable};
+const std::array<const EntitySchema*, 4> kAllSchemas = {&kCustomer, &kReceivable, &kPayment,
+                                                        &kAllocation};
 
 std::string Hex(const unsigned char* bytes, unsigned int size) {
   static constexpr char kDigits[] = "0123456789abcdef";

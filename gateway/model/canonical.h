@@ -24,7 +24,7 @@ enum class FieldType {
   kEnum,        // one of `enum_values`
   kBool,
   kInteger,
-  kEntityRef,   // the canonical key of another entity (`ref_entity`)
+  kEntityRef,   // the canonical key of another entity (`ref_entity`; "*": any entity)
   kStringList,
   kObject,      // an object whose members are the string sub-fields `members`
   kObjectList,  // a list of such objects
