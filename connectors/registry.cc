@@ -2,6 +2,8 @@
 #include "connectors/connector.h"
 #include "connectors/directory/directory_config.h"
 #include "connectors/directory/directory_connector.h"
+#include "connectors/quickbooks/quickbooks_config.h"
+#include "connectors/quickbooks/quickbooks_connector.h"
 #include "connectors/sftp/sftp_config.h"
 #include "connectors/sftp/sftp_connector.h"
 
@@ -12,6 +14,8 @@ const std::vector<ConnectorFactory>& RegisteredConnectors() {
       {.config_type = {.type = "directory", .parse = directory::ParseDirectoryConfig},
        .make = directory::MakeDirectoryConnector},
       {.config_type = {.type = "sftp", .parse = sftp::ParseSftpConfig}, .make = sftp::MakeSftpConnector},
+      {.config_type = {.type = "quickbooks", .parse = quickbooks::ParseQuickBooksConfig, .file_rules = false},
+       .make = quickbooks::MakeQuickBooksConnector},
   };
   return kFactories;
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (unit and integration) against the build from setup.sh.
+# Runs the whole test suite (unit and integration) against the build from setup.sh, then
+# 20 seconds of each fuzz target (scripts/fuzz.sh, its own clang build in build-fuzz/).
 # Usage: scripts/test.sh [build-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
 cmake --build "$build_dir" -j "$(nproc)"
 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 900
+scripts/fuzz.sh 20

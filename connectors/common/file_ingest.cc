@@ -56,16 +56,18 @@ Result<bool> SafeToArchive(store::Store& store, const store::FileEntry& entry, b
   return *delivered >= entry.last_seq;
 }
 
-Result<IngestResult> IngestFile(store::Store& store, const store::FileIdentity& file,
-                                const FileRuleRuntime& rule, std::istream& input,
-                                const mapping::MappingContext& context) {
+Result<IngestResult> IngestFile(store::Store& store, const store::FileIdentity& file, const mapping::Mapping& mapping,
+                                const store::ApplyOptions& options, std::istream& input,
+                                const mapping::MappingContext& context, std::stop_token stop) {
   IngestResult result;
-  auto application = store.BeginFile(file, rule.options);
+  auto application = store.BeginFile(file, options);
   if (!application) return std::unexpected(application.error());
-  auto stats = rule.mapping->Run(input, context, **application);
+  auto stats = mapping.Run(input, context, **application, stop);
   if (!stats) {
-    // Store trouble surfaces through the sink as kIo/kUnavailable: that is ours, not the file's.
-    if (stats.error().code == ErrorCode::kIo || stats.error().code == ErrorCode::kUnavailable) {
+    // Store trouble surfaces through the sink as kIo/kUnavailable: that is ours, not the
+    // file's; a stop is nobody's. Either way the application rolls back.
+    if (stats.error().code == ErrorCode::kIo || stats.error().code == ErrorCode::kUnavailable ||
+        stats.error().code == ErrorCode::kCancelled) {
       return std::unexpected(stats.error());
     }
     application->reset();  // roll back whatever the sink received
@@ -81,6 +83,11 @@ Result<IngestResult> IngestFile(store::Store& store, const store::FileIdentity& 
   if (!outcome) return std::unexpected(outcome.error());
   result.outcome = *outcome;
   return result;
+}
+
+Result<IngestResult> IngestFile(store::Store& store, const store::FileIdentity& file, const FileRuleRuntime& rule,
+                                std::istream& input, const mapping::MappingContext& context, std::stop_token stop) {
+  return IngestFile(store, file, *rule.mapping, rule.options, input, context, stop);
 }
 
 }  // namespace tributary::connectors

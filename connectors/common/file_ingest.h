@@ -6,6 +6,7 @@
 #include <istream>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -50,11 +51,17 @@ struct IngestResult {
   mapping::RunStats stats;
 };
 
-// Maps `input` through the rule's mapping into the store, in one transaction. An unusable
-// file is recorded in the ledger as failed (nothing applied) and reported, not returned
-// as an error; errors are store failures, after which nothing of the file was applied.
-Result<IngestResult> IngestFile(store::Store& store, const store::FileIdentity& file,
-                                const FileRuleRuntime& rule, std::istream& input,
-                                const mapping::MappingContext& context);
+// Maps `input` through `mapping` into the store with `options` (a rule's, possibly scoped
+// to a sub-directory), in one transaction. An unusable file is recorded in the ledger as
+// failed (nothing applied) and reported, not returned as an error; errors are store
+// failures (or kCancelled when `stop` is requested), after which nothing of the file was
+// applied.
+Result<IngestResult> IngestFile(store::Store& store, const store::FileIdentity& file, const mapping::Mapping& mapping,
+                                const store::ApplyOptions& options, std::istream& input,
+                                const mapping::MappingContext& context, std::stop_token stop = {});
+// The same with the rule's own mapping and options.
+Result<IngestResult> IngestFile(store::Store& store, const store::FileIdentity& file, const FileRuleRuntime& rule,
+                                std::istream& input, const mapping::MappingContext& context,
+                                std::stop_token stop = {});
 
 }  // namespace tributary::connectors

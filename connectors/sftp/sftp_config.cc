@@ -1,34 +1,43 @@
 #include "connectors/sftp/sftp_config.h"
 
-#include "connectors/common/file_pickup_config.h"
-
 #include "gateway/config/values.h"
 
 namespace tributary::connectors::sftp {
 
 std::vector<std::pair<std::string, std::string>> SftpConfig::DescribeFields() const {
-  return {{"host", host},
-          {"port", std::to_string(port)},
-          {"username", username},
-          {"private_key_file", private_key_file},
-          {"passphrase", passphrase ? passphrase->Redacted() : ""},
-          {"password", password ? password->Redacted() : ""},
-          {"known_hosts_file", known_hosts_file},
-          {"remote_dir", remote_dir},
-          {"archive_dir", archive_dir},
-          {"error_dir", error_dir},
-          {"stable_for", config::FormatDuration(stable_for)},
-          {"done_suffix", done_suffix},
-          {"timeout", config::FormatDuration(timeout)}};
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"host", host},
+      {"port", std::to_string(port)},
+      {"username", username},
+      {"private_key_file", private_key_file},
+      {"passphrase", passphrase ? passphrase->Redacted() : ""},
+      {"password", password ? password->Redacted() : ""},
+      {"known_hosts_file", known_hosts_file},
+      {"remote_dir", remote_dir}};
+  if (after_processing == AfterProcessing::kArchive) fields.emplace_back("archive_dir", archive_dir);
+  fields.emplace_back("error_dir", error_dir);
+  fields.emplace_back("stable_for", config::FormatDuration(stable_for));
+  fields.emplace_back("done_suffix", done_suffix);
+  fields.emplace_back("timeout", config::FormatDuration(timeout));
+  // The newer keys are shown when set away from their defaults.
+  if (after_processing != AfterProcessing::kArchive) {
+    fields.emplace_back("after_processing", std::string(AfterProcessingName(after_processing)));
+  }
+  if (recursion.recursive) {
+    fields.emplace_back("recursive", "true");
+    fields.emplace_back("max_depth", std::to_string(recursion.max_depth));
+  }
+  return fields;
 }
 
 namespace {
 
 // Remote paths are server paths, never resolved against the config file's folder.
-std::optional<std::string> RemoteDir(config::ConfigNode& section, std::string_view key, bool& usable) {
-  std::optional<std::string> dir = section.String(key, config::Presence::kRequired);
+std::optional<std::string> RemoteDir(config::ConfigNode& section, std::string_view key, bool& usable,
+                                     config::Presence presence = config::Presence::kRequired) {
+  std::optional<std::string> dir = section.String(key, presence);
   if (!dir) {
-    usable = false;
+    if (presence == config::Presence::kRequired) usable = false;
     return std::nullopt;
   }
   if (dir->empty()) {
@@ -70,10 +79,15 @@ std::unique_ptr<config::ConnectorSettings> ParseSftpConfig(config::ConfigNode se
   }
   std::optional<std::string> known_hosts = section.Path("known_hosts_file", Presence::kRequired);
   if (!known_hosts) usable = false;
+  if (!ReadAfterProcessing(section, settings->after_processing)) usable = false;
+  const bool archiving = settings->after_processing == AfterProcessing::kArchive;
   std::optional<std::string> remote_dir = RemoteDir(section, "remote_dir", usable);
-  std::optional<std::string> archive_dir = RemoteDir(section, "archive_dir", usable);
+  std::optional<std::string> archive_dir =
+      RemoteDir(section, "archive_dir", usable, archiving ? Presence::kRequired : Presence::kOptional);
   std::optional<std::string> error_dir = RemoteDir(section, "error_dir", usable);
+  if (!CheckArchiveDirUse(section, settings->after_processing, archive_dir.has_value())) usable = false;
   if (!CheckMoveFoldersDiffer(section, remote_dir, archive_dir, error_dir, "remote_dir")) usable = false;
+  if (!ReadRecursion(section, settings->recursion)) usable = false;
   if (auto stable_for = section.Duration("stable_for")) settings->stable_for = *stable_for;
   if (auto timeout = section.Duration("timeout")) settings->timeout = *timeout;
   if (!ReadDoneSuffix(section, settings->done_suffix)) usable = false;
@@ -84,7 +98,7 @@ std::unique_ptr<config::ConnectorSettings> ParseSftpConfig(config::ConfigNode se
   settings->private_key_file = key_file.value_or("");
   settings->known_hosts_file = *known_hosts;
   settings->remote_dir = *remote_dir;
-  settings->archive_dir = *archive_dir;
+  settings->archive_dir = archiving ? *archive_dir : "";
   settings->error_dir = *error_dir;
   return settings;
 }

@@ -13,8 +13,4 @@ namespace tributary::connectors::sftp {
 Result<std::unique_ptr<Connector>> MakeSftpConnector(const config::ConnectorConfig& config,
                                                      const ConnectorContext& context);
 
-// True when a name listed by the server may be used as a file name: not empty, no '/',
-// not "." or "..", no NUL.
-bool IsSafeRemoteName(const std::string& name);
-
 }  // namespace tributary::connectors::sftp

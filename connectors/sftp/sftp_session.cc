@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <span>
 #include <sstream>
 
 #include <openssl/evp.h>
@@ -22,7 +23,6 @@
 namespace tributary::connectors::sftp {
 namespace {
 
-constexpr size_t kChunkSize = 64 * 1024;
 // Host-key methods libssh2 1.10 can verify, in the order we prefer them.
 constexpr std::array<const char*, 5> kHostKeyMethods = {"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
                                                          "ecdsa-sha2-nistp521", "ssh-rsa"};
@@ -283,9 +283,16 @@ Result<std::unique_ptr<SftpSession>> SftpSession::Open(const SftpConfig& config,
                                       static_cast<unsigned int>(config.password->value.size()), nullptr);
   }
   if (rc != 0) {
+    // libssh2 reports a key it could not read or decrypt as a file error.
+    const bool unreadable_key = !config.private_key_file.empty() && !config.password &&
+                                libssh2_session_last_errno(session) == LIBSSH2_ERROR_FILE;
     std::string message = "authentication as '" + config.username + "' on " + name + " failed: " +
                           SessionMessage(session);
-    if (!config.private_key_file.empty() && LooksLikeRsaKey(config.private_key_file)) {
+    if (unreadable_key) {
+      message += " (cannot use " + config.private_key_file + ": check that it is readable, " +
+                 (config.passphrase ? "that the passphrase is right" : "that it needs no passphrase") +
+                 ", and that it is an ed25519 or ECDSA key in OpenSSH or PEM format)";
+    } else if (!config.private_key_file.empty() && LooksLikeRsaKey(config.private_key_file)) {
       message += " (" + config.private_key_file +
                  " is an RSA key; this build signs RSA keys with SHA-1 only, which OpenSSH 8.8+ refuses: "
                  "use an ed25519 or ECDSA key)";
@@ -317,21 +324,56 @@ Error SftpSession::LastError(const std::string& what) const {
   return Error{error_code, what + ": " + SessionMessage(state_->session)};
 }
 
-Result<std::vector<RemoteEntry>> SftpSession::List(const std::string& dir) {
+namespace {
+
+DropEntry EntryFromAttributes(std::string name, const LIBSSH2_SFTP_ATTRIBUTES& attributes) {
+  DropEntry entry{.name = std::move(name)};
+  if (attributes.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) {
+    if (LIBSSH2_SFTP_S_ISREG(attributes.permissions)) entry.kind = DropEntryKind::kFile;
+    if (LIBSSH2_SFTP_S_ISDIR(attributes.permissions)) entry.kind = DropEntryKind::kDirectory;
+  }
+  if (attributes.flags & LIBSSH2_SFTP_ATTR_SIZE) entry.size = static_cast<int64_t>(attributes.filesize);
+  if (attributes.flags & LIBSSH2_SFTP_ATTR_ACMODTIME) {
+    entry.mtime = std::chrono::system_clock::time_point(std::chrono::seconds(attributes.mtime));
+  }
+  return entry;
+}
+
+class SftpReader final : public DropReader {
+ public:
+  SftpReader(SftpSession& session, LIBSSH2_SFTP_HANDLE* handle, std::string path)
+      : session_(session), handle_(handle), path_(std::move(path)) {}
+  ~SftpReader() override { libssh2_sftp_close(handle_); }
+  SftpReader(const SftpReader&) = delete;
+  SftpReader& operator=(const SftpReader&) = delete;
+
+  Result<size_t> Read(std::span<char> buffer) override {
+    ssize_t rc = libssh2_sftp_read(handle_, buffer.data(), buffer.size());
+    if (rc < 0) return std::unexpected(session_.LastError("download of " + path_ + " interrupted"));
+    session_.CountRead(rc);
+    return static_cast<size_t>(rc);
+  }
+
+ private:
+  SftpSession& session_;
+  LIBSSH2_SFTP_HANDLE* handle_;
+  std::string path_;
+};
+
+}  // namespace
+
+Result<std::vector<DropEntry>> SftpSession::List(const std::string& dir) {
   LIBSSH2_SFTP_HANDLE* handle = libssh2_sftp_opendir(state_->sftp, dir.c_str());
   if (handle == nullptr) return std::unexpected(LastError("cannot list remote folder " + dir));
-  std::vector<RemoteEntry> entries;
-  std::array<char, 1024> name{};
+  std::vector<DropEntry> entries;
+  // Names longer than this are truncated by libssh2; they would not match anything anyway.
+  std::array<char, 4096> name{};
   LIBSSH2_SFTP_ATTRIBUTES attributes{};
   int rc = 0;
   while ((rc = libssh2_sftp_readdir(handle, name.data(), name.size(), &attributes)) > 0) {
     std::string entry_name(name.data(), static_cast<size_t>(rc));
     if (entry_name == "." || entry_name == "..") continue;
-    RemoteEntry entry{.name = entry_name};
-    if (attributes.flags & LIBSSH2_SFTP_ATTR_SIZE) entry.size = static_cast<int64_t>(attributes.filesize);
-    if (attributes.flags & LIBSSH2_SFTP_ATTR_ACMODTIME) entry.mtime = static_cast<int64_t>(attributes.mtime);
-    entry.regular = (attributes.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) && LIBSSH2_SFTP_S_ISREG(attributes.permissions);
-    entries.push_back(std::move(entry));
+    entries.push_back(EntryFromAttributes(std::move(entry_name), attributes));
   }
   Error error = rc < 0 ? LastError("cannot list remote folder " + dir) : Error{};
   libssh2_sftp_closedir(handle);
@@ -339,52 +381,31 @@ Result<std::vector<RemoteEntry>> SftpSession::List(const std::string& dir) {
   return entries;
 }
 
-Result<std::string> SftpSession::Download(const std::string& remote_path, const std::filesystem::path& local_path,
-                                          std::stop_token stop, int64_t* bytes_read) {
-  *bytes_read = 0;
-  LIBSSH2_SFTP_HANDLE* handle = libssh2_sftp_open(state_->sftp, remote_path.c_str(), LIBSSH2_FXF_READ, 0);
-  if (handle == nullptr) return std::unexpected(LastError("cannot open " + remote_path));
-  std::ofstream output(local_path, std::ios::binary | std::ios::trunc);
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> digest(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  EVP_DigestInit_ex(digest.get(), EVP_sha256(), nullptr);
-  std::vector<char> chunk(kChunkSize);
-  Status status = Ok();
-  if (!output) status = Fail(ErrorCode::kIo, "cannot write spool file " + local_path.string());
-  while (status) {
-    if (stop.stop_requested()) {
-      status = Fail(ErrorCode::kCancelled, "stopped while downloading " + remote_path);
-      break;
-    }
-    ssize_t rc = libssh2_sftp_read(handle, chunk.data(), chunk.size());
-    if (rc == 0) break;
-    if (rc < 0) {
-      status = std::unexpected(LastError("download of " + remote_path + " interrupted"));
-      break;
-    }
-    EVP_DigestUpdate(digest.get(), chunk.data(), static_cast<size_t>(rc));
-    output.write(chunk.data(), rc);
-    if (!output) status = Fail(ErrorCode::kIo, "cannot write spool file " + local_path.string());
-    *bytes_read += rc;
+Result<DropEntry> SftpSession::Stat(const std::string& path) {
+  LIBSSH2_SFTP_ATTRIBUTES attributes{};
+  if (libssh2_sftp_lstat(state_->sftp, path.c_str(), &attributes) != 0) {
+    return std::unexpected(LastError("cannot stat " + path));
   }
-  libssh2_sftp_close(handle);
-  output.close();
-  if (!status) return std::unexpected(status.error());
-  if (!output) return Fail(ErrorCode::kIo, "cannot write spool file " + local_path.string());
-  unsigned char hash[EVP_MAX_MD_SIZE];
-  unsigned int hash_size = 0;
-  EVP_DigestFinal_ex(digest.get(), hash, &hash_size);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < hash_size; ++i) {
-    hex += kHex[hash[i] >> 4];
-    hex += kHex[hash[i] & 0xf];
-  }
-  return hex;
+  size_t slash = path.find_last_of('/');
+  return EntryFromAttributes(slash == std::string::npos ? path : path.substr(slash + 1), attributes);
+}
+
+Result<std::unique_ptr<DropReader>> SftpSession::OpenRead(const std::string& path) {
+  LIBSSH2_SFTP_HANDLE* handle = libssh2_sftp_open(state_->sftp, path.c_str(), LIBSSH2_FXF_READ, 0);
+  if (handle == nullptr) return std::unexpected(LastError("cannot open " + path));
+  return std::make_unique<SftpReader>(*this, handle, path);
 }
 
 Status SftpSession::Rename(const std::string& from, const std::string& to) {
   if (libssh2_sftp_rename(state_->sftp, from.c_str(), to.c_str()) != 0) {
     return std::unexpected(LastError("cannot move " + from + " to " + to));
+  }
+  return Ok();
+}
+
+Status SftpSession::Remove(const std::string& path) {
+  if (libssh2_sftp_unlink(state_->sftp, path.c_str()) != 0) {
+    return std::unexpected(LastError("cannot delete " + path));
   }
   return Ok();
 }
@@ -395,30 +416,26 @@ Status SftpSession::KeepAlive() {
   return Ok();
 }
 
-bool SftpSession::Exists(const std::string& remote_path) {
-  LIBSSH2_SFTP_ATTRIBUTES attributes{};
-  return libssh2_sftp_stat(state_->sftp, remote_path.c_str(), &attributes) == 0;
+Status SftpSession::MakeDir(const std::string& dir) {
+  if (libssh2_sftp_mkdir(state_->sftp, dir.c_str(), 0755) == 0) return Ok();
+  Error error = LastError("cannot create remote folder " + dir);
+  if (error.Retryable()) return std::unexpected(error);
+  // Servers answer a bare failure when the folder exists.
+  auto existing = Stat(dir);
+  if (existing && existing->kind == DropEntryKind::kDirectory) return Ok();
+  return std::unexpected(error);
 }
 
-Status SftpSession::EnsureDir(const std::string& dir) {
-  if (Exists(dir)) return Ok();
-  if (libssh2_sftp_mkdir(state_->sftp, dir.c_str(), 0755) != 0) {
-    return std::unexpected(LastError("cannot create remote folder " + dir));
-  }
-  return Ok();
-}
-
-Status SftpSession::Upload(const std::string& remote_path, const std::string& content) {
+Status SftpSession::WriteFile(const std::string& path, const std::string& content) {
   LIBSSH2_SFTP_HANDLE* handle =
-      libssh2_sftp_open(state_->sftp, remote_path.c_str(), LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC,
-                        0644);
-  if (handle == nullptr) return std::unexpected(LastError("cannot create " + remote_path));
+      libssh2_sftp_open(state_->sftp, path.c_str(), LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC, 0644);
+  if (handle == nullptr) return std::unexpected(LastError("cannot create " + path));
   size_t offset = 0;
   Status status = Ok();
   while (offset < content.size()) {
     ssize_t rc = libssh2_sftp_write(handle, content.data() + offset, content.size() - offset);
     if (rc < 0) {
-      status = std::unexpected(LastError("cannot write " + remote_path));
+      status = std::unexpected(LastError("cannot write " + path));
       break;
     }
     offset += static_cast<size_t>(rc);

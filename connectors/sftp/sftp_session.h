@@ -4,12 +4,12 @@
 
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <stop_token>
 #include <string>
 #include <vector>
 
+#include "connectors/common/drop_site.h"
 #include "connectors/sftp/sftp_config.h"
 #include "gateway/common/result.h"
 
@@ -18,13 +18,6 @@ namespace tributary::connectors::sftp {
 // What went wrong with a session, for tributary_sftp_connection_errors_total{kind}.
 enum class SessionErrorKind { kConnect, kHostKey, kAuth, kSftp };
 const char* SessionErrorKindName(SessionErrorKind kind);
-
-struct RemoteEntry {
-  std::string name;
-  int64_t size = 0;
-  int64_t mtime = 0;  // seconds since the epoch (SFTP v3 resolution)
-  bool regular = false;
-};
 
 // The host key a server presented, for `sftp-keyscan`.
 struct ScannedKey {
@@ -36,40 +29,43 @@ struct ScannedKey {
 // Connects, takes the server's host key and disconnects without authenticating.
 Result<ScannedKey> ScanHostKey(const std::string& host, uint16_t port, std::chrono::milliseconds timeout);
 
-class SftpSession {
+// The drop site on the server (connectors/common/drop_site.h). Paths are server paths.
+// Listing and Stat use the server's lstat (links are kOther); Rename uses SFTP v3
+// rename, which never replaces an existing target.
+class SftpSession final : public DropSite {
  public:
   // Connects, verifies the host key (refusing unknown or changed keys), authenticates and
   // opens the SFTP channel. On failure, `*kind` (when not null) says which step failed.
   static Result<std::unique_ptr<SftpSession>> Open(const SftpConfig& config, SessionErrorKind* kind);
-  ~SftpSession();
+  ~SftpSession() override;
   SftpSession(const SftpSession&) = delete;
   SftpSession& operator=(const SftpSession&) = delete;
 
-  // Entries of `dir` (not recursive), without "." and "..".
-  Result<std::vector<RemoteEntry>> List(const std::string& dir);
-  // Streams `remote_path` into `local_path` (created or truncated) in fixed chunks while
-  // computing its SHA-256 (lowercase hex, returned). Leaves a partial file on failure.
-  Result<std::string> Download(const std::string& remote_path, const std::filesystem::path& local_path,
-                               std::stop_token stop, int64_t* bytes_read);
-  // Renames; fails when `to` exists (SFTP v3 cannot overwrite).
-  Status Rename(const std::string& from, const std::string& to);
-  // Creates `dir` unless it exists.
-  Status EnsureDir(const std::string& dir);
-  // Writes `content` to `remote_path` (created or truncated).
-  Status Upload(const std::string& remote_path, const std::string& content);
+  Result<std::vector<DropEntry>> List(const std::string& dir) override;
+  Result<DropEntry> Stat(const std::string& path) override;
+  // Reads in the order of the file; a read error names the file ("download of … interrupted").
+  Result<std::unique_ptr<DropReader>> OpenRead(const std::string& path) override;
+  Status Rename(const std::string& from, const std::string& to) override;
+  Status Remove(const std::string& path) override;
+  Status MakeDir(const std::string& dir) override;
+  Status WriteFile(const std::string& path, const std::string& content) override;
+
   // Sends a keepalive if one is due; fails when the connection is gone.
   Status KeepAlive();
-  // True when `remote_path` exists.
-  bool Exists(const std::string& remote_path);
+  // Bytes read by this session's readers so far.
+  [[nodiscard]] int64_t bytes_read() const { return bytes_read_; }
 
   // The libssh2 handles (defined in the .cc; public only so helpers there can build one).
   struct State;
   // Takes an authenticated connection (used by Open).
   explicit SftpSession(std::unique_ptr<State> state);
+  // For the session's readers (same thread).
+  Error LastError(const std::string& what) const;
+  void CountRead(int64_t bytes) { bytes_read_ += bytes; }
 
  private:
-  Error LastError(const std::string& what) const;
   std::unique_ptr<State> state_;
+  int64_t bytes_read_ = 0;
 };
 
 }  // namespace tributary::connectors::sftp

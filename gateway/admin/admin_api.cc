@@ -128,6 +128,7 @@ http::Response AdminApi::Handle(const http::Request& request) {
     bool ready = deps_.ready && deps_.ready();
     return Json(ready ? 200 : 503, {{"status", ready ? "ready" : "starting"}});
   }
+  if (auto answered = RoutePublic(deps_.public_routes, request, path)) return *answered;
   if (options_.token && !TokenMatches(http::FindHeader(request.headers, "Authorization"), *options_.token)) {
     auto response = ErrorResponse(401, "unauthorized", "a valid bearer token is required");
     response.headers.emplace_back("WWW-Authenticate", "Bearer");

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gateway/admin/connector_status.h"
+#include "gateway/admin/public_routes.h"
 #include "gateway/common/change_signal.h"
 #include "gateway/common/metrics.h"
 #include "gateway/http/http_types.h"
@@ -38,6 +39,7 @@ struct AdminApiDeps {
   std::function<void()> wake_connectors;  // after a quarantine release or discard
   std::function<void()> wake_pusher;      // after a dead-letter replay
   std::function<void(Metrics&)> publish_metrics;  // lets other parts refresh gauges at scrape
+  std::vector<PublicRoute> public_routes;         // webhooks, OAuth redirects: no admin token
 };
 
 class AdminApi {

@@ -20,6 +20,7 @@ int RunCheckCommand(const std::string& config_path, std::ostream& out, std::ostr
   std::set<std::string> mappings;
   for (const config::ConnectorConfig& connector : config->connectors) {
     for (const config::FileRule& rule : connector.files) mappings.insert(rule.mapping_path);
+    for (const std::string& path : connector.settings->MappingPaths()) mappings.insert(path);
   }
   size_t problems = 0;
   for (const std::string& path : mappings) {

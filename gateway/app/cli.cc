@@ -7,8 +7,12 @@
 #include <vector>
 
 #include "connectors/sftp/sftp_session.h"
+#include "gateway/app/auth_command.h"
 #include "gateway/app/check_command.h"
 #include "gateway/app/daemon.h"
+#include "gateway/app/parameter_overrides.h"
+#include "gateway/app/plan_command.h"
+#include "gateway/app/test_command.h"
 #include "gateway/mapping/dry_run.h"
 
 namespace tributary::app {
@@ -19,8 +23,13 @@ constexpr const char* kUsage = R"(tributary: the receivables connector gateway
 Usage:
   tributary run   --config FILE     run the daemon (systemd Type=notify; SIGTERM stops, SIGHUP reloads)
   tributary check --config FILE     validate the config and every mapping it names; no network
-  tributary map   --mapping FILE [--tenant T] [--source S] [--legal-entity L] INPUT...
+  tributary map   --mapping FILE [--tenant T] [--source S] [--legal-entity L] [--param NAME=VALUE]... INPUT...
                                     dry run: canonical JSON lines on stdout, rejects and a summary on stderr
+  tributary test  [--update] [DIR...] run the mapping test cases (folders with case.yaml) under each DIR
+  tributary plan  --config FILE --connector NAME [--folder SUBDIR] [--json] INPUT
+                                    what INPUT would change in the store (read-only: works beside the daemon)
+  tributary auth quickbooks --config FILE --connector NAME [--redirect-url URL]
+                                    OAuth consent: prints the authorization URL, stores the tokens
   tributary sftp-keyscan HOST[:PORT] print the SFTP server's host key as a known_hosts line and its
                                     SHA256 fingerprint (verify it out of band before pinning it)
   tributary --help | --version
@@ -31,6 +40,7 @@ Exit codes: 0 success, 1 invalid input (config problems, rejects), 2 usage or un
 struct ParsedArgs {
   std::string command;
   std::map<std::string, std::string> options;
+  std::vector<std::string> params;  // every --param, in order
   std::vector<std::string> positional;
   std::string error;
 };
@@ -60,6 +70,7 @@ ParsedArgs Parse(int argc, char** argv, const std::vector<std::string>& value_op
         return args;
       }
       args.options[name] = value;
+      if (name == "param") args.params.push_back(value);
     } else {
       args.positional.push_back(arg);
     }
@@ -129,7 +140,7 @@ int Main(int argc, char** argv) {
     return RunDaemon(args.options["config"]);
   }
   if (first == "map") {
-    ParsedArgs args = Parse(argc, argv, {"mapping", "tenant", "source", "legal-entity"});
+    ParsedArgs args = Parse(argc, argv, {"mapping", "tenant", "source", "legal-entity", "param"});
     if (!args.error.empty()) return UsageError(args.error);
     if (!args.options.contains("mapping")) return UsageError("map needs --mapping FILE");
     if (args.positional.empty()) return UsageError("map needs at least one INPUT file");
@@ -137,7 +148,28 @@ int Main(int argc, char** argv) {
     if (args.options.contains("tenant")) context.tenant = args.options["tenant"];
     if (args.options.contains("source")) context.source = args.options["source"];
     if (args.options.contains("legal-entity")) context.legal_entity = args.options["legal-entity"];
+    ParameterValues parameters;
+    for (const std::string& param : args.params) {
+      if (auto added = AddParameterOverride(param, parameters); !added) return UsageError(added.error().message);
+    }
+    context.parameters = std::move(parameters);
     return mapping::RunMapCommand(args.options["mapping"], args.positional, context, std::cout, std::cerr);
+  }
+  if (first == "test" || first == "plan") {
+    const std::vector<std::string> arguments(argv + 2, argv + argc);
+    if (first == "test") return RunTestCommand(arguments, std::cout, std::cerr);
+    return RunPlanCommand(arguments, std::cout, std::cerr);
+  }
+  if (first == "auth") {
+    ParsedArgs args = Parse(argc, argv, {"config", "connector", "redirect-url"});
+    if (!args.error.empty()) return UsageError(args.error);
+    if (args.positional.size() != 1 || !args.options.contains("config") || !args.options.contains("connector")) {
+      return UsageError("auth needs a provider (quickbooks), --config FILE and --connector NAME");
+    }
+    AuthOptions options{.provider = args.positional[0], .config_path = args.options["config"],
+                        .connector = args.options["connector"]};
+    if (args.options.contains("redirect-url")) options.redirect_url = args.options["redirect-url"];
+    return RunAuthCommand(options, std::cin, std::cout, std::cerr);
   }
   if (first == "sftp-keyscan") {
     if (argc != 3) return UsageError("sftp-keyscan needs exactly one HOST[:PORT]");

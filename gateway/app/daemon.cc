@@ -11,6 +11,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "connectors/connector.h"
+#include "connectors/quickbooks/admin_routes.h"
 #include "gateway/admin/admin_api.h"
 #include "gateway/app/connector_runner.h"
 #include "gateway/app/logging.h"
@@ -89,6 +90,10 @@ class Runtime {
                              .publish_metrics = [this](Metrics& metrics) {
                                if (pusher_) pusher_->PublishMetrics(metrics);
                              }};
+    deps.public_routes.push_back(connectors::quickbooks::MakeQuickBooksRoutes(
+        config_, {.state_path = config_.state_path,
+                  .wake_connector = [this](const std::string& name) { WakeConnector(name); },
+                  .metrics = metrics_}));
     admin_ = std::make_unique<admin::AdminApi>(admin_options, deps);
     auto server = http::StartHttpServer({.host = config_.admin.host, .port = config_.admin.port},
                                         [this](const http::Request& request) { return admin_->Handle(request); });
@@ -130,6 +135,14 @@ class Runtime {
   void NotifyChanges() {
     changes_->Notify();
     if (pusher_) pusher_->Notify();
+  }
+
+  // Runners are in config order.
+  void WakeConnector(const std::string& name) {
+    std::lock_guard lock(runners_mutex_);
+    for (size_t i = 0; i < runners_.size() && i < config_.connectors.size(); ++i) {
+      if (config_.connectors[i].name == name) runners_[i]->Wake();
+    }
   }
 
   void WakeConnectors() {

@@ -276,9 +276,19 @@ class Loader {
     }
     if (auto schedule = item.Duration("schedule")) out.schedule = *schedule;
     if (auto legal_entity = item.String("legal_entity")) out.legal_entity = *legal_entity;
-    out.files = ReadFiles(item);
+    if (TakesFileRules(out.type)) {
+      out.files = ReadFiles(item);
+    } else if (item.Has("files")) {
+      item.Child("files").Error("a " + out.type + " connector takes no file rules");
+    }
     item.RejectUnknownKeys();
     return out;
+  }
+
+  bool TakesFileRules(const std::string& type) const {
+    const auto known = std::find_if(types_.begin(), types_.end(),
+                                    [&](const ConnectorType& candidate) { return candidate.type == type; });
+    return known == types_.end() || known->file_rules;
   }
 
   std::shared_ptr<const ConnectorSettings> ReadSettings(ConfigNode& item, const std::string& type) {
@@ -332,6 +342,14 @@ class Loader {
         // An invalid mode was reported already; repeating it here would only add noise.
         if (mode_valid && rule.mode != FeedMode::kSnapshot) guard.Error("guard applies only to mode: snapshot");
         guard.RejectUnknownKeys();
+      }
+      if (std::optional<std::string> trigger = entry.String("trigger_file")) {
+        if (trigger->empty() || *trigger == "." || *trigger == ".." ||
+            trigger->find_first_of(std::string_view("/\0", 2)) != std::string::npos) {
+          entry.Child("trigger_file").Error("invalid trigger_file " + QuoteForMessage(*trigger) +
+                                            " (expected a file name, e.g. READY)");
+        }
+        rule.trigger_file = *trigger;
       }
       entry.RejectUnknownKeys();
       rules.push_back(std::move(rule));

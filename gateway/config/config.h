@@ -33,6 +33,8 @@ struct ConnectorSettings {
   // Key/value lines for Config::Describe(), in display order. Values must already be
   // safe to log (secrets redacted with Secret::Redacted()).
   [[nodiscard]] virtual std::vector<std::pair<std::string, std::string>> DescribeFields() const { return {}; }
+  // Mapping files the connector uses besides its file rules' (absolute), for `check`.
+  [[nodiscard]] virtual std::vector<std::string> MappingPaths() const { return {}; }
 };
 
 // A connector type known to this build. The list of types is assembled explicitly by
@@ -42,6 +44,8 @@ struct ConnectorType {
   // Parses the type-specific section (the member named like the type, e.g. `directory:`),
   // reporting problems through the node. Returns nullptr after reporting when unusable.
   std::function<std::unique_ptr<ConnectorSettings>(ConfigNode section)> parse;
+  // False for API sources: `files` is then refused instead of required.
+  bool file_rules = true;
 };
 
 enum class FeedMode {
@@ -59,6 +63,9 @@ struct FileRule {
   FeedMode mode = FeedMode::kDelta;
   // Quarantine a snapshot that would close more than this share of open records.
   std::optional<double> max_close_ratio;
+  // A fixed file name ("READY"): the rule's files are taken only while it exists in their
+  // folder, and it is removed once they are processed (file_pickup.h). "" = none.
+  std::string trigger_file;
   int line = 0;  // where the rule starts in the config file, for messages
 };
 

@@ -80,6 +80,7 @@ std::string Config::Describe() const {
       Line(out, 8, "mapping", Scalar(rule.mapping_path));
       Line(out, 8, "mode", FeedModeName(rule.mode));
       if (rule.max_close_ratio) Line(out, 8, "guard", "{max_close_ratio: " + Number(*rule.max_close_ratio) + "}");
+      if (!rule.trigger_file.empty()) Line(out, 8, "trigger_file", Scalar(rule.trigger_file));
     }
   }
   return out;

@@ -250,11 +250,16 @@ ConfigNode ConfigNode::Child(std::string_view key, Presence presence) {
 
 std::vector<ConfigNode> ConfigNode::Sequence(std::string_view key, Presence presence) {
   ConfigNode list = Child(key, presence);
+  if (!list.IsDefined() || list.IsNull()) return {};
+  return list.Items();
+}
+
+std::vector<ConfigNode> ConfigNode::Items() const {
   std::vector<ConfigNode> items;
-  if (!list.IsDefined() || list.IsNull()) return items;
-  const State& self = *list.state_;
+  if (!IsDefined()) return items;
+  const State& self = *state_;
   if (!self.node.IsSequence()) {
-    list.Error("expected a sequence, found " + DescribeShape(self.node));
+    Error("expected a sequence, found " + DescribeShape(self.node));
     return items;
   }
   size_t index = 0;

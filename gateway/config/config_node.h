@@ -83,6 +83,9 @@ class ConfigNode {
   ConfigNode Child(std::string_view key, Presence presence = Presence::kOptional);
   // The member `key` as a sequence of nodes; empty when absent or not a sequence (reported).
   std::vector<ConfigNode> Sequence(std::string_view key, Presence presence = Presence::kOptional);
+  // The items of this sequence node (a sequence inside a sequence); empty, and reported,
+  // when it is not a sequence.
+  std::vector<ConfigNode> Items() const;
   // Every member of this map in document order; marks them all read.
   std::vector<std::pair<std::string, ConfigNode>> Members();
   // This node's own scalar text, or nullopt (reported) when it is not a scalar.

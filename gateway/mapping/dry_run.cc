@@ -75,27 +75,41 @@ DryRunPrinter::DryRunPrinter(std::span<const EntityInfo> entities, std::ostream&
 }
 
 Status DryRunPrinter::OnRecord(model::CanonicalRecord&& record) {
-  std::string line;
-  try {
-    line = record.data.dump();
-  } catch (const nlohmann::json::exception& e) {
-    return Fail(ErrorCode::kInternal, std::string("cannot print record: ") + e.what());
+  if (record.json.empty()) {
+    try {
+      record.json = record.data.dump();
+    } catch (const nlohmann::json::exception& e) {
+      return Fail(ErrorCode::kInternal, std::string("cannot print record: ") + e.what());
+    }
   }
-  out_ << line << '\n';
+  record.json.push_back('\n');
+  out_.write(record.json.data(), static_cast<std::streamsize>(record.json.size()));
   ++records_;
   for (auto& [entity, count] : records_by_entity_) {
     if (entity == record.entity) ++count;
   }
   if (record.open_amount_minor && !record.currency.empty()) {
-    const bool credit = record.data.value("kind", "") == "credit_note";
+    // Records built by hand may carry their kind in `data` only.
+    const std::string kind =
+        !record.kind.empty() ? record.kind : record.data.is_object() ? record.data.value("kind", "") : "";
+    const bool credit = kind == "credit_note" || kind == "payment_on_account";
     open_minor_by_currency_[record.currency] += credit ? -*record.open_amount_minor : *record.open_amount_minor;
+  }
+  if (record.entity == "payment" && record.amount_minor && !record.currency.empty()) {
+    payment_minor_by_currency_[record.currency] += *record.amount_minor;
   }
   return Ok();
 }
 
 Status DryRunPrinter::OnReject(model::Reject&& reject) {
-  err_ << Diagnostic{reject.file, static_cast<int>(reject.line), reject.column, reject.field, reject.reason}.ToString()
-       << '\n';
+  if (reject.location.empty()) {
+    err_ << Diagnostic{reject.file, static_cast<int>(reject.line), reject.column, reject.field, reject.reason}.ToString();
+  } else {
+    err_ << reject.file << ':' << reject.line << ": [" << reject.location << "] ";
+    if (!reject.field.empty()) err_ << reject.field << ": ";
+    err_ << reject.reason;
+  }
+  err_ << '\n';
   ++rejects_;
   return Ok();
 }
@@ -111,15 +125,20 @@ std::string DryRunPrinter::Summary() const {
     text += ")";
   }
   text += ", " + Plural(rejects_, "reject");
-  if (!open_minor_by_currency_.empty()) {
-    text += "; open amount ";
+  if (skipped_ > 0) text += ", " + std::to_string(skipped_) + " skipped";
+  auto amounts = [&](std::string_view label, const std::map<std::string, int64_t>& by_currency) {
+    if (by_currency.empty()) return;
+    text += "; ";
+    text += label;
     bool first = true;
-    for (const auto& [currency, minor] : open_minor_by_currency_) {
-      if (!first) text += ", ";
+    for (const auto& [currency, minor] : by_currency) {
+      text += first ? " " : ", ";
       first = false;
       text += model::FormatMinorUnits(minor, model::CurrencyExponent(currency).value_or(2)) + " " + currency;
     }
-  }
+  };
+  amounts("open amount", open_minor_by_currency_);
+  amounts("payments", payment_minor_by_currency_);
   return text;
 }
 
@@ -150,7 +169,7 @@ int RunMapCommand(const std::string& mapping_path, const std::vector<std::string
       unusable = true;
       continue;
     }
-    printer.AddRows(stats->rows);
+    printer.AddStats(*stats);
   }
   out.flush();
   err << printer.Summary() << '\n';

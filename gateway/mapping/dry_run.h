@@ -14,22 +14,32 @@
 namespace tributary::mapping {
 
 // A RecordSink that prints a dry run: each record's data as one JSON line on `out`, each
-// reject as "file:line:col: field: reason" on `err`, and keeps the counts and open
-// amounts for Summary(). Borrows the streams; not thread-safe.
+// reject as "file:line:col: field: reason" on `err` ("file:line: [location] field: reason"
+// for xml/json records), and keeps the counts and amounts for Summary(). Borrows the
+// streams; not thread-safe.
 class DryRunPrinter : public model::RecordSink {
  public:
   DryRunPrinter(std::span<const EntityInfo> entities, std::ostream& out, std::ostream& err);
 
   Status OnRecord(model::CanonicalRecord&& record) override;
   Status OnReject(model::Reject&& reject) override;
+  // Prints CanonicalRecord::json: the engine need not build `data`.
+  [[nodiscard]] bool WantsData() const override { return false; }
 
   // Adds the rows of one mapped file (RunStats::rows) to the summary.
   void AddRows(int64_t rows) { rows_ += rows; }
+  // Adds rows and skipped records of one mapped file.
+  void AddStats(const RunStats& stats) {
+    rows_ += stats.rows;
+    skipped_ += stats.skipped;
+  }
   [[nodiscard]] int64_t rejects() const { return rejects_; }
 
-  // "summary: 3 rows, 4 records (customer 2, receivable 2), 1 reject; open amount
-  // 1234.56 EUR, 10.000 KWD". The open amount per currency is the open_amount of the
-  // receivables, credit notes subtracted; the clause is left out when there is none.
+  // "summary: 3 rows, 4 records (customer 2, receivable 2), 1 reject, 2 skipped; open
+  // amount 1234.56 EUR, 10.000 KWD; payments 500.00 EUR". The open amount per currency is
+  // the open_amount of the receivables, credit notes and payments on account subtracted;
+  // payments are the amounts of `payment` records per currency. "skipped" (records every
+  // filter left out) and each amount clause are left out when there is none.
   [[nodiscard]] std::string Summary() const;
 
  private:
@@ -37,7 +47,9 @@ class DryRunPrinter : public model::RecordSink {
   std::ostream& err_;
   std::vector<std::pair<std::string, int64_t>> records_by_entity_;  // mapping order
   std::map<std::string, int64_t> open_minor_by_currency_;
+  std::map<std::string, int64_t> payment_minor_by_currency_;
   int64_t rows_ = 0;
+  int64_t skipped_ = 0;
   int64_t records_ = 0;
   int64_t rejects_ = 0;
 };

@@ -9,10 +9,12 @@
 #include <cstdint>
 #include <expected>
 #include <istream>
+#include <map>
 #include <memory>
 #include <span>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "gateway/common/diagnostic.h"
 #include "gateway/common/result.h"
@@ -28,6 +30,9 @@ struct MappingContext {
   std::string file_name;
   std::string file_sha256;
   std::string source_updated_at;  // RFC 3339 UTC, the file's mtime
+  // Overrides of the mapping's declared parameters (a scalar is a list of one). Naming a
+  // parameter the mapping does not declare makes Run() fail.
+  std::map<std::string, std::vector<std::string>> parameters;
 };
 
 // One entity a mapping produces, with how its feed treats it.
@@ -38,9 +43,11 @@ struct EntityInfo {
 };
 
 struct RunStats {
-  int64_t rows = 0;     // data rows read (header and blank lines excluded)
+  int64_t rows = 0;     // source records read (csv: data rows; header, blank and skipped lines excluded)
   int64_t records = 0;  // canonical records sent to the sink
   int64_t rejects = 0;  // rejects sent to the sink
+  int64_t skipped = 0;  // source records every entity's `filter` left out
+  int64_t groups = 0;   // groups formed by grouped entities (before `having`)
 };
 
 struct CompiledMapping;  // mapping_rules.h
@@ -64,10 +71,12 @@ class Mapping {
   // The entities the mapping produces, in the order their records arrive for a row.
   std::span<const EntityInfo> entities() const;
 
-  // Streams `input`; records and rejects go to `sink` in file order. An error return
-  // means the file as a whole is unusable (a column the mapping needs is missing from the
-  // header, an unreadable stream, a sink error, or kCancelled when `stop` is requested);
-  // row problems are rejects, never errors.
+  // Streams `input`; records and rejects go to `sink` in file order (the records of grouped
+  // entities after the last source record, in the order of each group's first record). An
+  // error return means the file as a whole is unusable (a column the mapping needs is
+  // missing from the header, malformed XML, an undetectable encoding, an unreadable stream,
+  // an undeclared parameter in `context`, a sink error, or kCancelled when `stop` is
+  // requested); record problems are rejects, never errors.
   Result<RunStats> Run(std::istream& input, const MappingContext& context, model::RecordSink& sink,
                        std::stop_token stop = {}) const;
 

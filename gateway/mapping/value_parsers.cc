@@ -1,6 +1,7 @@
 #include "gateway/mapping/value_parsers.h"
 
 #include <array>
+#include <chrono>
 #include <charconv>
 
 #include "gateway/config/values.h"
@@ -11,6 +12,18 @@ namespace {
 
 constexpr std::string_view kNoBreakSpace = "\xC2\xA0";         // U+00A0
 constexpr std::string_view kNarrowNoBreakSpace = "\xE2\x80\xAF";  // U+202F
+constexpr std::string_view kRightSingleQuote = "\xE2\x80\x99";    // U+2019, the Swiss thousands mark
+
+struct NegativeStyleName {
+  NegativeStyle style;
+  std::string_view name;
+};
+constexpr std::array<NegativeStyleName, 4> kNegativeStyleNames = {{
+    {kLeadingMinus, "leading_minus"},
+    {kTrailingMinus, "trailing_minus"},
+    {kParentheses, "parentheses"},
+    {kCrSuffix, "cr_suffix"},
+}};
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -35,10 +48,19 @@ size_t ThousandsSeparatorAt(std::string_view s, const MoneyFormat& format) {
     if (s.starts_with(kNoBreakSpace)) return kNoBreakSpace.size();
     if (s.starts_with(kNarrowNoBreakSpace)) return kNarrowNoBreakSpace.size();
   }
+  if (format.thousands == "'" && s.starts_with(kRightSingleQuote)) return kRightSingleQuote.size();
   return 0;
 }
 
 bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+// 0001-01-01 and 9999-12-31 as days since 1970-01-01: the ISO dates a record may carry.
+constexpr int64_t kFirstIsoDay = -719162;
+constexpr int64_t kLastIsoDay = 2932896;
+
+std::string OutsideIsoYears(std::string_view iso, int64_t days) {
+  return "date " + Quoted(iso) + " plus " + std::to_string(days) + " days is outside the years 0001 to 9999";
+}
 
 int DaysInMonth(int year, int month) {
   static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -57,42 +79,56 @@ bool ReadDigits(std::string_view text, size_t& pos, size_t min, size_t max, int&
   return count >= min;
 }
 
-}  // namespace
-
-std::string_view TrimSpaces(std::string_view text) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-Result<std::string> NormalizeAmount(std::string_view text, const MoneyFormat& format) {
+// The shared core of NormalizeAmount and ParseAmount: the sign by its style, then the
+// digits with the locale's separators, as normalized decimal text ("-1234.56").
+// `allowed` says which negative styles are accepted; `recognize_cr` whether a CR/DR suffix
+// is read at all (NormalizeAmount predates it and reports "C" as an unexpected character).
+Result<std::string> ScanAmount(std::string_view text, const MoneyFormat& format, unsigned allowed, bool recognize_cr) {
   const std::string_view original = text;
   auto invalid = [&](std::string why) {
     return Fail(ErrorCode::kParse, "invalid amount " + Quoted(original) + ": " + why);
+  };
+  auto undeclared = [&](NegativeStyle style) {
+    return invalid(DescribeNegativeStyles(style) + " is not a declared negative style (declared: " +
+                   (allowed == 0 ? std::string("none") : DescribeNegativeStyles(allowed)) + ")");
   };
   text = TrimSpaces(text);
   if (text.empty()) return invalid("no digits");
 
   bool negative = false;
   int signs = 0;
+  if (recognize_cr && text.size() >= 3) {
+    // A CR (or DR) suffix right after the digits, with or without spaces: "123,45 CR".
+    const std::string_view suffix = text.substr(text.size() - 2);
+    const bool credit = EqualsIgnoreCase(suffix, "CR");
+    const std::string_view before = TrimSpaces(text.substr(0, text.size() - 2));
+    if ((credit || EqualsIgnoreCase(suffix, "DR")) && !before.empty() &&
+        (IsDigit(before.back()) || before.back() == ')' || before.back() == format.decimal)) {
+      if (!(allowed & kCrSuffix)) return undeclared(kCrSuffix);
+      negative = credit;
+      ++signs;
+      text = before;
+    }
+  }
   if (text.size() >= 2 && text.front() == '(' && text.back() == ')') {
+    if (!(allowed & kParentheses)) return undeclared(kParentheses);
     negative = true;
     ++signs;
     text = TrimSpaces(text.substr(1, text.size() - 2));
   }
   if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+    if (text.front() == '-' && !(allowed & kLeadingMinus)) return undeclared(kLeadingMinus);
     negative = negative || text.front() == '-';
     ++signs;
     text = TrimSpaces(text.substr(1));
   }
   if (!text.empty() && text.back() == '-') {
+    if (!(allowed & kTrailingMinus)) return undeclared(kTrailingMinus);
     negative = true;
     ++signs;
     text = TrimSpaces(text.substr(0, text.size() - 1));
   }
   if (signs > 1) return invalid("more than one sign");
-
   std::string out;
   out.reserve(text.size() + 1);
   if (negative) out.push_back('-');
@@ -145,6 +181,50 @@ Result<std::string> NormalizeAmount(std::string_view text, const MoneyFormat& fo
   return out;
 }
 
+}  // namespace
+
+std::optional<NegativeStyle> ParseNegativeStyleName(std::string_view name) {
+  for (const NegativeStyleName& entry : kNegativeStyleNames) {
+    if (entry.name == name) return entry.style;
+  }
+  return std::nullopt;
+}
+
+std::string_view NegativeStyleNames() { return "leading_minus, trailing_minus, parentheses, cr_suffix"; }
+
+std::string DescribeNegativeStyles(unsigned styles) {
+  std::string out;
+  for (const NegativeStyleName& entry : kNegativeStyleNames) {
+    if (!(styles & entry.style)) continue;
+    if (!out.empty()) out += ", ";
+    out += entry.name;
+  }
+  return out;
+}
+
+std::string_view TrimSpaces(std::string_view text) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+Result<std::string> NormalizeAmount(std::string_view text, const MoneyFormat& format) {
+  return ScanAmount(text, format, kLeadingMinus | kTrailingMinus | kParentheses, /*recognize_cr=*/false);
+}
+
+Result<model::Decimal> ParseAmount(std::string_view text, const MoneyFormat& format) {
+  auto normalized = ScanAmount(text, format, format.negative_styles, /*recognize_cr=*/true);
+  if (!normalized) return std::unexpected(normalized.error());
+  auto value = model::Decimal::Parse(*normalized);
+  if (!value) {
+    return Fail(ErrorCode::kParse, "invalid amount " + Quoted(TrimSpaces(text)) + ": out of range (at most " +
+                                       std::to_string(model::Decimal::kMaxDigits) + " digits, " +
+                                       std::to_string(model::Decimal::kMaxScale) + " after the decimal separator)");
+  }
+  return value;
+}
+
 Result<int64_t> ParseMoney(std::string_view text, const MoneyFormat& format, std::string_view currency) {
   auto exponent = model::CurrencyExponent(currency);
   if (!exponent) return Fail(ErrorCode::kInvalidArgument, "unknown currency " + Quoted(currency));
@@ -168,6 +248,25 @@ Result<int64_t> ParseMoney(std::string_view text, const MoneyFormat& format, std
     return -*minor;
   }
   return *minor;
+}
+
+DateOrder DatePattern::OrderOfTokens(const std::vector<Token>& tokens) {
+  std::string letters;  // 'y', 'M', 'd' in token order
+  for (const Token& token : tokens) {
+    switch (token.kind) {
+      case TokenKind::kLiteral: break;
+      case TokenKind::kYear4:
+      case TokenKind::kYear2: letters += 'y'; break;
+      case TokenKind::kMonth2:
+      case TokenKind::kMonth: letters += 'M'; break;
+      case TokenKind::kDay2:
+      case TokenKind::kDay: letters += 'd'; break;
+    }
+  }
+  if (letters == "dMy") return DateOrder::kDayMonthYear;
+  if (letters == "Mdy") return DateOrder::kMonthDayYear;
+  if (letters == "yMd") return DateOrder::kYearMonthDay;
+  return DateOrder::kUnspecified;
 }
 
 Result<DatePattern> DatePattern::Compile(std::string_view pattern) {
@@ -212,6 +311,7 @@ Result<DatePattern> DatePattern::Compile(std::string_view pattern) {
     return Fail(ErrorCode::kInvalidArgument,
                 "invalid date pattern " + Quoted(pattern) + ": needs one year, one month and one day token");
   }
+  compiled.order_ = OrderOfTokens(compiled.tokens_);
   return compiled;
 }
 
@@ -256,22 +356,115 @@ DatePattern::Match DatePattern::Parse(std::string_view text, std::string& iso) c
   return Match::kOk;
 }
 
-Result<std::string> ParseDate(std::string_view text, std::span<const DatePattern> patterns) {
+std::optional<DateOrder> ParseDateOrderName(std::string_view name) {
+  if (name == "dmy") return DateOrder::kDayMonthYear;
+  if (name == "mdy") return DateOrder::kMonthDayYear;
+  if (name == "ymd") return DateOrder::kYearMonthDay;
+  return std::nullopt;
+}
+
+Result<std::string> ParseDate(std::string_view text, std::span<const DatePattern> patterns, DateOrder order) {
   text = TrimSpaces(text);
+  // The common case costs one match per pattern and no allocation beyond the result: the
+  // readings are only gathered when two of them disagree.
+  std::string first;
   std::string iso;
   bool not_a_date = false;
-  std::string expected;
+  bool disagree = false;
   for (const DatePattern& pattern : patterns) {
     switch (pattern.Parse(text, iso)) {
-      case DatePattern::Match::kOk: return iso;
+      case DatePattern::Match::kOk:
+        if (first.empty()) {
+          first = iso;
+        } else if (iso != first) {
+          disagree = true;
+        }
+        break;
       case DatePattern::Match::kNotADate: not_a_date = true; break;
       case DatePattern::Match::kNoMatch: break;
     }
-    if (!expected.empty()) expected += " or ";
-    expected += pattern.text();
   }
-  if (not_a_date) return Fail(ErrorCode::kParse, "invalid date " + Quoted(text) + ": no such day in the calendar");
-  return Fail(ErrorCode::kParse, "invalid date " + Quoted(text) + " (expected " + expected + ")");
+  if (first.empty()) {
+    if (not_a_date) return Fail(ErrorCode::kParse, "invalid date " + Quoted(text) + ": no such day in the calendar");
+    std::string expected;
+    for (const DatePattern& pattern : patterns) {
+      if (!expected.empty()) expected += " or ";
+      expected += pattern.text();
+    }
+    return Fail(ErrorCode::kParse, "invalid date " + Quoted(text) + " (expected " + expected + ")");
+  }
+  if (!disagree) return first;
+
+  // Readings differ: the patterns of the declared order decide, if they agree.
+  if (order != DateOrder::kUnspecified) {
+    std::string chosen;
+    bool agree = true;
+    for (const DatePattern& pattern : patterns) {
+      if (pattern.order() != order || pattern.Parse(text, iso) != DatePattern::Match::kOk) continue;
+      if (chosen.empty()) {
+        chosen = iso;
+      } else if (iso != chosen) {
+        agree = false;
+      }
+    }
+    if (!chosen.empty() && agree) return chosen;
+  }
+  std::string which;
+  for (const DatePattern& pattern : patterns) {
+    if (pattern.Parse(text, iso) != DatePattern::Match::kOk) continue;
+    if (!which.empty()) which += ", ";
+    which += pattern.text() + " gives " + iso;
+  }
+  return Fail(ErrorCode::kParse, "ambiguous date " + Quoted(text) + " (" + which + ")");
+}
+
+Result<std::string> ParseDate(std::string_view text, std::span<const DatePattern> patterns) {
+  return ParseDate(text, patterns, DateOrder::kUnspecified);
+}
+
+Result<int64_t> DaysFromIsoDate(std::string_view iso) {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  size_t pos = 0;
+  const bool shaped = iso.size() == 10 && ReadDigits(iso, pos, 4, 4, year) && iso[pos++] == '-' &&
+                      ReadDigits(iso, pos, 2, 2, month) && iso[pos++] == '-' && ReadDigits(iso, pos, 2, 2, day);
+  if (!shaped || year < 1 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) {
+    return Fail(ErrorCode::kParse, "invalid ISO date " + Quoted(iso) + " (expected a calendar day as YYYY-MM-DD)");
+  }
+  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                                         std::chrono::day{static_cast<unsigned>(day)}};
+  return std::chrono::sys_days(date).time_since_epoch().count();
+}
+
+std::string IsoDateFromDays(int64_t days) {
+  if (days < kFirstIsoDay || days > kLastIsoDay) return "";
+  const std::chrono::year_month_day date{std::chrono::sys_days(std::chrono::days(days))};
+  const int year = static_cast<int>(date.year());
+  const auto month = static_cast<unsigned>(date.month());
+  const auto day = static_cast<unsigned>(date.day());
+  char buffer[11];
+  buffer[0] = static_cast<char>('0' + year / 1000);
+  buffer[1] = static_cast<char>('0' + year / 100 % 10);
+  buffer[2] = static_cast<char>('0' + year / 10 % 10);
+  buffer[3] = static_cast<char>('0' + year % 10);
+  buffer[4] = '-';
+  buffer[5] = static_cast<char>('0' + month / 10);
+  buffer[6] = static_cast<char>('0' + month % 10);
+  buffer[7] = '-';
+  buffer[8] = static_cast<char>('0' + day / 10);
+  buffer[9] = static_cast<char>('0' + day % 10);
+  return std::string(buffer, 10);
+}
+
+Result<std::string> AddDays(std::string_view iso, int64_t days) {
+  auto start = DaysFromIsoDate(iso);
+  if (!start) return std::unexpected(start.error());
+  int64_t result = 0;
+  if (__builtin_add_overflow(*start, days, &result) || result < kFirstIsoDay || result > kLastIsoDay) {
+    return Fail(ErrorCode::kParse, OutsideIsoYears(iso, days));
+  }
+  return IsoDateFromDays(result);
 }
 
 Result<std::string> ParseCurrency(std::string_view text) {

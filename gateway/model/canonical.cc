@@ -120,21 +120,21 @@ Status DeriveReceivableStatus(nlohmann::ordered_json& data, CanonicalRecord& rec
   auto total = minor_of("total");
   if (!total) return std::unexpected(total.error());
 
-  std::string status = "open";
-  if (data.value("lifecycle", "") == kLifecycleVoided) {
-    status = "voided";
-  } else if (open->value_or(0) == 0) {
-    status = "paid";
-  } else if (total->has_value() && **open < **total) {
-    status = "partially_paid";
-  }
-  data["status"] = status;
+  data["status"] = std::string(ReceivableStatus(data.value("lifecycle", ""), open->value_or(0), *total));
   record.open_amount_minor = *open;
   record.currency = currency;
+  record.kind = data.value("kind", "");
   return Ok();
 }
 
 }  // namespace
+
+std::string_view ReceivableStatus(std::string_view lifecycle, int64_t open_minor, std::optional<int64_t> total_minor) {
+  if (lifecycle == kLifecycleVoided) return "voided";
+  if (open_minor == 0) return "paid";
+  if (total_minor && open_minor < *total_minor) return "partially_paid";
+  return "open";
+}
 
 std::string_view FieldTypeName(FieldType type) {
   switch (type) {
@@ -207,6 +207,17 @@ std::string ContentHash(const nlohmann::ordered_json& data) {
 Status Finalize(const EntitySchema& schema, CanonicalRecord& record) {
   if (schema.name == "receivable") {
     if (auto status = DeriveReceivableStatus(record.data, record); !status) return status;
+  }
+  if (schema.name == "payment" || schema.name == "allocation") {
+    const std::string currency = record.data.value("currency", "");
+    auto amount = record.data.find("amount");
+    auto exponent = CurrencyExponent(currency);
+    if (exponent && amount != record.data.end() && amount->is_string()) {
+      auto minor = ParseMinorUnits(amount->get<std::string>(), *exponent);
+      if (!minor) return std::unexpected(minor.error());
+      record.amount_minor = *minor;
+      record.currency = currency;
+    }
   }
   record.hash = ContentHash(record.data);
   return Ok();

@@ -69,20 +69,39 @@ struct Provenance {
   int64_t line = 0;         // 1-based physical line where the record starts
   std::string mapping;      // mapping name
   std::string mapping_version;
+  std::string location;     // xml/json: the record's path ("/Document/.../Ntry[3]"); empty otherwise
+  std::string encoding;     // the encoding the input was read with ("utf-8", "windows-1252", …)
+  std::optional<int> encoding_confidence;  // 0-100, only when the encoding was detected (`auto`)
+  std::string format_version;  // xml: the namespace the document uses (e.g. camt.053.001.08)
 };
 
 // One canonical entity version as a mapping produced it.
 // `data` is the full wire object: envelope fields, entity fields, `raw` and `custom`.
+// The mapping engine also fills `json`, the same object as compact JSON text (exactly
+// data.dump()); it leaves `data` null and `hash` empty for a sink that only prints
+// (RecordSink::WantsData()), so printing a record costs no JSON tree. Records built by
+// hand may leave `json` empty: readers fall back to `data`.
 struct CanonicalRecord {
   std::string entity;      // schema name
   std::string key;         // == data["key"]
   std::string source_key;
   nlohmann::ordered_json data;  // the wire object, members in envelope-then-schema order
+  std::string json;        // the wire object as compact JSON text, when the mapping engine made it
   std::string hash;        // "sha256:<hex>" of the canonical content (see ContentHash)
   std::optional<int64_t> open_amount_minor;  // receivable-like entities: for guards, metrics
   std::string currency;
+  std::string kind;        // receivable: its kind ("invoice", "credit_note", …); else empty
+  std::optional<int64_t> amount_minor;  // payment, allocation: `amount` in minor units
   Provenance provenance;
+
+  // The wire object as compact JSON: `json` when set, else data.dump().
+  [[nodiscard]] std::string JsonText() const { return json.empty() ? data.dump() : json; }
 };
+
+// receivable.status from its amounts and lifecycle, never trusted from the source:
+// "voided" for a voided lifecycle, "paid" when nothing is open, "partially_paid" when less
+// than the total is open, else "open".
+std::string_view ReceivableStatus(std::string_view lifecycle, int64_t open_minor, std::optional<int64_t> total_minor);
 
 // Derives computed fields (receivable.status) into `record.data` and fills `hash`,
 // `open_amount_minor` and `currency` from it. `record.data` must already hold the envelope

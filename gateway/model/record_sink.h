@@ -17,6 +17,7 @@ struct Reject {
   std::string field;   // canonical field or source column involved, when known
   std::string reason;  // plain words, e.g. "invalid date \"31/02/2026\" (expected YYYY-MM-DD)"
   std::string raw;     // the source record as text, bounded (≤ 4 KiB)
+  std::string location;  // xml/json: the record's path ("QueryResponse.Invoice[2]"); empty otherwise
 };
 
 // Receives a mapping run's output. Records of one source row arrive together, customer
@@ -27,6 +28,10 @@ class RecordSink {
   virtual ~RecordSink() = default;
   virtual Status OnRecord(CanonicalRecord&& record) = 0;
   virtual Status OnReject(Reject&& reject) = 0;
+  // False when the sink only prints records: it reads CanonicalRecord::json and the plain
+  // members, never `data` nor `hash`. The mapping engine then leaves `data` null and `hash`
+  // empty, and saves a JSON tree and a SHA-256 per record.
+  [[nodiscard]] virtual bool WantsData() const { return true; }
 };
 
 }  // namespace tributary::model

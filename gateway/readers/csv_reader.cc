@@ -18,6 +18,17 @@ CsvReader::CsvReader(std::istream& input, CsvOptions options)
   options_.chunk_size = std::max(options_.chunk_size, kMinChunkSize);
   options_.max_record_bytes = std::max<size_t>(options_.max_record_bytes, 1);
   chunk_.resize(options_.chunk_size);
+  // The bytes that end a scanning run, one table lookup per byte.
+  for (unsigned char c : {static_cast<unsigned char>('\r'), static_cast<unsigned char>('\n')}) {
+    ends_unquoted_[c] = true;
+    ends_quoted_[c] = true;
+  }
+  ends_unquoted_[static_cast<unsigned char>(options_.delimiter)] = true;
+  if (options_.quote != '\0') ends_quoted_[static_cast<unsigned char>(options_.quote)] = true;
+  if (options_.escape != '\0') {
+    ends_unquoted_[static_cast<unsigned char>(options_.escape)] = true;
+    ends_quoted_[static_cast<unsigned char>(options_.escape)] = true;
+  }
   skip_remaining_ = std::max(options_.skip_lines, 0);
   state_ = skip_remaining_ > 0 ? State::kSkipLines : State::kFieldStart;
 }
@@ -39,9 +50,32 @@ bool CsvReader::Fill() {
   return pos_ < end_;
 }
 
-void CsvReader::AppendRaw(const char* begin, const char* end) {
+void CsvReader::SpillRaw(const char* end) {
+  const char* begin = chunk_.data() + raw_start_;
   const size_t room = options_.max_record_bytes - std::min(raw_.size(), options_.max_record_bytes);
   raw_.append(begin, std::min(static_cast<size_t>(end - begin), room));
+  raw_start_ = static_cast<size_t>(end - chunk_.data());
+}
+
+void CsvReader::SetRawView(const char* end) {
+  if (raw_.empty()) {
+    // The whole record is in the current chunk: a view, no copy.
+    const char* begin = chunk_.data() + raw_start_;
+    raw_view_ = std::string_view(begin, std::min(static_cast<size_t>(end - begin), options_.max_record_bytes));
+    return;
+  }
+  SpillRaw(end);
+  raw_view_ = raw_;
+}
+
+const char* CsvReader::RunEnd(const char* p, const char* end) const {
+  const size_t used = RecordBytes(p);
+  const size_t room = used < options_.max_record_bytes ? options_.max_record_bytes - used : 0;
+  return static_cast<size_t>(end - p) > room ? p + room : end;
+}
+
+size_t CsvReader::RecordBytes(const char* p) const {
+  return in_record_ ? raw_.size() + static_cast<size_t>(p - (chunk_.data() + raw_start_)) : 0;
 }
 
 void CsvReader::EndField() { field_ends_.push_back(data_.size()); }
@@ -69,7 +103,7 @@ bool CsvReader::CountLineBreak(char c) {
 
 bool CsvReader::IsBlankRecord() const {
   if (field_ends_.size() != 1 || any_quote_) return false;
-  return std::all_of(raw_.begin(), raw_.end(), IsSpace);
+  return std::all_of(raw_view_.begin(), raw_view_.end(), IsSpace);
 }
 
 bool CsvReader::Consume() {
@@ -77,16 +111,23 @@ bool CsvReader::Consume() {
   const char* const end = chunk_.data() + end_;
   const char delimiter = options_.delimiter;
   const char quote = options_.quote;
-  auto finish = [&](const char* next) {
-    pos_ = static_cast<size_t>(next - chunk_.data());
+  const bool has_escape = options_.escape != '\0';
+  // `line_break` ends the record (it is not part of the raw text).
+  auto finish = [&](const char* line_break) {
+    SetRawView(line_break);
+    pos_ = static_cast<size_t>(line_break + 1 - chunk_.data());
     return true;
   };
 
   while (p < end) {
     const char c = *p;
     if (after_cr_ && c != '\n') after_cr_ = false;
-    if (raw_.size() >= options_.max_record_bytes && state_ != State::kSkipToLineEnd &&
-        state_ != State::kSkipLines) {
+    // The bound is checked at the exact byte that would exceed it (scanning runs stop
+    // there too), so where chunks happen to end never changes the outcome. A line break
+    // that ends the record is not part of it.
+    const bool ends_record = IsLineBreak(c) && state_ != State::kQuoted && state_ != State::kEscaped;
+    if (state_ != State::kSkipToLineEnd && state_ != State::kSkipLines && !ends_record &&
+        RecordBytes(p) >= options_.max_record_bytes) {
       SetError("record is longer than " + std::to_string(options_.max_record_bytes) +
                " bytes (is a quote never closed?)");
       state_ = State::kSkipToLineEnd;
@@ -106,52 +147,68 @@ bool CsvReader::Consume() {
           }
           in_record_ = true;
           record_line_ = line_;
+          raw_start_ = static_cast<size_t>(p - chunk_.data());
         }
         if (quote != '\0' && c == quote) {
           any_quote_ = true;
-          AppendRaw(p, p + 1);
           ++p;
           state_ = State::kQuoted;
-        } else if (c == delimiter) {
-          AppendRaw(p, p + 1);
+          break;
+        }
+        if (c == delimiter) {
           ++p;
           EndField();
-        } else if (IsLineBreak(c)) {
+          break;
+        }
+        if (IsLineBreak(c)) {
           CountLineBreak(c);
           EndRecord();
-          return finish(p + 1);
-        } else {
-          state_ = State::kUnquoted;
+          return finish(p);
         }
-        break;
+        // Straight into the field's text (the record bound is checked by the run).
+        state_ = State::kUnquoted;
+        [[fallthrough]];
 
       case State::kUnquoted: {
         const char* run = p;
-        while (p < end && *p != delimiter && !IsLineBreak(*p)) ++p;
-        AppendRaw(run, p);
+        const char* run_end = RunEnd(p, end);
+        while (p < run_end && !ends_unquoted_[static_cast<unsigned char>(*p)]) ++p;
         data_.append(run, p);
-        if (p == end) break;
-        if (*p == delimiter) {
-          AppendRaw(p, p + 1);
+        // At the bound only a line break (which ends the record) goes on here.
+        if (p == end || (p == run_end && !IsLineBreak(*p))) break;
+        if (has_escape && *p == options_.escape) {
+          ++p;
+          escaped_from_ = State::kUnquoted;
+          state_ = State::kEscaped;
+        } else if (*p == delimiter) {
           ++p;
           EndField();
           state_ = State::kFieldStart;
         } else {
           CountLineBreak(*p);
           EndRecord();
-          return finish(p + 1);
+          return finish(p);
         }
         break;
       }
 
+      case State::kEscaped:
+        data_.push_back(c);
+        if (IsLineBreak(c)) CountLineBreak(c);
+        ++p;
+        state_ = escaped_from_;
+        break;
+
       case State::kQuoted: {
         const char* run = p;
-        while (p < end && *p != quote && !IsLineBreak(*p)) ++p;
-        AppendRaw(run, p);
+        const char* run_end = RunEnd(p, end);
+        while (p < run_end && !ends_quoted_[static_cast<unsigned char>(*p)]) ++p;
         data_.append(run, p);
-        if (p == end) break;
-        AppendRaw(p, p + 1);
-        if (*p == quote) {
+        if (p == run_end) break;
+        if (has_escape && *p == options_.escape) {
+          escaped_from_ = State::kQuoted;
+          state_ = State::kEscaped;
+        } else if (*p == quote) {
           state_ = State::kQuoteInQuoted;
         } else {
           // A line break inside quotes is field text; it still counts as a physical line.
@@ -166,20 +223,17 @@ bool CsvReader::Consume() {
       case State::kAfterQuoted:
         if (c == quote && state_ == State::kQuoteInQuoted) {
           data_.push_back(quote);
-          AppendRaw(p, p + 1);
           ++p;
           state_ = State::kQuoted;
         } else if (c == delimiter) {
-          AppendRaw(p, p + 1);
           ++p;
           EndField();
           state_ = State::kFieldStart;
         } else if (IsLineBreak(c)) {
           CountLineBreak(c);
           EndRecord();
-          return finish(p + 1);
+          return finish(p);
         } else if (IsSpace(c)) {
-          AppendRaw(p, p + 1);
           ++p;
           state_ = State::kAfterQuoted;
         } else {
@@ -190,15 +244,18 @@ bool CsvReader::Consume() {
         break;
 
       case State::kSkipToLineEnd: {
-        const char* run = p;
         while (p < end && !IsLineBreak(*p)) ++p;
-        AppendRaw(run, p);
         if (p == end) break;
         CountLineBreak(*p);
         EndRecord();
-        return finish(p + 1);
+        return finish(p);
       }
     }
+  }
+  // The chunk is about to be refilled: keep the part of the record read so far.
+  if (in_record_ && state_ != State::kSkipLines) {
+    SpillRaw(end);
+    raw_start_ = 0;  // the next chunk starts the rest of the record
   }
   pos_ = end_;
   return false;
@@ -207,6 +264,7 @@ bool CsvReader::Consume() {
 Result<bool> CsvReader::Next(CsvRecord& record) {
   auto start_record = [&] {
     raw_.clear();
+    raw_view_ = {};
     data_.clear();
     field_ends_.clear();
     error_.clear();
@@ -220,8 +278,11 @@ Result<bool> CsvReader::Next(CsvRecord& record) {
     if (pos_ == end_ && !Fill()) {
       if (input_.bad()) return Fail(ErrorCode::kIo, "read error on the input stream");
       if (!in_record_ || state_ == State::kSkipLines) return false;
-      if (state_ == State::kQuoted) SetError("quoted field is not closed before the end of the input");
+      if (state_ == State::kQuoted || (state_ == State::kEscaped && escaped_from_ == State::kQuoted)) {
+        SetError("quoted field is not closed before the end of the input");
+      }
       EndRecord();
+      raw_view_ = raw_;
     } else if (!Consume()) {
       continue;
     }
@@ -233,7 +294,7 @@ Result<bool> CsvReader::Next(CsvRecord& record) {
   }
 
   record.line = record_line_;
-  record.raw = raw_;
+  record.raw = raw_view_;
   record.error = error_;
   record.error_column = error_column_;
   record.fields.clear();

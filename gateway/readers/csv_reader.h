@@ -5,6 +5,7 @@
 // supported encodings contains, so decoding happens later, per field (see encoding.h).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <istream>
@@ -19,6 +20,7 @@ namespace tributary::readers {
 struct CsvOptions {
   char delimiter = ',';
   char quote = '"';             // '\0': no quoting, every quote character is text
+  char escape = '\0';           // when set, the byte after it is text (delimiter, quote, line break, itself)
   int skip_lines = 0;           // physical lines dropped before the first record (e.g. a title)
   bool strip_utf8_bom = true;   // drop a UTF-8 byte-order mark at the start of the input
   size_t chunk_size = 64 * 1024;
@@ -67,12 +69,20 @@ class CsvReader {
     kQuoteInQuoted,   // a quote inside a quoted field: its end, or the first of a pair
     kAfterQuoted,     // spaces after a closing quote
     kSkipToLineEnd,   // after an error: the rest of the physical line belongs to the record
+    kEscaped,         // after the escape byte: the next byte is text, then back to escaped_from_
   };
 
   bool Fill();
   // Consumes bytes of the current chunk; true once a record is complete.
   bool Consume();
-  void AppendRaw(const char* begin, const char* end);
+  // The raw text of a record is a view into the chunk when the record lies in one chunk;
+  // a record that straddles chunks is copied ("spilled") into raw_ as chunks are refilled.
+  void SpillRaw(const char* end);
+  void SetRawView(const char* end);
+  size_t RecordBytes(const char* p) const;
+  // Where a scanning run from `p` must stop: the chunk's end, or the byte that reaches
+  // max_record_bytes.
+  const char* RunEnd(const char* p, const char* end) const;
   void EndField();
   void EndRecord();
   void SetError(std::string message);
@@ -82,6 +92,8 @@ class CsvReader {
 
   std::istream& input_;
   CsvOptions options_;
+  std::array<bool, 256> ends_unquoted_{};  // delimiter, CR, LF, escape
+  std::array<bool, 256> ends_quoted_{};    // quote, CR, LF, escape
   std::string chunk_;
   size_t pos_ = 0;
   size_t end_ = 0;
@@ -90,13 +102,16 @@ class CsvReader {
   int64_t bytes_read_ = 0;
 
   State state_ = State::kFieldStart;
+  State escaped_from_ = State::kUnquoted;
   int skip_remaining_ = 0;
   int64_t line_ = 1;        // physical line of the next byte
   bool after_cr_ = false;   // the previous byte was a CR (a following LF is the same break)
   bool in_record_ = false;  // a byte of the current record was consumed
   bool any_quote_ = false;  // the record has a quoted field (so it is never blank)
   int64_t record_line_ = 0;
-  std::string raw_;
+  std::string raw_;            // spilled raw text of the current record
+  size_t raw_start_ = 0;       // offset in chunk_ of the record's raw text not spilled yet
+  std::string_view raw_view_;  // the finished record's raw text
   std::string data_;
   std::vector<size_t> field_ends_;
   std::string error_;

@@ -168,6 +168,14 @@ bool IsAscii(std::string_view bytes) {
 size_t FindInvalidUtf8(std::string_view bytes) {
   size_t i = 0;
   while (i < bytes.size()) {
+    // ASCII runs eight bytes at a time: most text between accented letters is ASCII.
+    while (i + 8 <= bytes.size()) {
+      uint64_t word;
+      std::memcpy(&word, bytes.data() + i, 8);
+      if (word & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= bytes.size()) break;
     if (static_cast<unsigned char>(bytes[i]) < 0x80) {
       ++i;
       continue;

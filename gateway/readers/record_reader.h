@@ -29,12 +29,19 @@ struct FieldSelector {
                 // json: a dotted path relative to the record ("Line.0.Amount", "CurrencyRef.value",
                 // "$.time" from the document root)
     kPreamble,  // csv/fixed_width: field `index` (1-based) of physical line `line` of the
-                // preamble (reader.preamble_lines), e.g. the DATEV header line
+                // preamble (reader.preamble_lines), e.g. the DATEV header line; index 0:
+                // the whole line (fixed_width has only that)
   };
   Kind kind = Kind::kColumn;
   std::string text;  // kColumn, kPath
   int index = 0;     // kIndex, kPreamble
   int line = 0;      // kPreamble
+  // csv kColumn: other header names tried in order when `text` is not in the header
+  // (language or version variants: "DocumentNo", then "Belegnr", then "N° pièce").
+  std::vector<std::string> alternatives;
+  // csv/fixed_width kColumn: a column absent from the header reads as absent (every value
+  // present=false) instead of making the input unusable.
+  bool optional = false;
 };
 
 // One record kind the mapping reads: the record selector and the fields it reads there.
@@ -46,8 +53,14 @@ struct RecordPlan {
   // lines, each line) is the record.
   std::string records;
   std::vector<FieldSelector> fields;
+  // csv/fixed_width: also decode every column of each record into SourceRecord::columns
+  // (a bad byte in any column is then a record error, not only in the columns read).
+  bool all_columns = false;
 };
 
+// With several plans (xml/json), a reader emits every record of plans[0] in document
+// order, then every record of plans[1], and so on (json_lines: per line, plan by plan):
+// put the plan of customers before the plan of the receivables that reference them.
 struct ReadPlan {
   std::vector<RecordPlan> plans;
 };
@@ -69,6 +82,11 @@ struct SourceRecord {
   std::string_view raw;      // the record's source text as UTF-8, bounded to 4 KiB, for rejects
   std::string error;         // non-empty: the record is malformed (values unusable); it becomes a reject
   int error_column = 0;      // 1-based column of the problem, when known
+  std::string error_field;   // the column (header name, fixed_width column, or its number as text)
+                             // or path the error is about; empty when it is about the whole record
+  // With RecordPlan::all_columns: every column, decoded, untrimmed, in order (names in
+  // RecordReader::column_names()); empty when the record has an error.
+  std::vector<std::string_view> columns;
 };
 
 // What a reader found out about its input, recorded in provenance.
@@ -76,6 +94,7 @@ struct ReadInfo {
   std::string encoding;        // canonical name of the encoding used ("utf-8", "windows-1252", "utf-16le", ...)
   int encoding_confidence = 100;  // 0-100; 100 when declared or certain (BOM, pure ASCII)
   std::string detail;          // e.g. xml: the namespace the document declared; json: ""
+  bool encoding_detected = false;  // encoding: auto (record encoding_confidence only then)
 };
 
 class RecordReader {
@@ -93,6 +112,12 @@ class RecordReader {
   virtual const ReadInfo& info() const = 0;
   // Bytes consumed so far, for progress.
   virtual int64_t bytes_read() const = 0;
+  // csv: the header names (trimmed), or "1", "2", ... without a header (as many as the
+  // records must have); fixed_width: the declared columns; xml/json: empty. After Start().
+  virtual const std::vector<std::string>& column_names() const {
+    static const std::vector<std::string> kNone;
+    return kNone;
+  }
 };
 
 struct ReaderOptions;  // reader_options.h: the parsed `reader:` section of a mapping
@@ -112,7 +137,8 @@ struct PlanProblem {
 };
 std::vector<PlanProblem> ValidatePlan(const ReaderOptions& options, const ReadPlan& plan);
 
-// A reader over `input` (which must outlive it). `display_name` names the input in messages.
+// A reader over `input`; `options`, `plan` and `input` must outlive it. `display_name`
+// names the input in messages.
 std::unique_ptr<RecordReader> OpenReader(const ReaderOptions& options, const ReadPlan& plan,
                                          std::istream& input, std::string display_name);
 

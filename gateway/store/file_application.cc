@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/model/canonical.h"
+#include "gateway/store/change_decision.h"
 #include "gateway/store/snapshot_guard.h"
 
 namespace tributary::store {
@@ -136,22 +137,21 @@ class SqliteFileApplication final : public FileApplication {
                   "record at line " + std::to_string(record.provenance.line) +
                       " has no key or entity");
     }
-    const std::string lifecycle =
-        StringMember(record.data, "lifecycle").value_or(std::string(model::kLifecycleActive));
+    const std::string lifecycle = RecordLifecycle(record.data);
     auto stored = Lookup(record.key);
     if (!stored) return std::unexpected(stored.error());
-    const bool seen_in_this_file = *stored && (*stored)->seen_run == run_id_;
-    if (seen_in_this_file && !IsRepeatable(record.entity)) {
-      return RejectDuplicate(record, (*stored)->seen_line);
+    std::optional<KnownContent> known;
+    if (*stored) known = KnownContent{(*stored)->hash, (*stored)->lifecycle, (*stored)->seen_run == run_id_};
+    // The rule `tributary plan` follows too (change_decision.h).
+    switch (DecideRecord(known, record.hash, lifecycle, IsRepeatable(record.entity))) {
+      case RecordDecision::kDuplicate: return RejectDuplicate(record, (*stored)->seen_line);
+      case RecordDecision::kUnchanged:
+        ++outcome_.unchanged;
+        return known->seen_in_this_file ? Ok() : MarkSeen(record);
+      case RecordDecision::kCreate: return Upsert(record, lifecycle, 1, false);
+      case RecordDecision::kUpdate: return Upsert(record, lifecycle, (*stored)->version + 1, true);
     }
-    // Same content and lifecycle: nothing to send. A key closed by absence carries the
-    // hash of its last content, so when it comes back unchanged the lifecycle differs and
-    // it is reopened below.
-    if (*stored && (*stored)->hash == record.hash && (*stored)->lifecycle == lifecycle) {
-      ++outcome_.unchanged;
-      return seen_in_this_file ? Ok() : MarkSeen(record);
-    }
-    return Upsert(record, lifecycle, *stored ? (*stored)->version + 1 : 1, stored->has_value());
+    return Fail(ErrorCode::kInternal, "unknown record decision");
   }
 
   Status MarkSeen(const model::CanonicalRecord& record) {
@@ -215,8 +215,7 @@ class SqliteFileApplication final : public FileApplication {
         .line = record.provenance.line,
         .column = 0,
         .field = "key",
-        .reason = "duplicate key " + record.key + " (first seen at line " +
-                  std::to_string(first_line) + ")",
+        .reason = DuplicateKeyReason(record.key, first_line),
         .raw = RawText(record.data),
     });
   }

@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "gateway/store/sqlite_api_state.h"
+
 namespace tributary::store {
 namespace {
 
@@ -124,6 +126,7 @@ INSERT INTO push_state (id, delivered_seq, updated_at)
 
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "initial schema", kInitialSchema},
+    {2, "api connectors: cursors, oauth grants and consents", kApiStateSchema},
 });
 
 Result<int64_t> CurrentVersion(Database& db) {

@@ -202,6 +202,9 @@ Result<int64_t> SqliteStore::ReplayDeadLetter(int64_t id) {
   if (current->lifecycle == model::kLifecycleClosedByAbsence) {
     change.op = "close";
     change.reason = std::string(kCloseReasonAbsentFromSnapshot);
+  } else if (current->lifecycle == model::kLifecycleDeleted) {
+    change.op = "close";
+    change.reason = std::string(kCloseReasonDeletedInSource);
   } else {
     change.op = "upsert";
     change.hash = std::move(current->hash);

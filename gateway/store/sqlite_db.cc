@@ -149,6 +149,27 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   return db;
 }
 
+Result<std::unique_ptr<Database>> Database::OpenReadOnly(const std::string& path,
+                                                         std::chrono::milliseconds busy_timeout) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Fail(ErrorCode::kNotFound, "database " + path + " does not exist");
+  }
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = "cannot open database " + path + " for reading: " +
+                          (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
+    sqlite3_close_v2(raw);
+    return Fail(ErrorCode::kIo, std::move(message));
+  }
+  std::unique_ptr<Database> db(new Database(raw, path));
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
+  if (auto status = db->Exec("PRAGMA query_only=ON"); !status) return std::unexpected(status.error());
+  return db;
+}
+
 Database::~Database() {
   for (auto& [sql, cached] : statements_) sqlite3_finalize(cached.stmt);
   sqlite3_close_v2(db_);

@@ -87,6 +87,11 @@ class Database {
   // the connection up: busy timeout, WAL, synchronous=FULL, foreign keys.
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
                                                 std::chrono::milliseconds busy_timeout);
+  // Opens the existing file at `path` for reading only (`tributary plan`): never creates
+  // it, never writes (query_only), leaves the journal mode to the writers. kNotFound when
+  // there is no such file.
+  static Result<std::unique_ptr<Database>> OpenReadOnly(const std::string& path,
+                                                        std::chrono::milliseconds busy_timeout);
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
   ~Database();

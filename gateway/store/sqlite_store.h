@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/store/sqlite_api_state.h"
 #include "gateway/store/sqlite_db.h"
 #include "gateway/store/store.h"
 
@@ -19,7 +20,7 @@ std::optional<FileState> ParseFileState(std::string_view name);
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)), api_(MakeSqliteApiState(*this)) {}
 
   Result<std::optional<FileEntry>> FindFile(const std::string& connector,
                                             const std::string& sha256) override;
@@ -57,6 +58,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<OpenBalance>> OpenBalances() override;
   Result<int64_t> DeadLetterCount() override;
+  ApiState& api() override { return *api_; }
 
   // --- for FileApplication ---
   Database& db() { return *db_; }
@@ -88,6 +90,7 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<Database> db_;
   bool file_open_ = false;
+  std::unique_ptr<ApiState> api_;  // sqlite_api_state.cc
 };
 
 }  // namespace tributary::store

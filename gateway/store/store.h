@@ -18,6 +18,7 @@
 
 #include "gateway/common/result.h"
 #include "gateway/model/record_sink.h"
+#include "gateway/store/api_state.h"
 
 namespace tributary::store {
 
@@ -272,6 +273,9 @@ class Store {
   // Active receivables per currency, ordered by currency.
   virtual Result<std::vector<OpenBalance>> OpenBalances() = 0;
   virtual Result<int64_t> DeadLetterCount() = 0;                 // not replayed
+
+  // API source connectors: batches with their cursor, OAuth grants (api_state.h).
+  virtual ApiState& api() = 0;
 };
 
 }  // namespace tributary::store

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -114,6 +115,7 @@ void DaemonHarness::Start() {
   ASSERT_LE(pid_, 0) << "already running";
   pid_t child = fork();
   if (child == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a crashed test process
     int log = open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(log, STDOUT_FILENO);
     dup2(log, STDERR_FILENO);
@@ -156,6 +158,12 @@ int DaemonHarness::StopWith(int signal) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
+}
+
+void DaemonHarness::Reconfigure(const std::string& connectors_yaml) {
+  options_.connectors_yaml = connectors_yaml;
+  WriteConfig();
+  if (pid_ > 0) kill(pid_, SIGHUP);
 }
 
 void DaemonHarness::Drop(const std::string& name, const std::string& content) {

@@ -74,6 +74,10 @@ class DaemonHarness {
   pid_t pid() const { return pid_; }
   uint16_t admin_port() const { return admin_port_; }
 
+  // Rewrites the config with `connectors_yaml` (as HarnessOptions::connectors_yaml) and
+  // sends SIGHUP; the daemon reloads it.
+  void Reconfigure(const std::string& connectors_yaml);
+
   // Writes a file atomically into the drop folder (temp name, then rename).
   void Drop(const std::string& name, const std::string& content);
 

@@ -4,42 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/integration/daemon_harness.h"
-#include "tests/integration/sftp_server.h"
+#include "tests/integration/sftp_test_support.h"
 
 namespace tributary::testing {
 namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::seconds;
-
-struct SftpBlock {
-  std::string username = "sftptest";
-  std::string remote_dir = "/data";
-  std::string stable_for = "300ms";
-  std::string key_file;  // empty: the authorized client key
-};
-
-std::string ConnectorsYaml(const SftpServer& server, const SftpBlock& block = {}) {
-  std::ostringstream yaml;
-  yaml << "  - name: erp-sftp\n    type: sftp\n    schedule: 200ms\n    legal_entity: FR01\n"
-       << "    sftp:\n      host: 127.0.0.1\n      port: " << server.port() << "\n      username: "
-       << block.username << "\n      private_key_file: "
-       << (block.key_file.empty() ? server.client_key().string() : block.key_file)
-       << "\n      known_hosts_file: " << server.known_hosts().string() << "\n      remote_dir: " << block.remote_dir
-       << "\n      archive_dir: /data/archive\n      error_dir: /data/error\n      stable_for: " << block.stable_for
-       << "\n      timeout: 5s\n"
-       << "    files:\n      - pattern: \"open_items*.csv\"\n        mapping: ../mappings/generic/open_items.yaml\n"
-       << "        mode: snapshot\n";
-  return yaml.str();
-}
-
-std::string LastError(DaemonHarness& daemon) {
-  nlohmann::json connectors = daemon.Get("/v1/connectors");
-  if (!connectors.contains("connectors") || connectors["connectors"].empty()) return "";
-  const nlohmann::json& error = connectors["connectors"][0]["last_error"];
-  return error.is_string() ? error.get<std::string>() : "";
-}
 
 class SftpConnectorTest : public ::testing::Test {
  protected:
@@ -72,7 +43,10 @@ TEST_F(SftpConnectorTest, FileReachesTheChangeFeedAndIsArchivedOnTheServer) {
   ASSERT_TRUE(WaitUntil([&] { return fs::exists(server_->data_dir() / "archive/open_items_1.csv"); }, seconds(10)))
       << daemon->Log();
   EXPECT_FALSE(fs::exists(server_->data_dir() / "open_items_1.csv"));
-  EXPECT_NE(daemon->GetText("/metrics").find("tributary_sftp_files_total"), std::string::npos);
+  std::string metrics = daemon->GetText("/metrics");
+  EXPECT_NE(metrics.find("tributary_files_total{connector=\"erp-sftp\",outcome=\"archived\"} 1"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("tributary_sftp_bytes_total{connector=\"erp-sftp\"}"), std::string::npos) << metrics;
 }
 
 // libssh2 1.10 prefers ECDSA when the server has both; only the pinned ed25519 key (hashed,
@@ -206,30 +180,68 @@ TEST_F(SftpConnectorTest, KeyscanPrintsTheKnownHostsLineAndFingerprint) {
   EXPECT_NE(output.find(server_->HostFingerprint()), std::string::npos) << output;
 }
 
-TEST_F(SftpConnectorTest, WrongUserRsaKeyAndMissingDirectoryGiveClearErrorsAndTheDaemonRuns) {
-  {
-    auto daemon = StartDaemon({.username = "nobody-here"});
-    std::string error;
-    ASSERT_TRUE(WaitUntil([&] { return !(error = LastError(*daemon)).empty(); }, seconds(20))) << daemon->Log();
-    EXPECT_NE(error.find("authentication as 'nobody-here'"), std::string::npos) << error;
-    EXPECT_TRUE(daemon->Running());
-  }
-  {
-    // An RSA key (even an authorized one would fail: libssh2 1.10 signs with SHA-1 only).
-    std::string rsa_key = (server_->root() / "client_rsa").string();
-    RunShell("ssh-keygen -q -t rsa -b 2048 -N '' -f '" + rsa_key + "'");
-    auto daemon = StartDaemon({.key_file = rsa_key});
-    std::string error;
-    ASSERT_TRUE(WaitUntil([&] { return !(error = LastError(*daemon)).empty(); }, seconds(20))) << daemon->Log();
-    EXPECT_NE(error.find("use an ed25519 or ECDSA key"), std::string::npos) << error;
-    EXPECT_TRUE(daemon->Running());
-  }
-  auto daemon = StartDaemon({.remote_dir = "/missing"});
-  std::string error;
-  ASSERT_TRUE(WaitUntil([&] { return !(error = LastError(*daemon)).empty(); }, seconds(20))) << daemon->Log();
-  EXPECT_NE(error.find("/missing"), std::string::npos) << error;
-  EXPECT_NE(error.find("no such file"), std::string::npos) << error;
+TEST_F(SftpConnectorTest, DeleteRemovesTheFileOnceDurableRetriesAFailedDeleteAndNeverReappliesIt) {
+  auto daemon = StartDaemon({.after_processing = "delete"});
+  std::string content = OpenItemsCsv({{.number = "F-1"}, {.number = "F-2"}});
+  // The server user may read but not delete: the first deletes fail.
+  fs::permissions(server_->data_dir(), fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+                  fs::perm_options::remove);
+  server_->Put("open_items_1.csv", content);
+  ASSERT_TRUE(WaitUntil([&] { return daemon->Log().find("cannot delete /data/open_items_1.csv") != std::string::npos; },
+                        seconds(20)))
+      << daemon->Log();
+  EXPECT_NE(daemon->Log().find("permission denied; retried next pass"), std::string::npos) << daemon->Log();
+  EXPECT_EQ(daemon->AllChanges().size(), 3u);
+  EXPECT_TRUE(fs::exists(server_->data_dir() / "open_items_1.csv"));
+  fs::permissions(server_->data_dir(), fs::perms::owner_write, fs::perm_options::add);
+  ASSERT_TRUE(WaitUntil([&] { return !fs::exists(server_->data_dir() / "open_items_1.csv"); }, seconds(20)))
+      << daemon->Log();
+  EXPECT_FALSE(fs::exists(server_->data_dir() / "archive"));
+  // The same bytes again: deleted without a change.
+  server_->Put("open_items_1.csv", content);
+  ASSERT_TRUE(WaitUntil([&] { return daemon->Log().find("deleted without changes") != std::string::npos; },
+                        seconds(20)))
+      << daemon->Log();
+  EXPECT_FALSE(fs::exists(server_->data_dir() / "open_items_1.csv"));
+  EXPECT_EQ(daemon->AllChanges().size(), 3u);
   EXPECT_TRUE(daemon->Running());
+}
+
+TEST_F(SftpConnectorTest, TriggerFileReleasesTheBatchAndIsArchivedAfterIt) {
+  auto daemon = StartDaemon({.trigger_file = "READY"});
+  server_->Put("open_items_1.csv", OpenItemsCsv({{.number = "F-1"}, {.number = "F-2"}}));
+  // Several passes without the trigger: nothing is taken, however stable the file is.
+  int64_t polls = 0;
+  ASSERT_TRUE(WaitUntil([&] {
+    nlohmann::json status = ConnectorStatus(*daemon);
+    return status.is_object() && (polls = status["polls"].get<int64_t>()) >= 8;
+  }, seconds(20)));
+  EXPECT_TRUE(daemon->AllChanges().empty());
+  EXPECT_TRUE(fs::exists(server_->data_dir() / "open_items_1.csv"));
+  server_->Put("READY", "");
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(server_->data_dir() / "archive/READY"); }, seconds(20)))
+      << daemon->Log();
+  EXPECT_EQ(daemon->AllChanges().size(), 3u);
+  EXPECT_TRUE(fs::exists(server_->data_dir() / "archive/open_items_1.csv"));
+  EXPECT_FALSE(fs::exists(server_->data_dir() / "READY"));
+}
+
+TEST_F(SftpConnectorTest, FilesInSubDirectoriesKeepTheirPathInArchiveAndError) {
+  auto daemon = StartDaemon({.recursive = true});
+  server_->Put("FR01/2026/open_items_1.csv", OpenItemsCsv({{.number = "F-1"}}));
+  server_->Put("DE01/open_items_bad.csv", "not;the;generic;header\n1;2;3;4\n");
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(server_->data_dir() / "archive/FR01/2026/open_items_1.csv"); },
+                        seconds(20)))
+      << daemon->Log();
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(server_->data_dir() / "error/DE01/open_items_bad.csv.reason"); },
+                        seconds(20)))
+      << daemon->Log();
+  EXPECT_EQ(daemon->AllChanges().size(), 2u);
+  EXPECT_NE(daemon->Log().find("FR01/2026/open_items_1.csv: 1 rows"), std::string::npos) << daemon->Log();
+  // The archive inside remote_dir is not picked up again.
+  EXPECT_TRUE(WaitUntil([&] { return ConnectorStatus(*daemon)["polls"].get<int64_t>() >= 10; }, seconds(20)));
+  EXPECT_TRUE(fs::exists(server_->data_dir() / "archive/FR01/2026/open_items_1.csv"));
+  EXPECT_EQ(daemon->AllChanges().size(), 2u);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "connectors/directory/directory_config.h"
+#include "connectors/quickbooks/quickbooks_config.h"
 #include "connectors/sftp/sftp_config.h"
 #include "gateway/config/config.h"
 
@@ -68,7 +69,8 @@ TEST_P(GoldenConfigTest, ReportsExactlyTheExpectedDiagnostics) {
   const std::string errors_file = std::string(kCaseDir) + "/" + GetParam() + ".errors";
   const std::vector<ConnectorType> types = {
       {.type = "directory", .parse = connectors::directory::ParseDirectoryConfig},
-      {.type = "sftp", .parse = connectors::sftp::ParseSftpConfig}};
+      {.type = "sftp", .parse = connectors::sftp::ParseSftpConfig},
+      {.type = "quickbooks", .parse = connectors::quickbooks::ParseQuickBooksConfig, .file_rules = false}};
   auto config = LoadConfig(yaml, types);
   ASSERT_FALSE(config) << yaml << " loaded without errors";
   std::string actual;

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include "connectors/sftp/host_keys.h"
-#include "connectors/sftp/sftp_connector.h"
 
 namespace tributary::connectors::sftp {
 namespace {
@@ -44,15 +43,6 @@ TEST(SftpHostKeys, KeyTypesForTheHostInFileOrder) {
   EXPECT_EQ(KnownKeyTypes(text, {"[127.0.0.1]:2222", "127.0.0.1"}),
             (std::vector<std::string>{"ssh-ed25519", "ecdsa-sha2-nistp256"}));
   EXPECT_TRUE(KnownKeyTypes(text, {"nowhere"}).empty());
-}
-
-TEST(SftpNames, ServerNamesAreData) {
-  EXPECT_TRUE(IsSafeRemoteName("open_items.csv"));
-  EXPECT_FALSE(IsSafeRemoteName(""));
-  EXPECT_FALSE(IsSafeRemoteName("."));
-  EXPECT_FALSE(IsSafeRemoteName(".."));
-  EXPECT_FALSE(IsSafeRemoteName("../etc/passwd"));
-  EXPECT_FALSE(IsSafeRemoteName("a/b"));
 }
 
 }  // namespace

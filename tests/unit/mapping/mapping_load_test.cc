@@ -63,9 +63,9 @@ entities:
     fields: {account_number: {column: a}}
 )"),
               ElementsAre(
-                  "m.yaml:2:21: reader.delimiter: expected one character, found \";;\"",
-                  "m.yaml:2:37: reader.encoding: unknown encoding \"latin-2\" (known: utf-8, windows-1252, "
-                  "iso-8859-1, iso-8859-15)",
+                  "m.yaml:2:21: reader.delimiter: expected one ASCII character as the delimiter, found \";;\"",
+                  "m.yaml:2:37: reader.encoding: unknown encoding \"latin-2\" (known: auto, utf-8, windows-1252, "
+                  "iso-8859-1, iso-8859-15, utf-16, utf-16le, utf-16be)",
                   "m.yaml:3:25: locale.date_formats[0]: invalid date pattern \"YYYY-MM-DD\": unknown token \"YYYY\" "
                   "(use yyyy, yy, MM, M, dd, d)",
                   "m.yaml:4:1: entitiez: unknown key 'entitiez' (did you mean 'entities'?)",
@@ -73,23 +73,27 @@ entities:
                   "m.yaml:9:7: entities[0].fields: required field 'open_amount' of receivable is not mapped",
                   "m.yaml:9:37: entities[0].fields.kind.map.F: \"invoise\" is not an allowed kind (one of: invoice, "
                   "credit_note, debit_note, deposit_invoice, payment_on_account, adjustment, other)",
-                  "m.yaml:10:15: entities[0].fields.number: expected exactly one of: column, index, value, template, ref",
+                  "m.yaml:10:15: entities[0].fields.number: two sources in one map: 'column' and 'value' (an "
+                  "expression has exactly one source or operator)",
                   "m.yaml:11:12: entities[0].fields.due: unknown field 'due' of receivable",
                   "m.yaml:12:15: entities[0].fields.status: field 'status' is derived by Tributary and cannot be mapped",
-                  "m.yaml:13:12: entities[0].fields.pdf: field 'pdf' (object) cannot be mapped from a CSV column yet",
+                  "m.yaml:13:21: entities[0].fields.pdf.column: unknown member 'column' of pdf (members: url, sha256, "
+                  "filename)",
                   "m.yaml:14:46: entities[0].fields.issue_date.formats[0]: invalid date pattern \"dd/mm/yyyy\": "
                   "unknown token \"mm\" (use yyyy, yy, MM, M, dd, d)",
                   "m.yaml:15:25: entities[0].fields.currency.value: unknown currency \"EURO\" (expected an ISO 4217 "
                   "code such as EUR)",
                   "m.yaml:16:23: entities[0].fields.customer.ref: 'supplier' is not an entity of this mapping",
-                  "m.yaml:17:39: entities[0].fields.total.formats: 'formats' applies only to date fields",
-                  "m.yaml:18:40: entities[0].fields.po_number.decimal: 'decimal' applies only to amount fields",
+                  "m.yaml:17:39: entities[0].fields.total.formats: 'formats' applies only to date fields and date "
+                  "operators",
+                  "m.yaml:18:40: entities[0].fields.po_number.decimal: 'decimal' applies only to amount fields and "
+                  "money operators",
                   "m.yaml:19:25: entities[0].fields.applies_to.ref: field 'applies_to' refers to a receivable, not a "
                   "customer",
                   "m.yaml:23:7: entities[1].fields: required field 'account_number' of customer is not mapped",
                   "m.yaml:23:13: entities[1].fields.nmae: unknown field 'nmae' of customer (did you mean 'name'?)",
                   "m.yaml:24:21: entities[1].fields.parent.ref: a ref must name another entity of the mapping, not "
-                  "its own",
+                  "its own (or give its key)",
                   "m.yaml:25:13: entities[2].entity: unknown entity \"vendor\" (known: customer, receivable, payment, allocation)",
                   "m.yaml:27:13: entities[3].entity: entity 'customer' is already mapped"));
 }
@@ -112,25 +116,43 @@ TEST(MappingLoad, YamlSyntaxErrorsArePositioned) {
 
 TEST(MappingLoad, ReaderAndLocaleChecks) {
   EXPECT_THAT(Problems(R"(name: x
-reader: {type: xml, quote: ";", delimiter: ";", header: false, columns: 0, skip_lines: -1}
+reader: {type: csv, quote: ";", delimiter: ";", header: false, columns: 0, skip_lines: -1}
 locale: {decimal: ",", thousands: ",", negative: maybe, date_formats: []}
 entities:
   - entity: customer
     source_key: {column: a}
     fields: {account_number: {index: 1}}
 )"),
-              ElementsAre("m.yaml:2:16: reader.type: \"xml\" is not one of: csv",
-                          "m.yaml:2:28: reader.quote: expected one character other than the delimiter, or \"\" for "
+              ElementsAre("m.yaml:2:28: reader.quote: expected one character other than the delimiter, or \"\" for "
                           "none, found \";\"",
-                          "m.yaml:2:73: reader.columns: expected an integer from 1 to 10000, found \"0\"",
+                          "m.yaml:2:73: reader.columns: expected an integer from 1 to 100000, found \"0\"",
                           "m.yaml:2:88: reader.skip_lines: expected an integer from 0 to 1000000, found \"-1\"",
                           "m.yaml:3:9: locale: the decimal and thousands separators must differ",
-                          "m.yaml:3:50: locale.negative: \"maybe\" is not one of: reject, absolute",
-                          "m.yaml:3:71: locale.date_formats: expected at least one date pattern",
-                          "m.yaml:6:26: entities[0].source_key.column: 'column' needs reader.header: true; without a "
-                          "header use 'index'"));
+                          "m.yaml:3:50: locale.negative: \"maybe\" is not one of: reject, absolute, leading_minus, "
+                          "trailing_minus, parentheses, cr_suffix",
+                          "m.yaml:3:71: locale.date_formats: expected at least one date pattern"));
 }
 
+// What the reader cannot serve is reported at the selector that asks for it.
+TEST(MappingLoad, SelectorsTheReaderCannotServe) {
+  EXPECT_THAT(Problems(R"(name: x
+reader: {type: csv, header: false, preamble_lines: 1}
+entities:
+  - entity: customer
+    source_key: {column: a}
+    fields:
+      account_number: {path: "a.b"}
+      name: {preamble: {line: 2, field: 1}}
+)"),
+              ElementsAre("m.yaml:5:26: entities[0].source_key.column: 'column' needs reader.header: true; without a "
+                          "header use 'index'",
+                          "m.yaml:7:30: entities[0].fields.account_number.path: 'path' needs an xml or json reader; a csv "
+                          "reader reads columns",
+                          "m.yaml:8:24: entities[0].fields.name.preamble: preamble line 2 is not among the 1 lines of "
+                          "reader.preamble_lines"));
+}
+
+// A scalar is a constant (`kind: invoice`), checked against the field's type.
 TEST(MappingLoad, ExpressionShapeAndConstants) {
   EXPECT_THAT(Problems(R"(name: x
 entities:
@@ -145,12 +167,11 @@ entities:
       customer: {column: c, map: {x: y}}
 )"),
               ElementsAre("m.yaml:4:28: entities[0].source_key.template: unknown template variable '{$company}' "
-                          "(known: {$legal_entity}, {$source}, {$tenant}, {$file})",
-                          "m.yaml:6:13: entities[0].fields.kind: expected a map such as {column: NAME}, found a scalar",
+                          "(known: {$legal_entity}, {$source}, {$tenant}, {$file}, {$file_date} and the parameters)",
                           "m.yaml:8:56: entities[0].fields.currency.map.dollar: unknown currency \"USDD\" (expected an "
                           "ISO 4217 code such as EUR)",
                           "m.yaml:9:45: entities[0].fields.open_amount.negative: \"sometimes\" is not one of: reject, "
-                          "absolute",
+                          "absolute, leading_minus, trailing_minus, parentheses, cr_suffix",
                           "m.yaml:10:40: entities[0].fields.issue_date.default: invalid date \"2026-02-30\": no such day "
                           "in the calendar"));
 }

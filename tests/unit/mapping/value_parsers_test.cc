@@ -185,5 +185,203 @@ TEST(ParseInteger, SignedDecimalsThatFit) {
   EXPECT_EQ(ParseInteger("99999999999999999999").error().message, "invalid integer \"99999999999999999999\"");
 }
 
+// ParseAmount: locale text to an exact decimal with its sign.
+
+MoneyFormat Locale(char decimal, std::string thousands, unsigned styles) {
+  MoneyFormat format{decimal, std::move(thousands)};
+  format.negative_styles = styles;
+  return format;
+}
+
+std::string Amount(std::string_view text, const MoneyFormat& format) {
+  auto amount = ParseAmount(text, format);
+  return amount ? amount->ToString() : "error: " + amount.error().message;
+}
+
+TEST(ParseAmount, LocaleFormsKeepTheirScale) {
+  const MoneyFormat fr = Locale(',', " ", kAllNegativeStyles);
+  EXPECT_EQ(Amount("1 234,56", fr), "1234.56");
+  EXPECT_EQ(Amount("1\xC2\xA0" "234,56", fr), "1234.56");                      // U+00A0
+  EXPECT_EQ(Amount("1\xE2\x80\xAF" "234\xE2\x80\xAF" "567,5", fr), "1234567.5");  // U+202F
+  EXPECT_EQ(Amount("000001234,50", fr), "1234.50");
+  EXPECT_EQ(Amount("12,50", fr), "12.50");
+  EXPECT_EQ(Amount("+7", fr), "7");
+  EXPECT_EQ(Amount(",5", fr), "0.5");
+  EXPECT_EQ(Amount("  42  ", fr), "42");
+  const MoneyFormat de = Locale(',', ".", kAllNegativeStyles);
+  EXPECT_EQ(Amount("1.234,56-", de), "-1234.56");
+  EXPECT_EQ(Amount("12.345.678,90", de), "12345678.90");
+  const MoneyFormat ch = Locale('.', "'", kLeadingMinus);
+  EXPECT_EQ(Amount("1'234.50", ch), "1234.50");
+  EXPECT_EQ(Amount("1\xE2\x80\x99" "234.50", ch), "1234.50");  // U+2019
+  const MoneyFormat us = Locale('.', ",", kAllNegativeStyles);
+  EXPECT_EQ(Amount("12345678901234567.89", us), "12345678901234567.89");
+  EXPECT_EQ(Amount("1,234,567.891", us), "1234567.891");
+}
+
+TEST(ParseAmount, EveryNegativeStyle) {
+  const MoneyFormat all = Locale(',', " ", kAllNegativeStyles);
+  EXPECT_EQ(Amount("-123,45", all), "-123.45");
+  EXPECT_EQ(Amount("123,45-", all), "-123.45");
+  EXPECT_EQ(Amount("(123,45)", all), "-123.45");
+  EXPECT_EQ(Amount("123,45 CR", all), "-123.45");
+  EXPECT_EQ(Amount("123,45cr", all), "-123.45");
+  EXPECT_EQ(Amount("123,45 DR", all), "123.45");
+  EXPECT_EQ(Amount("-123,45 CR", all), "error: invalid amount \"-123,45 CR\": more than one sign");
+  EXPECT_EQ(Amount("(123,45-)", all), "error: invalid amount \"(123,45-)\": more than one sign");
+  EXPECT_EQ(Amount("CR", all), "error: invalid amount \"CR\": unexpected character \"C\"");
+  EXPECT_EQ(Amount("ABCDR", all), "error: invalid amount \"ABCDR\": unexpected character \"A\"");
+  EXPECT_EQ(Amount("-0,00", all), "0.00");
+}
+
+TEST(ParseAmount, UndeclaredNegativeStylesAreErrors) {
+  const MoneyFormat plain = MoneyFormat{'.', ""};  // the default: leading and trailing minus
+  EXPECT_EQ(Amount("-12.50", plain), "-12.50");
+  EXPECT_EQ(Amount("12.50-", plain), "-12.50");
+  EXPECT_EQ(Amount("(12.50)", plain),
+            "error: invalid amount \"(12.50)\": parentheses is not a declared negative style (declared: "
+            "leading_minus, trailing_minus)");
+  EXPECT_EQ(Amount("12.50 CR", plain),
+            "error: invalid amount \"12.50 CR\": cr_suffix is not a declared negative style (declared: "
+            "leading_minus, trailing_minus)");
+  // Text that merely ends in "cr" is no suffix: the message names the bad character.
+  EXPECT_EQ(Amount("n/a cr", plain), "error: invalid amount \"n/a cr\": unexpected character \"n\"");
+  const MoneyFormat leading = Locale('.', "", kLeadingMinus);
+  EXPECT_EQ(Amount("12.50-", leading),
+            "error: invalid amount \"12.50-\": trailing_minus is not a declared negative style (declared: "
+            "leading_minus)");
+  const MoneyFormat parentheses = Locale('.', "", kParentheses);
+  EXPECT_EQ(Amount("-1", parentheses),
+            "error: invalid amount \"-1\": leading_minus is not a declared negative style (declared: parentheses)");
+  EXPECT_EQ(Amount("+1", parentheses), "1");
+}
+
+TEST(ParseAmount, AmbiguousAndMalformedAmountsAreErrors) {
+  const MoneyFormat dot = Locale('.', "", kLeadingMinus);
+  EXPECT_EQ(Amount("1,234", dot),
+            "error: ambiguous amount \"1,234\": \",\" is not the decimal separator \".\" and no thousands "
+            "separator is declared");
+  const MoneyFormat de = Locale(',', ".", kLeadingMinus);
+  EXPECT_EQ(Amount("1.23,45", de), "error: invalid amount \"1.23,45\": misplaced thousands separator");
+  EXPECT_EQ(Amount("1234.567,8", de), "error: invalid amount \"1234.567,8\": misplaced thousands separator");
+  EXPECT_EQ(Amount("1,2,3", de), "error: invalid amount \"1,2,3\": more than one decimal separator");
+  EXPECT_EQ(Amount("", de), "error: invalid amount \"\": no digits");
+  EXPECT_EQ(Amount("12 EUR", de), "error: ambiguous amount \"12 EUR\": \" \" is not the decimal separator \",\" "
+                                  "and the thousands separator is \".\"");
+  EXPECT_EQ(Amount("1" + std::string(38, '0'), dot),
+            "error: invalid amount \"1" + std::string(38, '0') +
+                "\": out of range (at most 38 digits, 18 after the decimal separator)");
+  EXPECT_EQ(Amount("0.0000000000000000001", dot),
+            "error: invalid amount \"0.0000000000000000001\": out of range (at most 38 digits, 18 after the "
+            "decimal separator)");
+}
+
+TEST(ParseAmount, ResultConvertsExactlyToMinorUnits) {
+  const MoneyFormat fr = Locale(',', " ", kAllNegativeStyles);
+  EXPECT_EQ(ParseAmount("1 234,50", fr)->ToMinorUnits(2).value(), 123450);
+  EXPECT_EQ(ParseAmount("(0,10)", fr)->ToMinorUnits(2).value(), -10);
+  EXPECT_EQ(ParseAmount("1,005", fr)->ToMinorUnits(2, "EUR").error().message,
+            "1.005 has more decimals than EUR allows (2)");
+}
+
+TEST(ParseAmount, ErrorsReadAsNormalizeAmountsDid) {
+  // Reject texts pinned by golden cases stay the same when a mapping moves to ParseAmount.
+  for (const MoneyFormat& format : {Locale('.', "", kLeadingMinus | kTrailingMinus | kParentheses),
+                                    Locale(',', ".", kLeadingMinus | kTrailingMinus | kParentheses)}) {
+    for (std::string_view text : {"abc", "12.3.4", "1,000.00", "x", "", "-12.50-", "(-1)", "1.23", "1.2,3",
+                                  "EUR 12", "12a", "1e3", "-", "12,3,4"}) {
+      EXPECT_EQ(Amount(text, format), Normalized(text, format)) << text;
+    }
+  }
+}
+
+TEST(NegativeStyleNames, RoundTrip) {
+  EXPECT_EQ(ParseNegativeStyleName("leading_minus"), kLeadingMinus);
+  EXPECT_EQ(ParseNegativeStyleName("trailing_minus"), kTrailingMinus);
+  EXPECT_EQ(ParseNegativeStyleName("parentheses"), kParentheses);
+  EXPECT_EQ(ParseNegativeStyleName("cr_suffix"), kCrSuffix);
+  EXPECT_EQ(ParseNegativeStyleName("minus"), std::nullopt);
+  EXPECT_EQ(DescribeNegativeStyles(kCrSuffix | kLeadingMinus), "leading_minus, cr_suffix");
+  EXPECT_EQ(DescribeNegativeStyles(kAllNegativeStyles), NegativeStyleNames());
+}
+
+// Dates: ambiguity and date order.
+
+std::string DateIn(std::string_view text, const std::vector<DatePattern>& patterns, DateOrder order) {
+  auto iso = ParseDate(text, patterns, order);
+  return iso ? *iso : "error: " + iso.error().message;
+}
+
+TEST(ParseDate, TwoReadingsOfOneInputAreAmbiguous) {
+  const auto both = Patterns({"dd/MM/yyyy", "MM/dd/yyyy"});
+  EXPECT_EQ(Date("03/04/2026", both),
+            "error: ambiguous date \"03/04/2026\" (dd/MM/yyyy gives 2026-04-03, MM/dd/yyyy gives 2026-03-04)");
+  // Only one reading names a calendar day: no ambiguity.
+  EXPECT_EQ(Date("13/04/2026", both), "2026-04-13");
+  EXPECT_EQ(Date("04/13/2026", both), "2026-04-13");
+  // Both readings agree.
+  EXPECT_EQ(Date("04/04/2026", both), "2026-04-04");
+  EXPECT_EQ(Date("31/31/2026", both), "error: invalid date \"31/31/2026\": no such day in the calendar");
+}
+
+TEST(ParseDate, TheDateOrderSettlesAmbiguity) {
+  const auto both = Patterns({"dd/MM/yyyy", "MM/dd/yyyy", "yyyyMMdd"});
+  EXPECT_EQ(DateIn("03/04/2026", both, DateOrder::kDayMonthYear), "2026-04-03");
+  EXPECT_EQ(DateIn("03/04/2026", both, DateOrder::kMonthDayYear), "2026-03-04");
+  // The order names no pattern that matched: still ambiguous.
+  EXPECT_EQ(DateIn("03/04/2026", both, DateOrder::kYearMonthDay),
+            "error: ambiguous date \"03/04/2026\" (dd/MM/yyyy gives 2026-04-03, MM/dd/yyyy gives 2026-03-04)");
+  EXPECT_EQ(DateIn("20260403", both, DateOrder::kMonthDayYear), "2026-04-03");
+  // Several patterns of the chosen order, agreeing.
+  const auto widths = Patterns({"d/M/yyyy", "dd/MM/yyyy", "M/d/yyyy"});
+  EXPECT_EQ(DateIn("01/02/2026", widths, DateOrder::kDayMonthYear), "2026-02-01");
+  EXPECT_EQ(DateIn("1/2/2026", widths, DateOrder::kMonthDayYear), "2026-01-02");
+}
+
+TEST(DatePattern, OrderFollowsTheTokens) {
+  EXPECT_EQ(DatePattern::Compile("dd/MM/yyyy")->order(), DateOrder::kDayMonthYear);
+  EXPECT_EQ(DatePattern::Compile("d.M.yy")->order(), DateOrder::kDayMonthYear);
+  EXPECT_EQ(DatePattern::Compile("MM/dd/yyyy")->order(), DateOrder::kMonthDayYear);
+  EXPECT_EQ(DatePattern::Compile("yyyyMMdd")->order(), DateOrder::kYearMonthDay);
+  EXPECT_EQ(DatePattern::Compile("yyyy-dd-MM")->order(), DateOrder::kUnspecified);
+  EXPECT_EQ(ParseDateOrderName("dmy"), DateOrder::kDayMonthYear);
+  EXPECT_EQ(ParseDateOrderName("mdy"), DateOrder::kMonthDayYear);
+  EXPECT_EQ(ParseDateOrderName("ymd"), DateOrder::kYearMonthDay);
+  EXPECT_EQ(ParseDateOrderName("DMY"), std::nullopt);
+}
+
+TEST(DateArithmetic, DaysSinceTheEpochRoundTrip) {
+  EXPECT_EQ(DaysFromIsoDate("1970-01-01"), 0);
+  EXPECT_EQ(DaysFromIsoDate("1970-01-02"), 1);
+  EXPECT_EQ(DaysFromIsoDate("1969-12-31"), -1);
+  EXPECT_EQ(DaysFromIsoDate("2026-03-31"), 20543);
+  EXPECT_EQ(DaysFromIsoDate("0001-01-01"), -719162);
+  EXPECT_EQ(DaysFromIsoDate("9999-12-31"), 2932896);
+  EXPECT_EQ(IsoDateFromDays(20543), "2026-03-31");
+  EXPECT_EQ(IsoDateFromDays(-719162), "0001-01-01");
+  EXPECT_EQ(IsoDateFromDays(2932896), "9999-12-31");
+  EXPECT_EQ(IsoDateFromDays(2932897), "");
+  EXPECT_EQ(IsoDateFromDays(INT64_MIN), "");
+  for (int64_t day = -800; day < 800; day += 7) {
+    EXPECT_EQ(DaysFromIsoDate(IsoDateFromDays(day)), day) << day;
+  }
+  EXPECT_EQ(DaysFromIsoDate("2026-02-29").error().message,
+            "invalid ISO date \"2026-02-29\" (expected a calendar day as YYYY-MM-DD)");
+  EXPECT_FALSE(DaysFromIsoDate("2026-3-31"));
+  EXPECT_FALSE(DaysFromIsoDate("2026/03/31"));
+  EXPECT_FALSE(DaysFromIsoDate("0000-01-01"));
+}
+
+TEST(DateArithmetic, AddDaysCrossesMonthsYearsAndLeapDays) {
+  EXPECT_EQ(AddDays("2026-01-31", 30).value(), "2026-03-02");
+  EXPECT_EQ(AddDays("2028-02-28", 1).value(), "2028-02-29");
+  EXPECT_EQ(AddDays("2026-12-31", 1).value(), "2027-01-01");
+  EXPECT_EQ(AddDays("2026-03-01", -1).value(), "2026-02-28");
+  EXPECT_EQ(AddDays("9999-12-31", 1).error().message,
+            "date \"9999-12-31\" plus 1 days is outside the years 0001 to 9999");
+  EXPECT_FALSE(AddDays("2026-01-01", INT64_MAX));
+  EXPECT_FALSE(AddDays("2026-01-01", INT64_MIN));
+}
+
 }  // namespace
 }  // namespace tributary::mapping

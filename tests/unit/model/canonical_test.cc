@@ -42,6 +42,40 @@ TEST(Finalize, DerivesReceivableStatusFromAmounts) {
   EXPECT_FALSE(Finalize(*schema, bad).has_value());
 }
 
+TEST(ReceivableStatus, FromLifecycleAndAmounts) {
+  EXPECT_EQ(ReceivableStatus("active", 100, 100), "open");
+  EXPECT_EQ(ReceivableStatus("active", 100, std::nullopt), "open");
+  EXPECT_EQ(ReceivableStatus("active", 40, 100), "partially_paid");
+  EXPECT_EQ(ReceivableStatus("active", 0, 100), "paid");
+  EXPECT_EQ(ReceivableStatus("voided", 40, 100), "voided");
+}
+
+TEST(Finalize, KeepsKindAndAmountsForSummaries) {
+  CanonicalRecord receivable;
+  receivable.entity = "receivable";
+  receivable.data = Receivable("40.00");
+  receivable.data["kind"] = "credit_note";
+  ASSERT_TRUE(Finalize(*FindEntitySchema("receivable"), receivable).has_value());
+  EXPECT_EQ(receivable.kind, "credit_note");
+  EXPECT_EQ(receivable.open_amount_minor, 4000);
+  EXPECT_FALSE(receivable.amount_minor.has_value());
+
+  CanonicalRecord payment;
+  payment.entity = "payment";
+  payment.data = {{"key", "s:payment:1"}, {"currency", "JPY"}, {"amount", "2700"}};
+  ASSERT_TRUE(Finalize(*FindEntitySchema("payment"), payment).has_value());
+  EXPECT_EQ(payment.amount_minor, 2700);
+  EXPECT_EQ(payment.currency, "JPY");
+  EXPECT_EQ(payment.JsonText(), R"({"key":"s:payment:1","currency":"JPY","amount":"2700"})");
+  payment.json = "{}";
+  EXPECT_EQ(payment.JsonText(), "{}");
+
+  CanonicalRecord bad;
+  bad.entity = "payment";
+  bad.data = {{"key", "s:payment:2"}, {"currency", "JPY"}, {"amount", "27.5"}};
+  EXPECT_FALSE(Finalize(*FindEntitySchema("payment"), bad).has_value());
+}
+
 TEST(Schemas, AreFoundByName) {
   EXPECT_NE(FindEntitySchema("customer"), nullptr);
   EXPECT_EQ(FindEntitySchema("invoice"), nullptr);

@@ -1,5 +1,6 @@
 #include "gateway/readers/csv_reader.h"
 
+#include <random>
 #include <sstream>
 #include <streambuf>
 
@@ -222,6 +223,56 @@ TEST(CsvReader, ReadsInChunksNeverTheWholeInput) {
   while (reader.Next(record).value()) ++count;
   EXPECT_EQ(count, 20000);
   EXPECT_EQ(reader.bytes_read(), static_cast<int64_t>(text.size()));
+}
+
+}  // namespace
+}  // namespace tributary::readers
+
+namespace tributary::readers {
+namespace {
+
+// What a reader makes of `text`, as comparable text.
+std::string Transcript(const std::string& text, CsvOptions options) {
+  std::string out;
+  for (const Row& row : ReadAll(text, options)) {
+    out += std::to_string(row.line) + "|" + row.error + "|" + std::to_string(row.error_column) + "|" + row.raw + "|";
+    for (const std::string& field : row.fields) out += "[" + field + "]";
+    out += "\n";
+  }
+  return out;
+}
+
+// The record bound fires at the same byte whatever the chunk size, so chunking never
+// changes which records are read or rejected.
+TEST(CsvReader, ChunkSizeNeverChangesTheOutcome) {
+  std::mt19937 random(7);
+  const std::string alphabet = "ab;\"\n\r\\ x";
+  for (int round = 0; round < 400; ++round) {
+    std::string text(static_cast<size_t>(random() % 120), ' ');
+    for (char& c : text) c = alphabet[static_cast<size_t>(random()) % alphabet.size()];
+    CsvOptions options;
+    options.delimiter = ';';
+    options.max_record_bytes = 1 + random() % 24;
+    options.escape = round % 2 == 0 ? '\\' : '\0';
+    options.chunk_size = 64 * 1024;
+    const std::string expected = Transcript(text, options);
+    for (size_t chunk : {16, 17, 23}) {
+      options.chunk_size = chunk;
+      ASSERT_EQ(Transcript(text, options), expected) << "chunk " << chunk << " input " << ::testing::PrintToString(text);
+    }
+  }
+}
+
+TEST(CsvReader, TheFuzzReproducerKeepsTheLineAfterAnUnclosedQuote) {
+  CsvOptions options;
+  options.delimiter = '|';
+  options.max_record_bytes = 16;
+  const std::string text = std::string("|a|b|\n|1|2|\n\"ne\x01\x00" "a`\x00\x00\x1b\x8fver closed|3\n4|5\n", 40);
+  options.chunk_size = 64 * 1024;
+  const std::string expected = Transcript(text, options);
+  options.chunk_size = 16;
+  EXPECT_EQ(Transcript(text, options), expected);
+  EXPECT_NE(expected.find("[4][5]"), std::string::npos) << expected;
 }
 
 }  // namespace

@@ -1,0 +1,282 @@
+// Mapping::Run: reads records through the reader layer, maps ungrouped entities record by
+// record and folds grouped ones into their groups, then emits the groups.
+#include <algorithm>
+
+#include "gateway/config/values.h"
+#include "gateway/mapping/group_table.h"
+#include "gateway/mapping/mapping_rules.h"
+#include "gateway/mapping/record_builder.h"
+#include "gateway/readers/reader_options.h"
+
+namespace tributary::mapping {
+namespace {
+
+// How often a run looks at its stop token.
+constexpr int64_t kStopCheckRows = 256;
+// Rejects carry the source record as text, bounded.
+constexpr size_t kMaxRawBytes = 4096;
+
+std::string_view Utf8Prefix(std::string_view text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+// Each parameter's values for this run: the declared defaults, then the context's overrides.
+Result<std::vector<std::vector<std::string>>> ResolveParameters(const CompiledMapping& mapping,
+                                                                const MappingContext& context) {
+  std::vector<std::vector<std::string>> values;
+  for (const Parameter& parameter : mapping.parameters) values.push_back(parameter.defaults);
+  for (const auto& [name, override_values] : context.parameters) {
+    auto it = std::find_if(mapping.parameters.begin(), mapping.parameters.end(),
+                           [&](const Parameter& p) { return p.name == name; });
+    if (it == mapping.parameters.end()) {
+      std::string known;
+      for (const Parameter& p : mapping.parameters) known += (known.empty() ? "" : ", ") + p.name;
+      return Fail(ErrorCode::kInvalidArgument,
+                  "mapping " + mapping.name + " has no parameter " + config::QuoteForMessage(name) +
+                      (known.empty() ? std::string(" (it declares none)") : " (it declares: " + known + ")"));
+    }
+    values[static_cast<size_t>(it - mapping.parameters.begin())] = override_values;
+  }
+  for (size_t i = 0; i < mapping.parameters.size(); ++i) {
+    if (mapping.parameters[i].used_as_single_value && values[i].size() > 1) {
+      return Fail(ErrorCode::kInvalidArgument, "parameter '" + mapping.parameters[i].name + "' has " +
+                                                   std::to_string(values[i].size()) +
+                                                   " values, but the mapping reads it as one value");
+    }
+  }
+  return values;
+}
+
+class MappingRun {
+ public:
+  MappingRun(const CompiledMapping& mapping, const MappingContext& context, model::RecordSink& sink,
+             const std::vector<std::vector<std::string>>& parameters)
+      : mapping_(mapping),
+        context_(context),
+        sink_(sink),
+        evaluator_(mapping, context, parameters),
+        builder_(mapping, context, evaluator_, sink.WantsData()),
+        entities_of_plan_(mapping.read_plan.plans.size()) {
+    for (size_t e = 0; e < mapping.entities.size(); ++e) {
+      const EntityRule& rule = mapping.entities[e];
+      entities_of_plan_[rule.plan].push_back(e);
+      tables_.emplace_back(rule.group ? std::make_unique<GroupTable>(rule) : nullptr);
+    }
+  }
+
+  Result<RunStats> Run(std::istream& input, std::stop_token stop) {
+    std::unique_ptr<readers::RecordReader> reader =
+        readers::OpenReader(*mapping_.reader, mapping_.read_plan, input, context_.file_name);
+    if (auto status = reader->Start(); !status) return std::unexpected(status.error());
+    info_ = reader->info();
+    column_names_ = &reader->column_names();
+    readers::SourceRecord record;
+    while (true) {
+      if (stats_.rows % kStopCheckRows == 0 && stop.stop_requested()) {
+        return Fail(ErrorCode::kCancelled, "mapping stopped at record " + std::to_string(stats_.rows));
+      }
+      auto next = reader->Next(record);
+      if (!next) return std::unexpected(next.error());
+      if (!*next) break;
+      ++stats_.rows;
+      evaluator_.ResetArena();
+      if (auto status = MapRecord(record); !status) return std::unexpected(status.error());
+    }
+    if (auto status = EmitGroups(); !status) return std::unexpected(status.error());
+    return stats_;
+  }
+
+ private:
+  RecordSource SourceOf(const readers::SourceRecord& record) const {
+    return RecordSource{&mapping_.read_plan.plans[record.plan], EvalScope{record.values, {}}, record.raw,
+                        record.columns, column_names_};
+  }
+
+  Status MapRecord(const readers::SourceRecord& record) {
+    rejects_.clear();
+    if (record.plan >= entities_of_plan_.size()) return Ok();
+    if (!record.error.empty()) return RejectMalformed(record);
+    const RecordSource source = SourceOf(record);
+    builder_.NewSource();
+    const std::vector<size_t>& entities = entities_of_plan_[record.plan];
+    // The ungrouped entities of a record are one unit: all their records, or only rejects.
+    unit_.clear();
+    bool any_filter = false;
+    bool all_filtered = true;
+    bool unit_failed = false;
+    for (size_t e : entities) {
+      const EntityRule& rule = mapping_.entities[e];
+      if (rule.filter) {
+        any_filter = true;
+        const Value keep = evaluator_.Condition(*rule.filter, source.scope);
+        if (keep.IsError()) {
+          rejects_.push_back({keep.column, "filter", std::string(keep.text)});
+          all_filtered = false;
+          unit_failed = true;
+          continue;
+        }
+        if (!keep.flag) continue;
+      }
+      all_filtered = false;
+      if (tables_[e]) {
+        group_rejects_.clear();
+        tables_[e]->Add(evaluator_, record, source, group_rejects_);
+        rejects_.insert(rejects_.end(), group_rejects_.begin(), group_rejects_.end());
+      } else {
+        unit_.push_back(e);
+      }
+    }
+    if (any_filter && all_filtered) ++stats_.skipped;
+    // Every source key first: a rejected entity rejects its whole unit.
+    keys_.assign(unit_.size(), std::string());
+    const size_t rejects_before = rejects_.size();
+    for (size_t i = 0; i < unit_.size(); ++i) keys_[i] = builder_.SourceKey(unit_[i], source, rejects_);
+    records_.resize(unit_.size());
+    // Fields too when a key failed: the reject lists every problem of the record at once.
+    for (size_t i = 0; i < unit_.size(); ++i) builder_.Build(unit_[i], keys_[i], source, records_[i], rejects_);
+    const bool unit_ok = !unit_failed && rejects_.size() == rejects_before;
+    if (!rejects_.empty()) {
+      // In the order of the record's columns, however the mapping evaluates them.
+      std::stable_sort(rejects_.begin(), rejects_.end(),
+                       [](const PendingReject& a, const PendingReject& b) { return a.column < b.column; });
+      for (PendingReject& reject : rejects_) {
+        if (auto status = SendReject(record.line, record.location, record.raw, std::move(reject)); !status) {
+          return status;
+        }
+      }
+    }
+    if (!unit_ok) return Ok();
+    for (size_t i = 0; i < unit_.size(); ++i) {
+      if (auto status = SendRecord(std::move(records_[i]), record.line, record.location); !status) return status;
+    }
+    return Ok();
+  }
+
+  // A record the reader could not read: one reject. The groups it would have joined (when
+  // its key can still be computed) are not emitted: their totals would miss it.
+  Status RejectMalformed(const readers::SourceRecord& record) {
+    std::string reason = record.error;
+    const RecordSource source = SourceOf(record);
+    for (size_t e : entities_of_plan_[record.plan]) {
+      const EntityRule& rule = mapping_.entities[e];
+      if (!tables_[e]) continue;
+      if (rule.filter) {
+        const Value keep = evaluator_.Condition(*rule.filter, source.scope);
+        if (keep.IsError() || !keep.flag) continue;
+      }
+      std::string shown;
+      if (auto key = GroupKeyOf(evaluator_, rule, source, nullptr, &shown)) {
+        tables_[e]->Fail(*key, record.line, PendingReject{record.error_column, record.error_field, record.error});
+        reason += " (the " + std::string(rule.schema->name) + " group " + config::QuoteForMessage(shown) +
+                  " is not emitted)";
+      }
+    }
+    return SendReject(record.line, record.location, record.raw,
+                      PendingReject{record.error_column, record.error_field, std::move(reason)});
+  }
+
+  Status EmitGroups() {
+    std::vector<readers::FieldValue> fields;
+    std::vector<Value> aggregates;
+    std::vector<std::string_view> columns;
+    for (size_t e = 0; e < mapping_.entities.size(); ++e) {
+      if (!tables_[e]) continue;
+      const EntityRule& rule = mapping_.entities[e];
+      const readers::RecordPlan& plan = mapping_.read_plan.plans[rule.plan];
+      for (GroupTable::Group& group : tables_[e]->groups()) {
+        ++stats_.groups;
+        // A failed record was rejected when it was read; its group is left out.
+        if (group.failure) continue;
+        evaluator_.ResetArena();
+        rejects_.clear();
+        GroupTable::Columns(group, columns);
+        RecordSource source{&plan, tables_[e]->Scope(group, fields, aggregates), group.raw, columns, column_names_};
+        builder_.NewSource();
+        if (rule.group->having) {
+          const Value keep = evaluator_.Condition(*rule.group->having, source.scope);
+          if (keep.IsError()) {
+            rejects_.push_back({keep.column, "having", std::string(keep.text)});
+          } else if (!keep.flag) {
+            continue;
+          }
+        }
+        model::CanonicalRecord out;
+        if (rejects_.empty()) {
+          std::string key = builder_.SourceKey(e, source, rejects_);
+          builder_.Build(e, std::move(key), source, out, rejects_);
+        }
+        if (rejects_.empty()) {
+          if (auto status = SendRecord(std::move(out), group.line, group.location); !status) return status;
+          continue;
+        }
+        std::stable_sort(rejects_.begin(), rejects_.end(),
+                         [](const PendingReject& a, const PendingReject& b) { return a.column < b.column; });
+        for (PendingReject& reject : rejects_) {
+          if (auto status = SendReject(group.line, group.location, group.raw, std::move(reject)); !status) {
+            return status;
+          }
+        }
+      }
+    }
+    return Ok();
+  }
+
+  Status SendRecord(model::CanonicalRecord&& record, int64_t line, const std::string& location) {
+    record.provenance.file = context_.file_name;
+    record.provenance.file_sha256 = context_.file_sha256;
+    record.provenance.line = line;
+    record.provenance.mapping = mapping_.name;
+    record.provenance.mapping_version = mapping_.version;
+    record.provenance.location = location;
+    record.provenance.encoding = info_.encoding;
+    if (info_.encoding_detected) record.provenance.encoding_confidence = info_.encoding_confidence;
+    record.provenance.format_version = info_.detail;
+    ++stats_.records;
+    return sink_.OnRecord(std::move(record));
+  }
+
+  Status SendReject(int64_t line, const std::string& location, std::string_view raw, PendingReject&& pending) {
+    model::Reject reject;
+    reject.file = context_.file_name;
+    reject.line = line;
+    reject.column = pending.column;
+    reject.field = std::move(pending.field);
+    reject.reason = std::move(pending.reason);
+    reject.raw = std::string(Utf8Prefix(raw, kMaxRawBytes));
+    reject.location = location;
+    ++stats_.rejects;
+    return sink_.OnReject(std::move(reject));
+  }
+
+  const CompiledMapping& mapping_;
+  const MappingContext& context_;
+  model::RecordSink& sink_;
+  Evaluator evaluator_;
+  RecordBuilder builder_;
+  std::vector<std::vector<size_t>> entities_of_plan_;
+  std::vector<std::unique_ptr<GroupTable>> tables_;  // per entity; null when ungrouped
+  readers::ReadInfo info_;
+  const std::vector<std::string>* column_names_ = nullptr;  // the reader's, valid during Run
+  RunStats stats_;
+  // Per-record state, reused.
+  std::vector<PendingReject> rejects_;
+  std::vector<PendingReject> group_rejects_;
+  std::vector<size_t> unit_;
+  std::vector<std::string> keys_;
+  std::vector<model::CanonicalRecord> records_;
+};
+
+}  // namespace
+
+Result<RunStats> Mapping::Run(std::istream& input, const MappingContext& context, model::RecordSink& sink,
+                              std::stop_token stop) const {
+  auto parameters = ResolveParameters(*compiled_, context);
+  if (!parameters) return std::unexpected(parameters.error());
+  MappingRun run(*compiled_, context, sink, *parameters);
+  return run.Run(input, stop);
+}
+
+}  // namespace tributary::mapping

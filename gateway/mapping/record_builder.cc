@@ -1,0 +1,493 @@
+#include "gateway/mapping/record_builder.h"
+
+#include <algorithm>
+
+#include <openssl/evp.h>
+
+#include "gateway/config/values.h"
+#include "gateway/mapping/json_text.h"
+#include "gateway/model/money.h"
+
+namespace tributary::mapping {
+namespace {
+
+using namespace std::string_view_literals;
+using model::FieldType;
+using Kind = Value::Kind;
+
+// `raw` of records is bounded: enough to audit a row, never a whole file.
+constexpr size_t kMaxRawBytes = 4096;
+
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return AsciiLower(x) == AsciiLower(y); });
+}
+
+// The longest prefix of `text` of at most `max` bytes that does not cut a UTF-8 character.
+std::string_view Utf8Prefix(std::string_view text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+std::string Quoted(std::string_view text) { return config::QuoteForMessage(text); }
+
+// A JSON string of text known to be valid UTF-8 (context values, names, keys).
+void AppendKnownString(std::string& out, std::string_view text) {
+  if (!AppendJsonString(out, text)) AppendJsonString(out, config::QuoteForMessage(text));
+}
+
+void AppendStringOrNull(std::string& out, std::string_view text) {
+  if (text.empty()) {
+    out += "null";
+  } else {
+    AppendKnownString(out, text);
+  }
+}
+
+// The content hash of `json` without the byte ranges in `skip` (sorted): ContentHash of
+// the same object, which leaves out `source_updated_at` and `raw`.
+std::string HashWithout(std::string_view json, std::initializer_list<std::pair<size_t, size_t>> skip) {
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(context, EVP_sha256(), nullptr);
+  size_t at = 0;
+  for (const auto& [begin, end] : skip) {
+    EVP_DigestUpdate(context, json.data() + at, begin - at);
+    at = end;
+  }
+  EVP_DigestUpdate(context, json.data() + at, json.size() - at);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(context, digest, &size);
+  EVP_MD_CTX_free(context);
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hash = "sha256:";
+  for (unsigned int i = 0; i < size; ++i) {
+    hash.push_back(kDigits[digest[i] >> 4]);
+    hash.push_back(kDigits[digest[i] & 0xF]);
+  }
+  return hash;
+}
+
+}  // namespace
+
+RecordBuilder::RecordBuilder(const CompiledMapping& mapping, const MappingContext& context, Evaluator& evaluator,
+                             bool with_data)
+    : mapping_(mapping), context_(context), evaluator_(evaluator), with_data_(with_data) {
+  for (const EntityRule& rule : mapping.entities) {
+    std::vector<std::string>& prefixes = member_prefixes_.emplace_back();
+    for (const model::FieldSpec& spec : rule.schema->fields) prefixes.push_back(",\"" + std::string(spec.name) + "\":");
+  }
+}
+
+std::string RecordBuilder::ColumnName(int column, const RecordSource& source) {
+  if (column <= 0) return "";
+  if (source.column_names != nullptr && static_cast<size_t>(column) <= source.column_names->size()) {
+    return (*source.column_names)[static_cast<size_t>(column) - 1];
+  }
+  if (source.plan == nullptr) return "";
+  for (size_t i = 0; i < source.plan->fields.size() && i < source.scope.fields.size(); ++i) {
+    if (source.scope.fields[i].column != column) continue;
+    const readers::FieldSelector& selector = source.plan->fields[i];
+    if (selector.kind == readers::FieldSelector::Kind::kColumn) return selector.text;
+    if (selector.kind == readers::FieldSelector::Kind::kIndex) return std::to_string(selector.index);
+  }
+  return "";
+}
+
+std::string RecordBuilder::SourceKey(size_t entity, const RecordSource& source, std::vector<PendingReject>& rejects) {
+  const EntityRule& rule = mapping_.entities[entity];
+  const Value key = evaluator_.Eval(rule.source_key, source.scope);
+  if (key.IsError()) {
+    rejects.push_back({key.column, "source_key", std::string(key.text)});
+    return "";
+  }
+  if (key.IsNull()) {
+    std::string reason = "empty " + std::string(rule.schema->name) + " source key";
+    if (const std::string name = ColumnName(key.column, source); !name.empty()) {
+      reason += " (column " + Quoted(name) + " is empty)";
+    }
+    rejects.push_back({key.column, "source_key", std::move(reason)});
+    return "";
+  }
+  return std::string(evaluator_.Text(key));
+}
+
+bool RecordBuilder::TypeMoney(const FieldRule& rule, const Value& value, std::string& out, std::string& error) {
+  const MoneyFormat& format = rule.format->money;
+  Value amount = evaluator_.ToDecimal(value, format);
+  if (amount.IsError()) {
+    error = amount.text;
+    return false;
+  }
+  // No usable currency (already rejected): the amount was still checked above.
+  if (facts_.currency.empty()) return true;
+  const std::string shown = value.kind == Kind::kText ? std::string(TrimSpaces(value.text)) : amount.decimal.ToString();
+  const int exponent = facts_.exponent;
+  auto minor = amount.decimal.ToMinorUnits(exponent);
+  if (!minor) {
+    error = amount.decimal.SignificantScale() > exponent
+                ? "amount " + Quoted(shown) + " has more than " + std::to_string(exponent) + " decimal digits for " +
+                      facts_.currency
+                : "amount " + Quoted(shown) + " is out of range";
+    return false;
+  }
+  if (*minor < 0) {
+    if (format.negative == NegativeAmounts::kReject) {
+      error = "negative amount " + Quoted(shown) + "; amounts are magnitudes, the kind gives the sign";
+      return false;
+    }
+    *minor = -*minor;
+  }
+  out.push_back('"');
+  out += model::FormatMinorUnits(*minor, exponent);
+  out.push_back('"');
+  if (rule.name == "open_amount") facts_.open_minor = *minor;
+  if (rule.name == "total") facts_.total_minor = *minor;
+  if (rule.name == "amount") facts_.amount_minor = *minor;
+  return true;
+}
+
+bool RecordBuilder::TypeScalar(const FieldRule& rule, const Value& value, std::string& out, std::string& error) {
+  const FieldType type = rule.spec ? rule.spec->type : FieldType::kString;
+  switch (type) {
+    case FieldType::kDate: {
+      Value date = evaluator_.ToDate(value, *rule.format);
+      if (date.IsError()) {
+        error = date.text;
+        return false;
+      }
+      out.push_back('"');
+      out += IsoDateFromDays(date.number);
+      out.push_back('"');
+      if (rule.name == "due_date") facts_.has_due_date = true;
+      return true;
+    }
+    case FieldType::kCurrency: {
+      auto code = ParseCurrency(evaluator_.Text(value));
+      if (!code) {
+        error = code.error().message;
+        return false;
+      }
+      AppendKnownString(out, *code);
+      if (rule.name == "currency") {
+        facts_.exponent = model::CurrencyExponent(*code).value_or(2);
+        facts_.currency = std::move(*code);
+      }
+      return true;
+    }
+    case FieldType::kMoney:
+      return TypeMoney(rule, value, out, error);
+    case FieldType::kEnum: {
+      const std::string_view text = evaluator_.Text(value);
+      const auto& allowed = rule.spec->enum_values;
+      auto it = std::find_if(allowed.begin(), allowed.end(), [&](std::string_view v) { return EqualsIgnoreCase(v, text); });
+      if (it == allowed.end()) {
+        std::string known;
+        for (std::string_view v : allowed) known += (known.empty() ? "" : ", ") + std::string(v);
+        error = Quoted(text) + " is not an allowed " + rule.name + " (one of: " + known + ")";
+        return false;
+      }
+      AppendKnownString(out, *it);
+      if (rule.name == "kind") facts_.kind = std::string(*it);
+      return true;
+    }
+    case FieldType::kBool: {
+      bool flag = value.flag;
+      if (value.kind != Kind::kBool) {
+        auto parsed = ParseBool(evaluator_.Text(value));
+        if (!parsed) {
+          error = parsed.error().message;
+          return false;
+        }
+        flag = *parsed;
+      }
+      out += flag ? "true" : "false";
+      return true;
+    }
+    case FieldType::kInteger: {
+      Value number = evaluator_.ToInteger(value);
+      if (number.IsError()) {
+        error = number.text;
+        return false;
+      }
+      AppendJsonInteger(out, number.number);
+      return true;
+    }
+    case FieldType::kEntityRef:
+      // `ref` yields the canonical key; any other expression a source key of ref_entity.
+      plain_ = rule.yields_key
+                   ? std::string(evaluator_.Text(value))
+                   : model::MakeKey(context_.source, rule.spec->ref_entity, evaluator_.Text(value));
+      break;
+    default:
+      plain_.assign(evaluator_.Text(value));
+      break;
+  }
+  if (!AppendJsonString(out, plain_)) {
+    error = "invalid UTF-8 in " + Quoted(plain_);
+    return false;
+  }
+  return true;
+}
+
+bool RecordBuilder::TypeField(const FieldRule& rule, const EntityRule& entity, const RecordSource& source,
+                              std::string& out, std::vector<PendingReject>& rejects) {
+  const size_t start = out.size();
+  if (rule.spec != nullptr && (rule.spec->type == FieldType::kObject || rule.spec->type == FieldType::kObjectList ||
+                               rule.spec->type == FieldType::kStringList)) {
+    return TypeObjectField(rule, entity, source, out, rejects);
+  }
+  const Value value = evaluator_.Eval(rule.expr, source.scope);
+  if (value.IsError()) {
+    rejects.push_back({value.column, rule.name, std::string(value.text)});
+    return false;
+  }
+  if (value.IsNull()) {
+    out += "null";
+    if (!rule.required) return true;
+    rejects.push_back({value.column, rule.name, "required value is empty"});
+    return false;
+  }
+  std::string error;
+  if (!TypeScalar(rule, value, out, error)) {
+    rejects.push_back({value.column, rule.name, std::move(error)});
+    return false;
+  }
+  if (out.size() == start) out += "null";  // an amount without a usable currency
+  if (rule.check) {
+    if (auto status = CheckIdentifier(*rule.check, evaluator_.Text(value)); !status) {
+      rejects.push_back({value.column, rule.name, status.error().message});
+      return false;
+    }
+  }
+  return true;
+}
+
+bool RecordBuilder::AppendText(std::string& out, std::string_view text, const std::string& field, int column,
+                               std::vector<PendingReject>& rejects) {
+  if (AppendJsonString(out, text)) return true;
+  rejects.push_back({column, field, "invalid UTF-8 in " + Quoted(text)});
+  return false;
+}
+
+bool RecordBuilder::TypeObjectField(const FieldRule& rule, const EntityRule& entity, const RecordSource& source,
+                                    std::string& out, std::vector<PendingReject>& rejects) {
+  const model::FieldSpec& spec = *rule.spec;
+  const size_t start = out.size();
+  bool ok = true;
+  size_t count = 0;
+  if (spec.type == FieldType::kStringList) {
+    out.push_back('[');
+    for (const Expr& item : rule.items) {
+      const Value value = evaluator_.Eval(item, source.scope);
+      if (value.IsError()) {
+        rejects.push_back({value.column, rule.name, std::string(value.text)});
+        ok = false;
+        continue;
+      }
+      if (value.IsNull()) continue;
+      if (count++ > 0) out.push_back(',');
+      ok = AppendText(out, evaluator_.Text(value), rule.name, value.column, rejects) && ok;
+    }
+    out.push_back(']');
+  } else {
+    if (spec.type == FieldType::kObjectList) out.push_back('[');
+    std::vector<Value> members(spec.members.size());
+    for (const std::vector<MemberRule>& element : rule.elements) {
+      std::fill(members.begin(), members.end(), Value::Null());
+      for (const MemberRule& member : element) {
+        members[member.member] = evaluator_.Eval(member.expr, source.scope);
+        if (members[member.member].IsError()) {
+          rejects.push_back({members[member.member].column, rule.name, std::string(members[member.member].text)});
+          ok = false;
+        }
+      }
+      // An identifier without a value, or an address with only its type, is left out.
+      bool any = false;
+      for (size_t m = 0; m < spec.members.size(); ++m) {
+        if (!members[m].IsNull() && !members[m].IsError() && spec.members[m] != "type" && spec.members[m] != "scheme") {
+          any = true;
+        }
+      }
+      if (spec.name == "identifiers") {
+        any = !members[1].IsNull() && !members[1].IsError();
+        for (const IdentifierSchemeCheck& check : entity.identifier_checks) {
+          if (!any || evaluator_.Text(members[0]) != check.scheme) continue;
+          if (auto status = CheckIdentifier(check.check, evaluator_.Text(members[1])); !status) {
+            rejects.push_back({members[1].column, "identifiers." + check.scheme, status.error().message});
+            ok = false;
+          }
+        }
+      }
+      if (!any) continue;
+      if (count++ > 0) out.push_back(',');
+      out.push_back('{');
+      for (size_t m = 0; m < spec.members.size(); ++m) {
+        if (m > 0) out.push_back(',');
+        AppendKnownString(out, spec.members[m]);
+        out.push_back(':');
+        if (members[m].IsNull() || members[m].IsError()) {
+          out += "null";
+        } else {
+          ok = AppendText(out, evaluator_.Text(members[m]), rule.name, members[m].column, rejects) && ok;
+        }
+      }
+      out.push_back('}');
+    }
+    if (spec.type == FieldType::kObjectList) out.push_back(']');
+  }
+  if (count == 0) {
+    out.resize(start);
+    out += "null";
+    if (rule.required) {
+      rejects.push_back({0, rule.name, "required value is empty"});
+      return false;
+    }
+  }
+  return ok;
+}
+
+void RecordBuilder::AppendRaw(const RecordSource& source, std::string& out) {
+  if (!mapping_.shape.Tabular() || source.column_names == nullptr) {
+    AppendKnownString(out, Utf8Prefix(source.raw, kMaxRawBytes));
+    return;
+  }
+  // Column name -> text of every column, in column order, 4 KiB at most. The names are
+  // the same for the whole input: their JSON is written once.
+  const std::vector<std::string>& names = *source.column_names;
+  if (raw_names_for_ != &names || raw_names_.size() != names.size()) {
+    raw_names_for_ = &names;
+    raw_names_.clear();
+    for (size_t i = 0; i < names.size(); ++i) {
+      std::string member;
+      // A name repeated in the header keeps its first column, as a JSON object would.
+      if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) ==
+          names.begin() + static_cast<std::ptrdiff_t>(i)) {
+        AppendKnownString(member, names[i]);
+        member.push_back(':');
+      }
+      raw_names_.push_back(std::move(member));
+    }
+  }
+  out.push_back('{');
+  size_t budget = kMaxRawBytes;
+  bool first = true;
+  for (size_t i = 0; i < source.columns.size() && i < names.size(); ++i) {
+    const size_t name_size = names[i].size();
+    if (name_size >= budget) break;
+    const std::string_view text = Utf8Prefix(source.columns[i], budget - name_size);
+    if (!raw_names_[i].empty()) {
+      if (!first) out.push_back(',');
+      first = false;
+      out += raw_names_[i];
+      AppendKnownString(out, text);
+    }
+    budget -= name_size + text.size();
+    if (text.size() < source.columns[i].size()) break;
+  }
+  out.push_back('}');
+}
+
+bool RecordBuilder::Build(size_t entity, std::string source_key, const RecordSource& source, model::CanonicalRecord& out,
+                          std::vector<PendingReject>& rejects) {
+  const EntityRule& rule = mapping_.entities[entity];
+  const model::EntitySchema& schema = *rule.schema;
+  facts_ = Facts{};
+  // The currency first: amounts are read at its exponent.
+  currency_text_.clear();
+  bool ok = true;
+  if (rule.currency_field) ok = TypeField(rule.fields[*rule.currency_field], rule, source, currency_text_, rejects);
+
+  out.entity.assign(schema.name);
+  out.key = model::MakeKey(context_.source, schema.name, source_key);
+  out.source_key = std::move(source_key);
+  std::string& json = out.json;
+  json.clear();
+  // The record leaves with its text: size the new buffer once, like the previous record's.
+  json.reserve(json_capacity_);
+  json += "{\"key\":"sv;
+  AppendKnownString(json, out.key);
+  json += ",\"tenant\":"sv;
+  AppendKnownString(json, context_.tenant);
+  json += ",\"legal_entity\":"sv;
+  AppendStringOrNull(json, context_.legal_entity);
+  json += ",\"source\":"sv;
+  AppendKnownString(json, context_.source);
+  json += ",\"source_key\":"sv;
+  if (!AppendJsonString(json, out.source_key)) {
+    rejects.push_back({0, "source_key", "invalid UTF-8 in " + Quoted(out.source_key)});
+    return false;
+  }
+  const size_t updated_begin = json.size();
+  json += ",\"source_updated_at\":"sv;
+  AppendStringOrNull(json, context_.source_updated_at);
+  const size_t updated_end = json.size();
+  json += ",\"lifecycle\":\""sv;
+  json += model::kLifecycleActive;
+  json.push_back('"');
+  const std::vector<std::string>& prefixes = member_prefixes_[entity];
+  for (size_t s = 0; s < schema.fields.size(); ++s) {
+    const model::FieldSpec& spec = schema.fields[s];
+    if (spec.derived) continue;
+    json += prefixes[s];
+    const int index = rule.rule_of_spec[s];
+    if (spec.name == "due_date_source" && rule.derive_due_date_source) {
+      // due_date precedes due_date_source in the schema: it is typed already.
+      json += facts_.has_due_date ? "\"explicit\""sv : "null"sv;
+    } else if (index < 0) {
+      json += "null"sv;
+    } else if (rule.currency_field && static_cast<size_t>(index) == *rule.currency_field) {
+      json += currency_text_;
+    } else {
+      ok = TypeField(rule.fields[static_cast<size_t>(index)], rule, source, json, rejects) && ok;
+    }
+  }
+  const size_t raw_begin = json.size();
+  json += ",\"raw\":"sv;
+  if (!raw_ready_) {
+    raw_.clear();
+    AppendRaw(source, raw_);
+    raw_ready_ = true;
+  }
+  json += raw_;
+  const size_t raw_end = json.size();
+  json += ",\"custom\":{"sv;
+  for (size_t i = 0; i < rule.custom.size(); ++i) {
+    if (i > 0) json.push_back(',');
+    AppendKnownString(json, rule.custom[i].name);
+    json.push_back(':');
+    ok = TypeField(rule.custom[i], rule, source, json, rejects) && ok;
+  }
+  json.push_back('}');
+  if (!ok || out.source_key.empty()) return false;
+  if (schema.name == "receivable") {
+    json += ",\"status\":\""sv;
+    json += model::ReceivableStatus(model::kLifecycleActive, facts_.open_minor.value_or(0), facts_.total_minor);
+    json.push_back('"');
+    out.open_amount_minor = facts_.open_minor;
+    out.kind = facts_.kind;
+  }
+  json.push_back('}');
+  json_capacity_ = std::max(json_capacity_, json.size() + 64);
+  out.currency = facts_.currency;
+  out.amount_minor = facts_.amount_minor;
+  if (with_data_) {
+    out.hash = HashWithout(json, {{updated_begin, updated_end}, {raw_begin, raw_end}});
+    try {
+      out.data = nlohmann::ordered_json::parse(json);
+    } catch (const nlohmann::json::exception& e) {
+      // The text was written by this builder, so this is unexpected; still never a crash.
+      rejects.push_back({0, "", std::string("cannot build the record: ") + e.what()});
+      return false;
+    }
+  } else {
+    out.data = nullptr;
+  }
+  return true;
+}
+
+}  // namespace tributary::mapping

@@ -1,0 +1,96 @@
+// Turns one entity rule evaluated over a record (or a group) into a canonical record:
+// evaluates the source key, fields, custom members and checks, types each value for its
+// schema field, and writes the wire object as JSON text with its content hash (the same
+// bytes and hash model::Finalize gives for the equivalent tree). Internal to the mapping
+// module.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/mapping/expression_eval.h"
+#include "gateway/model/canonical.h"
+
+namespace tributary::mapping {
+
+// A problem found while building; the run turns it into a model::Reject.
+struct PendingReject {
+  int column = 0;
+  std::string field;
+  std::string reason;
+};
+
+// What the record looks like in `raw` and rejects.
+struct RecordSource {
+  const readers::RecordPlan* plan = nullptr;
+  EvalScope scope;
+  std::string_view raw;  // the record's text (`raw` of xml/json records, and of rejects)
+  // csv/fixed_width: every column of the record and the names of the columns (`raw` object).
+  std::span<const std::string_view> columns;
+  const std::vector<std::string>* column_names = nullptr;
+};
+
+// One per run; single-threaded. Reuses its buffers from record to record.
+class RecordBuilder {
+ public:
+  // `with_data`: also parse the text into CanonicalRecord::data (the sink wants the tree).
+  RecordBuilder(const CompiledMapping& mapping, const MappingContext& context, Evaluator& evaluator, bool with_data);
+
+  // Evaluates the source key of `entity`: its text, or empty after adding a reject.
+  std::string SourceKey(size_t entity, const RecordSource& source, std::vector<PendingReject>& rejects);
+
+  // Builds `entity` with its source key (empty when it failed: fields are still checked,
+  // so every problem of the record is reported at once). Returns false (rejects added)
+  // when something fails; `out` then holds nothing useful.
+  bool Build(size_t entity, std::string source_key, const RecordSource& source, model::CanonicalRecord& out,
+             std::vector<PendingReject>& rejects);
+
+  // The name of source column `column` ("" when unknown).
+  static std::string ColumnName(int column, const RecordSource& source);
+
+  // Says that the next Build() calls are about another source record or group: the
+  // `raw` text, shared by the entities of one record, is written again.
+  void NewSource() { raw_ready_ = false; }
+
+ private:
+  // What typing learnt about the record, beyond the text.
+  struct Facts {
+    std::string currency;
+    int exponent = 2;  // the currency's
+    std::optional<int64_t> open_minor;
+    std::optional<int64_t> total_minor;
+    std::optional<int64_t> amount_minor;
+    std::string kind;
+    bool has_due_date = false;
+  };
+  bool TypeField(const FieldRule& rule, const EntityRule& entity, const RecordSource& source, std::string& out,
+                 std::vector<PendingReject>& rejects);
+  bool TypeObjectField(const FieldRule& rule, const EntityRule& entity, const RecordSource& source, std::string& out,
+                       std::vector<PendingReject>& rejects);
+  bool TypeScalar(const FieldRule& rule, const Value& value, std::string& out, std::string& error);
+  bool TypeMoney(const FieldRule& rule, const Value& value, std::string& out, std::string& error);
+  bool AppendText(std::string& out, std::string_view text, const std::string& field, int column,
+                  std::vector<PendingReject>& rejects);
+  void AppendRaw(const RecordSource& source, std::string& out);
+
+  const CompiledMapping& mapping_;
+  const MappingContext& context_;
+  Evaluator& evaluator_;
+  const bool with_data_;
+  Facts facts_;
+  std::string currency_text_;        // the currency field's JSON, typed before the others
+  std::string plain_;                // scratch: a value's plain text
+  size_t json_capacity_ = 1024;      // the biggest record text so far, for reserve()
+  std::string raw_;                  // `raw` of the current source, as JSON text
+  const std::vector<std::string>* raw_names_for_ = nullptr;  // the column names raw_names_ is of
+  std::vector<std::string> raw_names_;  // per column: `"name":`, or empty for a repeated name
+  bool raw_ready_ = false;
+  // Per entity, per schema field: `,"name":`, written once.
+  std::vector<std::vector<std::string>> member_prefixes_;
+};
+
+}  // namespace tributary::mapping

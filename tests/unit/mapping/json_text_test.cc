@@ -1,0 +1,59 @@
+// The engine writes record text itself: it must be byte for byte what nlohmann's dump()
+// writes, since the content hash and the store's tree come from the same object.
+#include <random>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "gateway/mapping/json_text.h"
+
+namespace tributary::mapping {
+namespace {
+
+std::string Written(std::string_view text) {
+  std::string out = "x";
+  EXPECT_TRUE(AppendJsonString(out, text));
+  return out.substr(1);
+}
+
+TEST(JsonText, EscapesLikeNlohmann) {
+  for (std::string text : {std::string(""), std::string("plain"), std::string("quote \" and \\ backslash"),
+                           std::string("tab\tnew\nline\rcr\bbs\fff"), std::string("\x01\x1f\x7f", 3),
+                           std::string("Soci\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"),
+                           std::string("0123456789abcdef\"0123456789abcdef\\x"), std::string(1, '\0')}) {
+    EXPECT_EQ(Written(text), nlohmann::json(text).dump()) << text;
+  }
+}
+
+TEST(JsonText, RandomTextMatchesNlohmann) {
+  std::mt19937 random(7);
+  const std::string alphabet = "abc \"\\\t\n\x01\x1f\x7f";
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const size_t size = random() % 40;
+    while (text.size() < size) {
+      text += alphabet[random() % alphabet.size()];
+      if (random() % 7 == 0) text += "\xC3\xA9";
+      if (random() % 11 == 0) text += "\xE2\x82\xAC";
+    }
+    ASSERT_EQ(Written(text), nlohmann::json(text).dump()) << text;
+  }
+}
+
+TEST(JsonText, InvalidUtf8AppendsNothing) {
+  std::string out = "prefix";
+  EXPECT_FALSE(AppendJsonString(out, "abcdefghij\xE9klmnop"));
+  EXPECT_FALSE(AppendJsonString(out, "\xC3"));
+  EXPECT_EQ(out, "prefix");
+}
+
+TEST(JsonText, Integers) {
+  std::string out;
+  AppendJsonInteger(out, -9223372036854775807LL - 1);
+  out += ',';
+  AppendJsonInteger(out, 42);
+  EXPECT_EQ(out, "-9223372036854775808,42");
+}
+
+}  // namespace
+}  // namespace tributary::mapping
