@@ -26,7 +26,7 @@ namespace tributary::app {
 namespace {
 
 void DescribeMetrics(Metrics& metrics) {
-  metrics.Describe("tributary_files_total", "counter", "Files handled, by connector and outcome (applied, quarantined, failed).");
+  metrics.Describe("tributary_files_total", "counter", "Files handled, by connector and outcome (applied, quarantined, failed, duplicate, archived, deleted).");
   metrics.Describe("tributary_rows_total", "counter", "Source records read, by connector.");
   metrics.Describe("tributary_rejects_total", "counter", "Source records rejected by the mapping or the store, by connector.");
   metrics.Describe("tributary_changes_total", "counter", "Changes appended to the outbox, by connector.");

@@ -43,8 +43,15 @@ TEST_F(SftpConnectorTest, FileReachesTheChangeFeedAndIsArchivedOnTheServer) {
   ASSERT_TRUE(WaitUntil([&] { return fs::exists(server_->data_dir() / "archive/open_items_1.csv"); }, seconds(10)))
       << daemon->Log();
   EXPECT_FALSE(fs::exists(server_->data_dir() / "open_items_1.csv"));
-  std::string metrics = daemon->GetText("/metrics");
-  EXPECT_NE(metrics.find("tributary_files_total{connector=\"erp-sftp\",outcome=\"archived\"} 1"), std::string::npos)
+  // The archive counter moves just after the rename the test saw: poll for it.
+  std::string metrics;
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        metrics = daemon->GetText("/metrics");
+        return metrics.find("tributary_files_total{connector=\"erp-sftp\",outcome=\"archived\"} 1") !=
+               std::string::npos;
+      },
+      seconds(10)))
       << metrics;
   EXPECT_NE(metrics.find("tributary_sftp_bytes_total{connector=\"erp-sftp\"}"), std::string::npos) << metrics;
 }
