@@ -6,34 +6,13 @@
 
 #include "connectors/quickbooks/oauth_client.h"
 #include "connectors/quickbooks/token_keeper.h"
+#include "gateway/http/http_types.h"
 
 namespace tributary::connectors::quickbooks {
 namespace {
 
 int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string Decode(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -46,7 +25,7 @@ std::map<std::string, std::string> RedirectParameters(std::string_view url) {
     const size_t amp = url.find('&');
     const std::string_view pair = url.substr(0, amp);
     const size_t eq = pair.find('=');
-    if (!pair.empty()) out.emplace(Decode(pair.substr(0, eq)), eq == std::string_view::npos ? "" : Decode(pair.substr(eq + 1)));
+    if (!pair.empty()) out.emplace(http::PercentDecode(pair.substr(0, eq)), eq == std::string_view::npos ? "" : http::PercentDecode(pair.substr(eq + 1)));
     if (amp == std::string_view::npos) break;
     url.remove_prefix(amp + 1);
   }

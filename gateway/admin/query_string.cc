@@ -1,33 +1,10 @@
 #include "gateway/admin/query_string.h"
 
+#include "gateway/http/http_types.h"
+
 #include <charconv>
 
 namespace tributary::admin {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 QueryParams::QueryParams(const std::string& query) {
   size_t start = 0;
@@ -37,8 +14,8 @@ QueryParams::QueryParams(const std::string& query) {
     std::string pair = query.substr(start, end - start);
     if (!pair.empty()) {
       size_t eq = pair.find('=');
-      std::string name = PercentDecode(pair.substr(0, eq));
-      std::string value = eq == std::string::npos ? "" : PercentDecode(pair.substr(eq + 1));
+      std::string name = http::PercentDecode(pair.substr(0, eq));
+      std::string value = eq == std::string::npos ? "" : http::PercentDecode(pair.substr(eq + 1));
       values_[name] = value;
     }
     start = end + 1;

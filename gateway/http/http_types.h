@@ -20,6 +20,10 @@ std::string FindHeader(const Headers& headers, std::string_view name);
 // never carry credentials; a query string may hold a token).
 std::string RedactUrl(std::string_view url);
 
+// Decodes one component of a query string or form body: '+' is a space, %XX a byte;
+// a malformed escape stays as written.
+std::string PercentDecode(std::string_view text);
+
 // The delay a `Retry-After` value asks for: delta-seconds ("120") or an HTTP-date
 // ("Wed, 21 Oct 2026 07:28:00 GMT", measured from `now`; a date in the past gives 0).
 // nullopt when the value is empty or malformed.
