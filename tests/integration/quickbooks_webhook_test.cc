@@ -72,12 +72,13 @@ TEST_F(QuickBooksRoutesTest, ABadSignatureIsRefusedAGoodOneTriggersASync) {
   const std::string amy = qbo_->AddCustomer(kRealm, "Amy");
   daemon_->Start();
   ConsentThroughTheCallback();
-  // The pass the callback started (load, then CDC) is over: polls counts it.
+  // The pass the callback started (load, then CDC) is over: polls counts it. The outbox
+  // delivers to the core on its own schedule, so the customer is awaited too.
   ASSERT_TRUE(WaitUntil([&] {
     auto status = ConnectorStatus(*daemon_);
-    return status.is_object() && status["polls"].get<int64_t>() >= 2 && status["state"] == "idle";
+    return status.is_object() && status["polls"].get<int64_t>() >= 2 && status["state"] == "idle" &&
+           core_->entity("qbo:customer:" + amy).has_value();
   }, seconds(30))) << daemon_->Log();
-  ASSERT_TRUE(core_->entity("qbo:customer:" + amy).has_value());
   const int cdc_before = qbo_->CountRequests("cdc");
 
   const std::string inv = qbo_->AddInvoice(kRealm, amy, "W-1", "42.00");
