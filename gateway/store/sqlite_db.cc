@@ -129,6 +129,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
 
+  // 16 KiB pages (for a new database; an existing one keeps its size): a file is applied in
+  // one transaction, and the WAL index, which SQLite keeps mapped in memory, grows with the
+  // number of pages that transaction writes. Four times fewer pages keep a multi-GB file
+  // within the daemon's memory budget (about 3 MiB per GiB instead of 10).
+  if (auto status = db->Exec("PRAGMA page_size=16384;"); !status) return std::unexpected(status.error());
   // journal_mode answers with the mode in force, which is not WAL when it could not switch.
   {
     auto mode = db->Prepare("PRAGMA journal_mode=WAL");
@@ -141,9 +146,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
     }
   }
   // FULL: a committed money file must survive a power loss, not only a process crash.
-  // A file is one transaction: a 64 MiB page cache (bounded, whatever the file size) keeps
-  // SQLite from spilling dirty pages to the WAL over and over while it runs.
-  if (auto status = db->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"); !status) {
+  // A file is one transaction: a 32 MiB page cache (bounded, whatever the file size) keeps
+  // SQLite from spilling dirty pages to the WAL over and over while it runs, and leaves room
+  // under the daemon's 100 MB budget for the WAL index, which grows with a big file.
+  if (auto status = db->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;"); !status) {
     return std::unexpected(status.error());
   }
   return db;
