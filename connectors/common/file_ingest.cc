@@ -23,6 +23,14 @@ Result<std::vector<FileRuleRuntime>> PrepareFileRules(const config::ConnectorCon
       if (entity.closes_by_absence) runtime.options.closing_entities.push_back(entity.entity);
       if (entity.repeatable) runtime.options.repeatable_entities.push_back(entity.entity);
     }
+    // LoadConfig checked these when given the check; a config built otherwise is checked
+    // here, so a wrong override stops the connector instead of failing every file.
+    for (const auto& [name, parameter] : rule.parameters) {
+      if (auto status = (*mapping)->CheckParameters({{name, parameter.values}}); !status) {
+        return Fail(ErrorCode::kInvalidArgument, "line " + std::to_string(parameter.line) + ": " + parameter.path +
+                                                     ": " + status.error().message);
+      }
+    }
     runtime.mapping = std::move(*mapping);
     rules.push_back(std::move(runtime));
   }

@@ -367,6 +367,9 @@ Result<FilePickup::Fate> FilePickup::Apply(DropSite& site, store::Store& store, 
       .file_sha256 = fetched.sha256,
       .source_updated_at =
           FormatRfc3339(std::chrono::time_point_cast<std::chrono::system_clock::duration>(file.entry.mtime))};
+  // The rule's `parameters:` override the mapping's defaults.
+  mapping_context.parameters = file.rule->rule.ParameterValues();
+  mapping_context.group_spill_dir = settings_.spool_dir.string();  // groups past their memory budget
   auto result = IngestFile(store, identity, *file.rule->mapping, options, input, mapping_context, stop);
   if (!result) return std::unexpected(result.error());
   if (result->unusable) {
@@ -388,6 +391,20 @@ Result<FilePickup::Fate> FilePickup::Apply(DropSite& site, store::Store& store, 
   spdlog::info("[{}] {}: {} rows, {} created, {} updated, {} unchanged, {} closed, {} rejects", connector_,
                file.relative_path, result->stats.rows, outcome.created, outcome.updated, outcome.unchanged,
                outcome.closed, outcome.rejects);
+  if (outcome.kept > 0) {
+    spdlog::info("[{}] {}: {} rejected record{} kept as stored, not closed", connector_, file.relative_path,
+                 outcome.kept, outcome.kept == 1 ? "" : "s");
+  }
+  if (outcome.closes_withheld > 0) {
+    spdlog::warn("[{}] {}: {}; the next snapshot without such rejects closes normally", connector_,
+                 file.relative_path, outcome.withheld_reason);
+    if (context_.metrics != nullptr) {
+      for (const store::WithheldCloses& withheld : outcome.withheld) {
+        context_.metrics->Add("tributary_snapshot_closes_withheld_total",
+                              {{"connector", connector_}, {"entity", withheld.entity}}, withheld.closes);
+      }
+    }
+  }
   Count("tributary_files_total", 1, "applied");
   Count("tributary_changes_total", changes);
   if (context_.metrics != nullptr) {

@@ -51,7 +51,8 @@ struct PickupSettings {
   std::string done_suffix = ".done";
   AfterProcessing after_processing = AfterProcessing::kArchive;
   Recursion recursion;
-  // Local folder remote files are downloaded into (one at a time); unused by local sites.
+  // Local folder remote files are downloaded into (one at a time; unused by local sites),
+  // and where the mapping's groups spill past their memory budget ("" : $TMPDIR).
   std::filesystem::path spool_dir;
 };
 

@@ -42,7 +42,10 @@ Result<std::unique_ptr<Connector>> MakeDirectoryConnector(const config::Connecto
   auto rules = PrepareFileRules(config);
   if (!rules) return std::unexpected(rules.error());
   std::error_code ec;
-  for (const std::string& folder : {settings->path, settings->archive_dir, settings->error_dir}) {
+  // The spool folder only takes the temporary files of groups past their memory budget.
+  const std::filesystem::path state_dir = std::filesystem::path(context.state_path).parent_path();
+  const std::string spool = state_dir.empty() ? std::string() : (state_dir / "spool" / config.name).string();
+  for (const std::string& folder : {settings->path, settings->archive_dir, settings->error_dir, spool}) {
     if (folder.empty()) continue;
     std::filesystem::create_directories(folder, ec);
     if (ec) return Fail(ErrorCode::kIo, "cannot create " + folder + ": " + ec.message());
@@ -54,7 +57,7 @@ Result<std::unique_ptr<Connector>> MakeDirectoryConnector(const config::Connecto
                         .done_suffix = settings->done_suffix,
                         .after_processing = settings->after_processing,
                         .recursion = settings->recursion,
-                        .spool_dir = {}};
+                        .spool_dir = spool};
   return std::make_unique<DirectoryConnector>(
       config.name, context.state_path,
       FilePickup(config.name, config.legal_entity, std::move(pickup), context, std::move(*rules)));

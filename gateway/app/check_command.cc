@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "connectors/common/rule_parameter_check.h"
 #include "connectors/connector.h"
 #include "gateway/config/config.h"
 #include "gateway/mapping/mapping.h"
@@ -10,7 +11,7 @@ namespace tributary::app {
 
 int RunCheckCommand(const std::string& config_path, std::ostream& out, std::ostream& err) {
   auto types = connectors::RegisteredConfigTypes();
-  auto config = config::LoadConfig(config_path, types);
+  auto config = config::LoadConfig(config_path, types, connectors::MappingParameterCheck());
   if (!config) {
     for (const Diagnostic& diagnostic : config.error()) err << diagnostic.ToString() << "\n";
     err << config.error().size() << (config.error().size() == 1 ? " problem" : " problems") << " found in "

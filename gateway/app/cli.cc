@@ -1,5 +1,6 @@
 #include "gateway/app/cli.h"
 
+#include <charconv>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -23,8 +24,10 @@ constexpr const char* kUsage = R"(tributary: the receivables connector gateway
 Usage:
   tributary run   --config FILE     run the daemon (systemd Type=notify; SIGTERM stops, SIGHUP reloads)
   tributary check --config FILE     validate the config and every mapping it names; no network
-  tributary map   --mapping FILE [--tenant T] [--source S] [--legal-entity L] [--param NAME=VALUE]... INPUT...
-                                    dry run: canonical JSON lines on stdout, rejects and a summary on stderr
+  tributary map   --mapping FILE [--tenant T] [--source S] [--legal-entity L] [--param NAME=VALUE]...
+                  [--group-memory MIB] INPUT...
+                                    dry run: canonical JSON lines on stdout, rejects and a summary on stderr;
+                                    groups past MIB (default 64) spill to $TMPDIR
   tributary test  [--update] [DIR...] run the mapping test cases (folders with case.yaml) under each DIR
   tributary plan  --config FILE --connector NAME [--folder SUBDIR] [--json] INPUT
                                     what INPUT would change in the store (read-only: works beside the daemon)
@@ -140,7 +143,7 @@ int Main(int argc, char** argv) {
     return RunDaemon(args.options["config"]);
   }
   if (first == "map") {
-    ParsedArgs args = Parse(argc, argv, {"mapping", "tenant", "source", "legal-entity", "param"});
+    ParsedArgs args = Parse(argc, argv, {"mapping", "tenant", "source", "legal-entity", "param", "group-memory"});
     if (!args.error.empty()) return UsageError(args.error);
     if (!args.options.contains("mapping")) return UsageError("map needs --mapping FILE");
     if (args.positional.empty()) return UsageError("map needs at least one INPUT file");
@@ -148,6 +151,15 @@ int Main(int argc, char** argv) {
     if (args.options.contains("tenant")) context.tenant = args.options["tenant"];
     if (args.options.contains("source")) context.source = args.options["source"];
     if (args.options.contains("legal-entity")) context.legal_entity = args.options["legal-entity"];
+    if (args.options.contains("group-memory")) {
+      const std::string& mib = args.options["group-memory"];
+      size_t value = 0;
+      const auto [end, error] = std::from_chars(mib.data(), mib.data() + mib.size(), value);
+      if (error != std::errc() || end != mib.data() + mib.size() || value == 0 || value > (size_t{1} << 20)) {
+        return UsageError("--group-memory needs a number of MiB between 1 and 1048576, not " + mib);
+      }
+      context.group_memory_bytes = value << 20;
+    }
     ParameterValues parameters;
     for (const std::string& param : args.params) {
       if (auto added = AddParameterOverride(param, parameters); !added) return UsageError(added.error().message);

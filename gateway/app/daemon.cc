@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
+#include "connectors/common/rule_parameter_check.h"
 #include "connectors/connector.h"
 #include "connectors/quickbooks/admin_routes.h"
 #include "gateway/admin/admin_api.h"
@@ -30,6 +31,7 @@ void DescribeMetrics(Metrics& metrics) {
   metrics.Describe("tributary_rows_total", "counter", "Source records read, by connector.");
   metrics.Describe("tributary_rejects_total", "counter", "Source records rejected by the mapping or the store, by connector.");
   metrics.Describe("tributary_changes_total", "counter", "Changes appended to the outbox, by connector.");
+  metrics.Describe("tributary_snapshot_closes_withheld_total", "counter", "Closes by absence a snapshot did not make because rejected rows had no key, by connector and entity.");
   metrics.Describe("tributary_last_file_applied_timestamp_seconds", "gauge", "Unix time of the last applied file, by connector.");
   metrics.Describe("tributary_data_age_seconds", "gauge", "Seconds since the connector last applied a file.");
   metrics.Describe("tributary_connector_up", "gauge", "1 when the connector's last poll succeeded.");
@@ -165,7 +167,7 @@ class Runtime {
 
 std::optional<config::Config> LoadOrReport(const std::string& config_path) {
   auto types = connectors::RegisteredConfigTypes();
-  auto config = config::LoadConfig(config_path, types);
+  auto config = config::LoadConfig(config_path, types, connectors::MappingParameterCheck());
   if (!config) {
     for (const Diagnostic& diagnostic : config.error()) spdlog::error("{}", diagnostic.ToString());
     return std::nullopt;

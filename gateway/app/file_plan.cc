@@ -122,6 +122,7 @@ class PlanSink final : public model::RecordSink {
 
   Status OnReject(model::Reject&& reject) override {
     ++plan_.rejects;
+    if (ClosesByAbsence()) rejected_.Add(reject, target_.options.closing_entities);
     if (plan_.reject_samples.size() < kMaxRejectSamples) plan_.reject_samples.push_back(std::move(reject));
     return Ok();
   }
@@ -212,10 +213,21 @@ class PlanSink final : public model::RecordSink {
     int64_t would_close = 0;
     for (const std::string& entity : closing) {
       const size_t index = EntityIndex(entity);
+      // As FileApplication: a rejected record without a key withholds its entity's closes.
+      const bool withheld = rejected_.Withholds(entity);
+      int64_t withheld_closes = 0;
       auto status = snapshot_->ForEachActive(
           target_.options.feed, entity, [&](const std::string& key, const store::StoredState& stored) -> Status {
             ++active;
             if (keys_.contains(key)) return Ok();
+            if (rejected_.kept().contains(key)) {
+              ++plan_.kept;
+              return Ok();
+            }
+            if (withheld) {
+              ++withheld_closes;
+              return Ok();
+            }
             ++would_close;
             ++plan_.entities[index].closed;
             if (auto before = StoredContribution(stored)) {
@@ -225,7 +237,9 @@ class PlanSink final : public model::RecordSink {
             return Ok();
           });
       if (!status) return status;
+      if (withheld_closes > 0) plan_.withheld.push_back(store::MakeWithheld(rejected_, entity, withheld_closes));
     }
+    plan_.withheld_reason = store::WithheldReason(plan_.withheld);
     const bool released = plan_.known && plan_.known->state == store::FileState::kReleased;
     if (target_.options.max_close_ratio && !released) {
       auto ppm = store::CloseRatioToPpm(*target_.options.max_close_ratio);
@@ -241,6 +255,7 @@ class PlanSink final : public model::RecordSink {
   store::StoreSnapshot* snapshot_;
   FilePlan& plan_;
   std::unordered_map<std::string, KeyState> keys_;
+  store::RejectedKeys rejected_;  // snapshot feeds: what the rejects keep and withhold
 };
 
 }  // namespace

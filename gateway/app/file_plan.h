@@ -14,6 +14,7 @@
 #include "gateway/mapping/mapping.h"
 #include "gateway/model/record_sink.h"
 #include "gateway/store/plan_queries.h"
+#include "gateway/store/rejected_keys.h"
 #include "gateway/store/store.h"
 
 namespace tributary::app {
@@ -69,6 +70,13 @@ struct FilePlan {
   std::vector<BalancePlan> balances;        // by currency; only currencies with receivables
   std::vector<ItemChange> biggest;          // by size of the change, largest first
   std::optional<GuardPlan> guard;           // snapshot feeds with a guard, file not released
+  // Snapshot feeds: active entities absent from the file but named by a rejected record's
+  // key, kept as stored instead of closed.
+  int64_t kept = 0;
+  // Snapshot feeds: closes not made because rejected records of the entity have no key
+  // (store/rejected_keys.h), and the sentence the daemon logs for them.
+  std::vector<store::WithheldCloses> withheld;
+  std::string withheld_reason;
 };
 
 inline constexpr size_t kMaxRejectSamples = 10;

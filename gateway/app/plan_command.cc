@@ -8,8 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "connectors/common/file_ingest.h"
+#include "connectors/common/rule_parameter_check.h"
 #include "connectors/connector.h"
 #include "connectors/directory/drop_folder.h"
+#include "gateway/app/parameter_overrides.h"
 #include "gateway/config/config.h"
 #include "gateway/model/money.h"
 #include "gateway/store/snapshot_guard.h"
@@ -20,11 +22,12 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
-    "Usage: tributary plan --config FILE --connector NAME [--folder SUBDIR] [--json] INPUT\n"
+    "Usage: tributary plan --config FILE --connector NAME [--folder SUBDIR] [--param NAME=VALUE]... [--json] INPUT\n"
     "  what INPUT would change if the connector picked it up: per entity created, updated,\n"
     "  unchanged and closed, rejects, the open balance per currency and the biggest changes;\n"
     "  reads the store without writing to it; --folder: as if dropped in that sub-directory\n"
-    "  of the drop folder (connectors with recursion: each folder is its own snapshot)\n";
+    "  of the drop folder (connectors with recursion: each folder is its own snapshot);\n"
+    "  --param: overrides a mapping parameter over the files rule's `parameters` (repeat for a list)\n";
 
 std::string Amount(int64_t minor, const std::string& currency) {
   return model::FormatMinorUnits(minor, model::CurrencyExponent(currency).value_or(2));
@@ -105,6 +108,7 @@ struct ParsedPlanArgs {
   std::string connector;
   std::string folder;  // relative to the drop folder; "" = the drop folder itself
   bool json = false;
+  ParameterValues parameters;  // --param, over the files rule's parameters
   std::vector<std::string> inputs;
   std::string error;
 };
@@ -136,6 +140,11 @@ ParsedPlanArgs ParsePlanArgs(const std::vector<std::string>& arguments) {
       args.config = value;
     } else if (name == "connector") {
       args.connector = value;
+    } else if (name == "param") {
+      if (auto added = AddParameterOverride(value, args.parameters); !added) {
+        args.error = added.error().message;
+        return args;
+      }
     } else if (name == "folder") {
       args.folder = value;
       while (args.folder.ends_with('/')) args.folder.pop_back();
@@ -211,6 +220,13 @@ void PrintPlanText(const PlanHeader& header, const FilePlan& plan, std::ostream&
       out << "\n";
     }
   }
+  if (plan.kept > 0) {
+    out << "\nkept: " << plan.kept << (plan.kept == 1 ? " open item" : " open items")
+        << " absent from the file but named by a rejected row stay as stored, not closed\n";
+  }
+  if (!plan.withheld.empty()) {
+    out << "\nwithheld: " << plan.withheld_reason << "; nothing of that entity is closed by this file\n";
+  }
   if (plan.guard) out << "\nguard: " << GuardWords(*plan.guard) << "\n";
 }
 
@@ -265,6 +281,14 @@ void PrintPlanJson(const PlanHeader& header, const FilePlan& plan, std::ostream&
     item["line"] = change.line > 0 ? nlohmann::ordered_json(change.line) : nlohmann::ordered_json(nullptr);
     json["biggest_changes"].push_back(std::move(item));
   }
+  json["kept"] = plan.kept;
+  json["closes_withheld"] = nlohmann::ordered_json::array();
+  for (const store::WithheldCloses& withheld : plan.withheld) {
+    json["closes_withheld"].push_back({{"entity", withheld.entity},
+                                       {"closes", withheld.closes},
+                                       {"rejects_without_key", withheld.keyless_rejects},
+                                       {"lines", withheld.lines}});
+  }
   if (plan.guard) {
     json["guard"] = {{"would_close", plan.guard->would_close},
                      {"active", plan.guard->active},
@@ -287,7 +311,7 @@ int RunPlanCommand(const std::vector<std::string>& arguments, std::ostream& out,
   const std::string& input_path = args.inputs.front();
 
   auto types = connectors::RegisteredConfigTypes();
-  auto config = config::LoadConfig(args.config, types);
+  auto config = config::LoadConfig(args.config, types, connectors::MappingParameterCheck());
   if (!config) {
     for (const Diagnostic& diagnostic : config.error()) err << diagnostic.ToString() << "\n";
     return 1;
@@ -335,6 +359,9 @@ int RunPlanCommand(const std::vector<std::string>& arguments, std::ostream& out,
   target.context.legal_entity = connector->legal_entity;
   target.context.file_name = args.folder.empty() ? file_name : args.folder + "/" + file_name;
   target.context.file_sha256 = *sha256;
+  // Precedence: --param, then the files rule's parameters, then the mapping's defaults.
+  target.context.parameters = rule->rule.ParameterValues();
+  for (const auto& [name, values] : args.parameters) target.context.parameters[name] = values;
   if (!mtime_error) target.context.source_updated_at = connectors::directory::FormatMtime(mtime);
 
   std::unique_ptr<store::StoreSnapshot> snapshot;

@@ -134,7 +134,8 @@ std::optional<Secret> ReadToken(ConfigNode& parent) {
 // Reads one document into a Config. Every step reports into the document and goes on.
 class Loader {
  public:
-  Loader(ConfigDocument& document, std::span<const ConnectorType> types) : document_(document), types_(types) {}
+  Loader(ConfigDocument& document, std::span<const ConnectorType> types, const RuleParameterCheck& check_parameter)
+      : document_(document), types_(types), check_parameter_(check_parameter) {}
 
   Config Read() {
     Config config;
@@ -351,19 +352,57 @@ class Loader {
         }
         rule.trigger_file = *trigger;
       }
+      ReadParameters(entry.Child("parameters"), rule);
       entry.RejectUnknownKeys();
       rules.push_back(std::move(rule));
     }
     return rules;
   }
 
+  // `parameters: {name: scalar or [scalars]}`; each checked against the mapping when the
+  // caller gave a check and the mapping path was usable.
+  void ReadParameters(ConfigNode node, FileRule& rule) {
+    if (!node.IsDefined() || node.IsNull()) return;
+    if (!node.IsMap()) {
+      node.Error("expected a map of parameter name: value (a scalar or a list of scalars)");
+      return;
+    }
+    for (auto& [name, value] : node.Members()) {
+      RuleParameter parameter{.values = {}, .line = value.line(), .column = value.column(), .path = value.path()};
+      bool shape_ok = true;
+      if (value.IsSequence()) {
+        for (ConfigNode& item : value.Items()) {
+          if (!item.IsScalar() || item.IsNull()) {
+            item.Error("expected a scalar (a list of parameter values holds text, numbers or dates)");
+            shape_ok = false;
+          } else if (std::optional<std::string> text = item.Scalar()) {
+            parameter.values.push_back(*text);
+          }
+        }
+      } else if (value.IsScalar() && !value.IsNull()) {
+        parameter.values.push_back(value.Scalar().value_or(""));
+      } else {
+        value.Error("expected a scalar or a list of scalars");
+        shape_ok = false;
+      }
+      if (shape_ok && check_parameter_ && !rule.mapping_path.empty()) {
+        if (std::optional<std::string> problem = check_parameter_(rule.mapping_path, name, parameter.values)) {
+          value.Error(*problem);
+        }
+      }
+      rule.parameters.emplace(name, std::move(parameter));
+    }
+  }
+
   ConfigDocument& document_;
   std::span<const ConnectorType> types_;
+  const RuleParameterCheck& check_parameter_;
 };
 
-std::expected<Config, Diagnostics> Finish(ConfigDocument& document, std::span<const ConnectorType> types) {
+std::expected<Config, Diagnostics> Finish(ConfigDocument& document, std::span<const ConnectorType> types,
+                                          const RuleParameterCheck& check_parameter) {
   // After a syntax error the root is undefined and reading it reports nothing more.
-  Config config = Loader(document, types).Read();
+  Config config = Loader(document, types, check_parameter).Read();
   Diagnostics diagnostics = std::move(document.diagnostics());
   if (diagnostics.empty()) return config;
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -378,15 +417,23 @@ std::string_view FeedModeName(FeedMode mode) { return mode == FeedMode::kSnapsho
 
 bool AdminConfig::IsLoopback() const { return IsLoopbackHost(host); }
 
-std::expected<Config, Diagnostics> LoadConfig(const std::string& path, std::span<const ConnectorType> types) {
+std::map<std::string, std::vector<std::string>> FileRule::ParameterValues() const {
+  std::map<std::string, std::vector<std::string>> values;
+  for (const auto& [name, parameter] : parameters) values.emplace(name, parameter.values);
+  return values;
+}
+
+std::expected<Config, Diagnostics> LoadConfig(const std::string& path, std::span<const ConnectorType> types,
+                                              const RuleParameterCheck& check_parameter) {
   std::unique_ptr<ConfigDocument> document = ConfigDocument::Load(path);
-  return Finish(*document, types);
+  return Finish(*document, types, check_parameter);
 }
 
 std::expected<Config, Diagnostics> ParseConfig(const std::string& text, const std::string& display_name,
-                                               const std::string& base_dir, std::span<const ConnectorType> types) {
+                                               const std::string& base_dir, std::span<const ConnectorType> types,
+                                               const RuleParameterCheck& check_parameter) {
   std::unique_ptr<ConfigDocument> document = ConfigDocument::Parse(text, display_name, base_dir);
-  return Finish(*document, types);
+  return Finish(*document, types, check_parameter);
 }
 
 }  // namespace tributary::config

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -56,6 +57,15 @@ enum class FeedMode {
 // "snapshot" or "delta".
 std::string_view FeedModeName(FeedMode mode);
 
+// One `files[].parameters` entry: an override of a parameter the rule's mapping declares.
+struct RuleParameter {
+  std::vector<std::string> values;  // a scalar is a list of one
+  // Where the value is written, for messages: "connectors[0].files[0].parameters.terms".
+  int line = 0;
+  int column = 0;
+  std::string path;
+};
+
 // Which files a connector picks up and how it maps them.
 struct FileRule {
   std::string pattern;       // glob on the file name, e.g. "open_items*.csv"
@@ -66,8 +76,22 @@ struct FileRule {
   // A fixed file name ("READY"): the rule's files are taken only while it exists in their
   // folder, and it is removed once they are processed (file_pickup.h). "" = none.
   std::string trigger_file;
+  // Overrides of the mapping's declared parameters, by name (`files[].parameters`). A
+  // command-line `--param` overrides these in turn.
+  std::map<std::string, RuleParameter> parameters;
   int line = 0;  // where the rule starts in the config file, for messages
+
+  // `parameters` as MappingContext::parameters takes them (name -> values).
+  [[nodiscard]] std::map<std::string, std::vector<std::string>> ParameterValues() const;
 };
+
+// Checks one `files[].parameters` override against the rule's mapping (absolute path):
+// the problem in the mapping's words ("mapping open_items has no parameter "terms" (it
+// declares: ...)"), or nullopt when the mapping takes it. The config module does not read
+// mappings: the caller gives this (connectors/common/rule_parameter_check.h). A mapping that
+// cannot be loaded is the mapping's own problem: return nullopt.
+using RuleParameterCheck = std::function<std::optional<std::string>(
+    const std::string& mapping_path, const std::string& name, const std::vector<std::string>& values)>;
 
 struct ConnectorConfig {
   std::string name;  // unique; used in keys, logs, metrics and API paths
@@ -115,11 +139,15 @@ struct Config {
   [[nodiscard]] std::string Describe() const;
 };
 
-// Reads and validates the config file at `path` (diagnostics name it as given).
-std::expected<Config, Diagnostics> LoadConfig(const std::string& path, std::span<const ConnectorType> types);
+// Reads and validates the config file at `path` (diagnostics name it as given). With
+// `check_parameter`, every `files[].parameters` entry is also checked against its mapping,
+// its problems reported with the others; without, only their shape is.
+std::expected<Config, Diagnostics> LoadConfig(const std::string& path, std::span<const ConnectorType> types,
+                                              const RuleParameterCheck& check_parameter = {});
 
 // Same, from text (tests): display_name is used in diagnostics, base_dir resolves paths.
 std::expected<Config, Diagnostics> ParseConfig(const std::string& text, const std::string& display_name,
-                                               const std::string& base_dir, std::span<const ConnectorType> types);
+                                               const std::string& base_dir, std::span<const ConnectorType> types,
+                                               const RuleParameterCheck& check_parameter = {});
 
 }  // namespace tributary::config

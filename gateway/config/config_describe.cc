@@ -81,6 +81,14 @@ std::string Config::Describe() const {
       Line(out, 8, "mode", FeedModeName(rule.mode));
       if (rule.max_close_ratio) Line(out, 8, "guard", "{max_close_ratio: " + Number(*rule.max_close_ratio) + "}");
       if (!rule.trigger_file.empty()) Line(out, 8, "trigger_file", Scalar(rule.trigger_file));
+      if (!rule.parameters.empty()) {
+        Line(out, 8, "parameters", "");
+        for (const auto& [name, parameter] : rule.parameters) {
+          std::string values;
+          for (const std::string& value : parameter.values) values += (values.empty() ? "" : ", ") + Scalar(value);
+          Line(out, 10, name, parameter.values.size() == 1 ? values : "[" + values + "]");
+        }
+      }
     }
   }
   return out;

@@ -55,8 +55,9 @@ class DryRunPrinter : public model::RecordSink {
 };
 
 // The body of `tributary map --mapping M [--tenant T --source S --legal-entity L] INPUT…`.
-// Maps each input in turn with `base` (file name, SHA-256 and, unless base sets it, the
-// file's mtime as source_updated_at filled per file), prints records to `out`, rejects and
+// Maps each input in turn with `base` (file name and, unless base sets it, the file's
+// mtime as source_updated_at filled per file; the input is not hashed: nothing printed
+// shows the provenance), prints records to `out`, rejects and
 // a summary to `err`. Returns 0 when nothing was rejected, 1 when some rows were, 2 when
 // the mapping or an input is unusable (its diagnostics or error printed to `err`).
 int RunMapCommand(const std::string& mapping_path, const std::vector<std::string>& inputs,

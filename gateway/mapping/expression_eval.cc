@@ -310,7 +310,11 @@ Value Evaluator::EvalRef(const Expr& expr, const EvalScope& scope) {
   // record), not this field's: the reference is null.
   if (key.IsError() && expr.args.empty()) return Value::Null(key.column);
   if (key.IsError() || key.IsNull()) return key;
-  return Value::Text(arena_.Copy(model::MakeKey(context_.source, expr.text, Text(key))), key.column);
+  // model::MakeKey, built in the scratch buffer (the key's text lives in the arena).
+  const std::string_view source_key = Text(key);
+  scratch_.clear();
+  scratch_.append(context_.source).append(":").append(expr.text).append(":").append(source_key);
+  return Value::Text(arena_.Copy(scratch_), key.column);
 }
 
 Value Evaluator::EvalLookup(const Expr& expr, const EvalScope& scope) {

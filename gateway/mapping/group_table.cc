@@ -1,8 +1,11 @@
 #include "gateway/mapping/group_table.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "gateway/config/values.h"
+#include "gateway/mapping/group_merge.h"
+#include "gateway/mapping/group_spill.h"
 
 namespace tributary::mapping {
 namespace {
@@ -12,8 +15,31 @@ using Kind = Value::Kind;
 
 // Separates the parts of a group key in the index (a byte no text field holds).
 constexpr char kKeySeparator = '\x1f';
+// What an entry of the key index costs besides the group (node, hash, bucket).
+constexpr size_t kIndexEntryBytes = 64;
+
+size_t StringBytes(const std::string& text) {
+  // Short strings live inside the object; longer ones add a heap block and its header.
+  return text.capacity() > 15 ? text.capacity() + 16 : 0;
+}
 
 }  // namespace
+
+size_t AggregateFootprint(const GroupAggregate& aggregate) {
+  size_t bytes = sizeof(GroupAggregate) + StringBytes(aggregate.text);
+  if (aggregate.distinct.capacity() > 0) bytes += aggregate.distinct.capacity() * sizeof(std::string) + 16;
+  for (const std::string& text : aggregate.distinct) bytes += StringBytes(text);
+  return bytes;
+}
+
+size_t GroupFootprint(const GroupState& group) {
+  size_t bytes = sizeof(GroupState) + kIndexEntryBytes + StringBytes(group.index_key) + StringBytes(group.key) +
+                 StringBytes(group.location) + StringBytes(group.raw) + StringBytes(group.texts) +
+                 group.spans.capacity() * sizeof(GroupState::Span) +
+                 group.column_spans.capacity() * sizeof(group.column_spans[0]) + 48;
+  for (const GroupAggregate& aggregate : group.aggregates) bytes += AggregateFootprint(aggregate);
+  return bytes;
+}
 
 std::optional<std::string> GroupKeyOf(Evaluator& evaluator, const EntityRule& rule, const RecordSource& source,
                                       std::vector<PendingReject>* rejects, std::string* shown) {
@@ -46,30 +72,84 @@ std::optional<std::string> GroupKeyOf(Evaluator& evaluator, const EntityRule& ru
   return key;
 }
 
-void GroupTable::Add(Evaluator& evaluator, const readers::SourceRecord& record, const RecordSource& source,
-                     std::vector<PendingReject>& rejects) {
+// The columns, then each field that is not a view into its column (csv fields are).
+void GroupTable::CopyFirstRecord(const readers::SourceRecord& record, Group& group) {
+  group.column_spans.reserve(record.columns.size());
+  for (std::string_view column : record.columns) {
+    group.column_spans.push_back({static_cast<uint32_t>(group.texts.size()), static_cast<uint32_t>(column.size())});
+    group.texts.append(column);
+  }
+  group.spans.reserve(record.values.size());
+  for (const readers::FieldValue& value : record.values) {
+    GroupState::Span span{.offset = 0, .size = static_cast<uint32_t>(value.text.size()), .column = value.column,
+                          .present = value.present};
+    const auto index = static_cast<size_t>(value.column) - 1;
+    if (value.column > 0 && index < record.columns.size() &&
+        std::less_equal<const char*>()(record.columns[index].data(), value.text.data()) &&
+        std::less_equal<const char*>()(value.text.data() + value.text.size(),
+                                       record.columns[index].data() + record.columns[index].size())) {
+      span.offset = group.column_spans[index].offset +
+                    static_cast<uint32_t>(value.text.data() - record.columns[index].data());
+    } else {
+      span.offset = static_cast<uint32_t>(group.texts.size());
+      group.texts.append(value.text);
+    }
+    group.spans.push_back(span);
+  }
+}
+
+GroupTable::GroupTable(const EntityRule& rule, GroupMemory memory) : rule_(rule), memory_(std::move(memory)) {}
+
+GroupTable::~GroupTable() = default;
+
+Result<GroupTable::Group*> GroupTable::Find(const std::string& key) {
+  if (sorted_) {
+    if (!groups_.empty() && key == groups_.back().index_key) return &groups_.back();
+    if (!groups_.empty() && key < groups_.back().index_key) {
+      // Not sorted after all: from here on, groups are looked up by key, and the run
+      // written so far is one run among others.
+      sorted_ = false;
+      if (!runs_.empty()) {
+        if (auto status = runs_.back()->Rewind(); !status) return std::unexpected(status.error());
+      }
+      Index();
+    }
+  }
+  if (!sorted_) {
+    if (auto it = index_.find(key); it != index_.end()) return &groups_[it->second];
+  }
+  Group& group = groups_.emplace_back();
+  group.index_key = key;
+  group.aggregates.resize(rule_.group->values.size());
+  if (!sorted_) index_.emplace(group.index_key, groups_.size() - 1);
+  bytes_ += GroupFootprint(group);
+  return &group;
+}
+
+void GroupTable::Index() {
+  index_.clear();
+  index_.reserve(groups_.size());
+  for (size_t i = 0; i < groups_.size(); ++i) index_.emplace(groups_[i].index_key, i);
+}
+
+Status GroupTable::Add(Evaluator& evaluator, const readers::SourceRecord& record, const RecordSource& source,
+                       std::vector<PendingReject>& rejects) {
   std::string shown;
   std::optional<std::string> key = GroupKeyOf(evaluator, rule_, source, &rejects, &shown);
-  if (!key) return;
-  auto [it, inserted] = index_.try_emplace(*key, groups_.size());
-  if (inserted) {
-    Group& group = groups_.emplace_back();
-    group.key = shown;
+  if (!key) return Ok();
+  auto found = Find(*key);
+  if (!found) return std::unexpected(found.error());
+  Group& group = **found;
+  const size_t bytes_before = GroupFootprint(group);
+  if (!group.has_record) {
+    group.has_record = true;
+    group.order = next_order_++;
+    group.key = std::move(shown);
     group.line = record.line;
     group.location = record.location;
     group.raw = std::string(record.raw);
-    group.spans.reserve(record.values.size());
-    for (const readers::FieldValue& value : record.values) {
-      group.spans.push_back({group.texts.size(), value.text.size(), value.present, value.column});
-      group.texts.append(value.text);
-    }
-    for (std::string_view column : record.columns) {
-      group.column_spans.emplace_back(group.column_texts.size(), column.size());
-      group.column_texts.append(column);
-    }
-    group.aggregates.resize(rule_.group->values.size());
+    CopyFirstRecord(record, group);
   }
-  Group& group = groups_[it->second];
   const size_t first_reject = rejects.size();
   for (size_t i = 0; i < rule_.group->values.size(); ++i) {
     const AggregateRule& aggregate = rule_.group->values[i];
@@ -85,24 +165,27 @@ void GroupTable::Add(Evaluator& evaluator, const readers::SourceRecord& record, 
       rejects.push_back({value.column, aggregate.name,
                          std::string(value.text) + " (the " + std::string(rule_.schema->name) + " group " +
                              config::QuoteForMessage(group.key) + " is not emitted)"});
-      if (!group.failure) {
-        group.failure = rejects.back();
+      if (!group.failed) {
+        group.failed = true;
         group.failure_line = record.line;
       }
       continue;
     }
     Fold(evaluator, group.aggregates[i], aggregate, value);
   }
+  bytes_ += GroupFootprint(group) - bytes_before;
+  return SpillIfOverBudget(evaluator);
 }
 
-void GroupTable::Fail(const std::string& key, int64_t line, const PendingReject& reason) {
-  auto it = index_.find(key);
-  if (it == index_.end()) return;
-  Group& group = groups_[it->second];
-  if (!group.failure) {
-    group.failure = reason;
+Status GroupTable::Fail(Evaluator& evaluator, const std::string& key, int64_t line) {
+  auto found = Find(key);
+  if (!found) return std::unexpected(found.error());
+  Group& group = **found;
+  if (!group.failed) {
+    group.failed = true;
     group.failure_line = line;
   }
+  return SpillIfOverBudget(evaluator);
 }
 
 void GroupTable::Fold(Evaluator& evaluator, Aggregate& aggregate, const AggregateRule& rule, const Value& value) {
@@ -169,10 +252,89 @@ void GroupTable::Fold(Evaluator& evaluator, Aggregate& aggregate, const Aggregat
   }
 }
 
+// `later` covers records that all came after those of `into`: the result is what folding
+// them one by one into `into` gives (Fold, above). One exception, documented: a sum past
+// 38 digits is checked on partial sums, so its message (and, when such amounts cancel
+// out, its outcome) may differ.
+void GroupTable::Combine(Evaluator& evaluator, Group& into, Group& later) const {
+  if (!into.has_record && later.has_record) {
+    into.has_record = true;
+    into.order = later.order;
+    into.key = std::move(later.key);
+    into.line = later.line;
+    into.location = std::move(later.location);
+    into.raw = std::move(later.raw);
+    into.texts = std::move(later.texts);
+    into.spans = std::move(later.spans);
+    into.column_spans = std::move(later.column_spans);
+  }
+  if (!into.failed && later.failed) {
+    into.failed = true;
+    into.failure_line = later.failure_line;
+  }
+  auto text_of = [](const Aggregate& aggregate) {
+    Value value = aggregate.value;
+    if (value.kind == Kind::kText) value.text = aggregate.text;
+    return value;
+  };
+  for (size_t i = 0; i < into.aggregates.size() && i < later.aggregates.size(); ++i) {
+    Aggregate& a = into.aggregates[i];
+    Aggregate& b = later.aggregates[i];
+    if (!b.set) continue;
+    auto take = [&] {
+      a.value = b.value;
+      a.text = std::move(b.text);
+      a.set = true;
+    };
+    switch (rule_.group->values[i].function) {
+      case Function::kCount:
+        a.count += b.count;
+        a.set = true;
+        break;
+      case Function::kFirst:
+      case Function::kAny:
+        if (!a.set) take();
+        break;
+      case Function::kLast:
+        take();
+        break;
+      case Function::kMin:
+        if (!a.set || CompareValues(evaluator, text_of(b), text_of(a)) < 0) take();
+        break;
+      case Function::kMax:
+        if (!a.set || CompareValues(evaluator, text_of(b), text_of(a)) > 0) take();
+        break;
+      case Function::kSum: {
+        if (!a.set || (a.value.kind != Kind::kError && b.value.kind == Kind::kError)) {
+          take();
+          break;
+        }
+        if (a.value.kind == Kind::kError) break;  // the first error stays
+        auto total = model::Decimal::Add(a.value.decimal, b.value.decimal);
+        if (total) {
+          a.value.decimal = *total;
+        } else {
+          a.value = Value::Error({}, b.value.column);
+          a.text = total.error().message;
+        }
+        break;
+      }
+      case Function::kConcat:
+        for (std::string& text : b.distinct) {
+          if (std::find(a.distinct.begin(), a.distinct.end(), text) == a.distinct.end()) {
+            a.distinct.push_back(std::move(text));
+          }
+        }
+        a.set = true;
+        break;
+    }
+  }
+}
+
 void GroupTable::Columns(const Group& group, std::vector<std::string_view>& columns) {
   columns.clear();
   for (const auto& [offset, size] : group.column_spans) {
-    columns.push_back(std::string_view(group.column_texts).substr(offset, size));
+    columns.push_back(std::string_view(group.texts).substr(offset, size));
   }
 }
 

@@ -1,19 +1,33 @@
 // The groups of one grouped entity during a run: each group's key, a copy of its first
-// record, its aggregates, and whether one of its records failed. Memory is proportional to
-// the number of groups. Internal to the mapping module; single-threaded.
+// record, its aggregates, and whether one of its records failed.
+//
+// Memory is bounded: groups stay in memory while their estimated size fits the table's
+// budget; past it, the table writes them, sorted by key, as a spill run (group_spill.h) and
+// starts again empty. At the end the runs are merged by key, the partial states of each
+// group combined exactly (sums added, counts added, first/last/min/max/any/concat as if the
+// records had been folded in one pass; Combine says the one exception, past 38 digits), and the groups come out in the order of their first
+// record, exactly as without spilling. Input already sorted by the group key (each key in
+// one stretch, keys ascending bytewise) is detected and needs neither sorting nor merging.
+// Internal to the mapping module; single-threaded.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "gateway/mapping/expression_eval.h"
+#include "gateway/mapping/group_state.h"
 #include "gateway/mapping/record_builder.h"
 
 namespace tributary::mapping {
+
+class GroupStream;
+class SpillFile;
 
 // The key of the group `source` belongs to in `rule`: its by-parts joined, or nullopt when
 // a part fails or is empty (a reject added to `rejects` when given). `shown` gets the
@@ -21,49 +35,36 @@ namespace tributary::mapping {
 std::optional<std::string> GroupKeyOf(Evaluator& evaluator, const EntityRule& rule, const RecordSource& source,
                                       std::vector<PendingReject>* rejects, std::string* shown);
 
+// How much memory a table may use and where it spills.
+struct GroupMemory {
+  size_t budget_bytes = 64u << 20;
+  std::string spill_dir;  // "" : DefaultSpillDir() ($TMPDIR, else /tmp)
+};
+
 class GroupTable {
  public:
-  struct Aggregate {
-    bool set = false;
-    Value value;                        // its text, when kText, lives in `text`
-    std::string text;
-    std::vector<std::string> distinct;  // concat
-    int64_t count = 0;
-  };
-  struct Group {
-    std::string key;                    // the by-parts, for messages ("411CLI1 | F001")
-    int64_t line = 0;                   // the first record's
-    std::string location;
-    std::string raw;
-    // The first record's fields: text and, per field, offset, size, present, column.
-    std::string texts;
-    struct Span {
-      size_t offset = 0;
-      size_t size = 0;
-      bool present = false;
-      int column = 0;
-    };
-    std::vector<Span> spans;
-    // csv/fixed_width: every column of the first record, for `raw`.
-    std::string column_texts;
-    std::vector<std::pair<size_t, size_t>> column_spans;
-    std::vector<Aggregate> aggregates;
-    std::optional<PendingReject> failure;  // a record of the group was rejected
-    int64_t failure_line = 0;
-  };
+  using Group = GroupState;
+  using Aggregate = GroupAggregate;
 
-  explicit GroupTable(const EntityRule& rule) : rule_(rule) {}
+  GroupTable(const EntityRule& rule, GroupMemory memory);
+  ~GroupTable();
 
   // Adds one record (already past the entity's filter): computes its key and folds its
   // values into the group's aggregates. Rejects of the record itself (a key that cannot be
-  // computed) go to `rejects`; a failing aggregate marks the whole group failed.
-  void Add(Evaluator& evaluator, const readers::SourceRecord& record, const RecordSource& source,
-           std::vector<PendingReject>& rejects);
+  // computed) go to `rejects`; a failing aggregate marks the whole group failed. An error
+  // only when spilling fails (kIo).
+  Status Add(Evaluator& evaluator, const readers::SourceRecord& record, const RecordSource& source,
+             std::vector<PendingReject>& rejects);
 
-  // Marks the group of `key` failed (a record of it was malformed), if it exists.
-  void Fail(const std::string& key, int64_t line, const PendingReject& reason);
+  // Marks the group of `key` failed (a record of it was malformed), whether its first good
+  // record came before or comes after. An error only when spilling fails (kIo).
+  Status Fail(Evaluator& evaluator, const std::string& key, int64_t line);
 
-  [[nodiscard]] std::deque<Group>& groups() { return groups_; }
+  // Ends the adding (resets the evaluator's arena); then Next() gives each group once (failed ones included, groups only a
+  // malformed record named left out) in the order of its first record.
+  Status Finish(Evaluator& evaluator);
+  // The next group (nullptr at the end); valid until the following call.
+  Result<Group*> Next();
 
   // The scope of `group`: its first record's fields and its aggregates, valid until the
   // next call with the same buffers. Joins `concat` aggregates into the group.
@@ -71,13 +72,34 @@ class GroupTable {
   // The first record's columns (csv/fixed_width), for `raw`.
   static void Columns(const Group& group, std::vector<std::string_view>& columns);
 
+  // How many spill runs the table wrote (compactions included); 0 when it all fit.
+  [[nodiscard]] int64_t spills() const { return spills_; }
+
  private:
+  Result<Group*> Find(const std::string& key);
+  static void CopyFirstRecord(const readers::SourceRecord& record, Group& group);
+  void Index();
   void Fold(Evaluator& evaluator, Aggregate& aggregate, const AggregateRule& rule, const Value& value);
+  void Combine(Evaluator& evaluator, Group& into, Group& later) const;
+  Status SpillIfOverBudget(Evaluator& evaluator);
+  Status Spill(Evaluator& evaluator);
+  Status Compact(Evaluator& evaluator);
+  Status OrderMerged(Evaluator& evaluator);
 
   const EntityRule& rule_;
-  std::deque<Group> groups_;  // in the order of their first record
-  std::unordered_map<std::string, size_t> index_;
-  std::string key_;
+  const GroupMemory memory_;
+  bool variable_size_ = false;  // an aggregate keeps text, so a group can grow when folding
+  std::deque<Group> groups_;    // in memory, in the order they were created
+  std::unordered_map<std::string_view, size_t> index_;  // index_key -> groups_; unused while sorted_
+  size_t bytes_ = 0;            // estimated footprint of groups_ and index_
+  int64_t next_order_ = 0;
+  // Every key so far came in ascending order, each in one stretch: groups_ is in key order,
+  // the last group is the only one records can still join, and runs_ holds one run.
+  bool sorted_ = true;
+  std::vector<std::unique_ptr<SpillFile>> runs_;  // in the order of the records they cover
+  int64_t spills_ = 0;
+  std::unique_ptr<GroupStream> output_;
+  std::vector<std::unique_ptr<Group>> merged_;  // Finish: merged groups kept in memory
 };
 
 }  // namespace tributary::mapping

@@ -6,6 +6,7 @@
 // and sends records and rejects to a RecordSink in file order.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <expected>
 #include <istream>
@@ -33,6 +34,12 @@ struct MappingContext {
   // Overrides of the mapping's declared parameters (a scalar is a list of one). Naming a
   // parameter the mapping does not declare makes Run() fail.
   std::map<std::string, std::vector<std::string>> parameters;
+  // Grouping (docs/mappings.md, "Grouping"): the memory the groups of a run may take,
+  // shared equally by its grouped entities, before they spill to temporary files in
+  // `group_spill_dir` ("": $TMPDIR, else /tmp). The files are removed as they are created
+  // and vanish when the run ends, however it ends.
+  size_t group_memory_bytes = size_t{64} << 20;
+  std::string group_spill_dir;
 };
 
 // One entity a mapping produces, with how its feed treats it.
@@ -48,6 +55,7 @@ struct RunStats {
   int64_t rejects = 0;  // rejects sent to the sink
   int64_t skipped = 0;  // source records every entity's `filter` left out
   int64_t groups = 0;   // groups formed by grouped entities (before `having`)
+  int64_t group_spills = 0;  // runs grouped entities wrote to temporary files (0: all fit in memory)
 };
 
 struct CompiledMapping;  // mapping_rules.h
@@ -79,6 +87,11 @@ class Mapping {
   // requested); record problems are rejects, never errors.
   Result<RunStats> Run(std::istream& input, const MappingContext& context, model::RecordSink& sink,
                        std::stop_token stop = {}) const;
+
+  // The error Run() would give for these parameter overrides (a name the mapping does not
+  // declare, several values for a parameter read as one value), without running: Ok when
+  // Run() takes them. For `tributary check` and the daemon's start.
+  Status CheckParameters(const std::map<std::string, std::vector<std::string>>& overrides) const;
 
  private:
   explicit Mapping(std::unique_ptr<const CompiledMapping> compiled);

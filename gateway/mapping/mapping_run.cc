@@ -60,10 +60,14 @@ class MappingRun {
         evaluator_(mapping, context, parameters),
         builder_(mapping, context, evaluator_, sink.WantsData()),
         entities_of_plan_(mapping.read_plan.plans.size()) {
+    const auto grouped = std::count_if(mapping.entities.begin(), mapping.entities.end(),
+                                       [](const EntityRule& rule) { return rule.group.has_value(); });
+    const GroupMemory memory{context.group_memory_bytes / static_cast<size_t>(std::max<std::ptrdiff_t>(grouped, 1)),
+                             context.group_spill_dir};
     for (size_t e = 0; e < mapping.entities.size(); ++e) {
       const EntityRule& rule = mapping.entities[e];
       entities_of_plan_[rule.plan].push_back(e);
-      tables_.emplace_back(rule.group ? std::make_unique<GroupTable>(rule) : nullptr);
+      tables_.emplace_back(rule.group ? std::make_unique<GroupTable>(rule, memory) : nullptr);
     }
   }
 
@@ -97,6 +101,7 @@ class MappingRun {
 
   Status MapRecord(const readers::SourceRecord& record) {
     rejects_.clear();
+    rejected_.clear();
     if (record.plan >= entities_of_plan_.size()) return Ok();
     if (!record.error.empty()) return RejectMalformed(record);
     const RecordSource source = SourceOf(record);
@@ -114,6 +119,7 @@ class MappingRun {
         const Value keep = evaluator_.Condition(*rule.filter, source.scope);
         if (keep.IsError()) {
           rejects_.push_back({keep.column, "filter", std::string(keep.text)});
+          rejected_.push_back({std::string(rule.schema->name), KeyOf(e, source)});
           all_filtered = false;
           unit_failed = true;
           continue;
@@ -123,21 +129,25 @@ class MappingRun {
       all_filtered = false;
       if (tables_[e]) {
         group_rejects_.clear();
-        tables_[e]->Add(evaluator_, record, source, group_rejects_);
+        if (auto status = tables_[e]->Add(evaluator_, record, source, group_rejects_); !status) return status;
         rejects_.insert(rejects_.end(), group_rejects_.begin(), group_rejects_.end());
+        if (!group_rejects_.empty()) rejected_.push_back({std::string(rule.schema->name), KeyOf(e, source)});
       } else {
         unit_.push_back(e);
       }
     }
     if (any_filter && all_filtered) ++stats_.skipped;
     // Every source key first: a rejected entity rejects its whole unit.
-    keys_.assign(unit_.size(), std::string());
+    keys_.resize(unit_.size());  // each key is rewritten below, in its kept buffer
     const size_t rejects_before = rejects_.size();
-    for (size_t i = 0; i < unit_.size(); ++i) keys_[i] = builder_.SourceKey(unit_[i], source, rejects_);
+    for (size_t i = 0; i < unit_.size(); ++i) builder_.SourceKeyInto(unit_[i], source, rejects_, keys_[i]);
     records_.resize(unit_.size());
     // Fields too when a key failed: the reject lists every problem of the record at once.
     for (size_t i = 0; i < unit_.size(); ++i) builder_.Build(unit_[i], keys_[i], source, records_[i], rejects_);
     const bool unit_ok = !unit_failed && rejects_.size() == rejects_before;
+    if (!unit_ok) {
+      for (size_t i = 0; i < unit_.size(); ++i) rejected_.push_back(RejectedOf(unit_[i], keys_[i]));
+    }
     if (!rejects_.empty()) {
       // In the order of the record's columns, however the mapping evaluates them.
       std::stable_sort(rejects_.begin(), rejects_.end(),
@@ -160,6 +170,15 @@ class MappingRun {
   Status RejectMalformed(const readers::SourceRecord& record) {
     std::string reason = record.error;
     const RecordSource source = SourceOf(record);
+    rejected_.clear();
+    for (size_t e : entities_of_plan_[record.plan]) {
+      const EntityRule& rule = mapping_.entities[e];
+      if (rule.filter) {
+        const Value keep = evaluator_.Condition(*rule.filter, source.scope);
+        if (!keep.IsError() && !keep.flag) continue;
+      }
+      rejected_.push_back({std::string(rule.schema->name), KeyOf(e, source)});
+    }
     for (size_t e : entities_of_plan_[record.plan]) {
       const EntityRule& rule = mapping_.entities[e];
       if (!tables_[e]) continue;
@@ -169,7 +188,7 @@ class MappingRun {
       }
       std::string shown;
       if (auto key = GroupKeyOf(evaluator_, rule, source, nullptr, &shown)) {
-        tables_[e]->Fail(*key, record.line, PendingReject{record.error_column, record.error_field, record.error});
+        if (auto status = tables_[e]->Fail(evaluator_, *key, record.line); !status) return status;
         reason += " (the " + std::string(rule.schema->name) + " group " + config::QuoteForMessage(shown) +
                   " is not emitted)";
       }
@@ -186,10 +205,16 @@ class MappingRun {
       if (!tables_[e]) continue;
       const EntityRule& rule = mapping_.entities[e];
       const readers::RecordPlan& plan = mapping_.read_plan.plans[rule.plan];
-      for (GroupTable::Group& group : tables_[e]->groups()) {
+      if (auto status = tables_[e]->Finish(evaluator_); !status) return status;
+      stats_.group_spills += tables_[e]->spills();
+      while (true) {
+        auto next = tables_[e]->Next();
+        if (!next) return std::unexpected(next.error());
+        if (*next == nullptr) break;
+        GroupTable::Group& group = **next;
         ++stats_.groups;
         // A failed record was rejected when it was read; its group is left out.
-        if (group.failure) continue;
+        if (group.failed) continue;
         evaluator_.ResetArena();
         rejects_.clear();
         GroupTable::Columns(group, columns);
@@ -204,9 +229,13 @@ class MappingRun {
           }
         }
         model::CanonicalRecord out;
+        rejected_.clear();
         if (rejects_.empty()) {
           std::string key = builder_.SourceKey(e, source, rejects_);
+          rejected_.push_back(RejectedOf(e, key));
           builder_.Build(e, std::move(key), source, out, rejects_);
+        } else {
+          rejected_.push_back({std::string(rule.schema->name), KeyOf(e, source)});
         }
         if (rejects_.empty()) {
           if (auto status = SendRecord(std::move(out), group.line, group.location); !status) return status;
@@ -222,6 +251,20 @@ class MappingRun {
       }
     }
     return Ok();
+  }
+
+  // The canonical key `entity` has on `source`, or nullopt when its key expression fails or
+  // is empty there: what a reject tells a snapshot about the record.
+  std::optional<std::string> KeyOf(size_t entity, const RecordSource& source) {
+    key_rejects_.clear();
+    return RejectedOf(entity, builder_.SourceKey(entity, source, key_rejects_)).key;
+  }
+
+  // `entity` with its source key as SourceKey gave it ("" when it failed).
+  model::RejectedEntity RejectedOf(size_t entity, const std::string& source_key) const {
+    const std::string_view name = mapping_.entities[entity].schema->name;
+    if (source_key.empty()) return {std::string(name), std::nullopt};
+    return {std::string(name), model::MakeKey(context_.source, name, source_key)};
   }
 
   Status SendRecord(model::CanonicalRecord&& record, int64_t line, const std::string& location) {
@@ -247,6 +290,7 @@ class MappingRun {
     reject.reason = std::move(pending.reason);
     reject.raw = std::string(Utf8Prefix(raw, kMaxRawBytes));
     reject.location = location;
+    reject.entities = rejected_;
     ++stats_.rejects;
     return sink_.OnReject(std::move(reject));
   }
@@ -264,6 +308,8 @@ class MappingRun {
   // Per-record state, reused.
   std::vector<PendingReject> rejects_;
   std::vector<PendingReject> group_rejects_;
+  std::vector<PendingReject> key_rejects_;            // KeyOf's, not sent
+  std::vector<model::RejectedEntity> rejected_;     // what the current record's rejects name
   std::vector<size_t> unit_;
   std::vector<std::string> keys_;
   std::vector<model::CanonicalRecord> records_;
@@ -277,6 +323,14 @@ Result<RunStats> Mapping::Run(std::istream& input, const MappingContext& context
   if (!parameters) return std::unexpected(parameters.error());
   MappingRun run(*compiled_, context, sink, *parameters);
   return run.Run(input, stop);
+}
+
+Status Mapping::CheckParameters(const std::map<std::string, std::vector<std::string>>& overrides) const {
+  MappingContext context;
+  context.parameters = overrides;
+  auto parameters = ResolveParameters(*compiled_, context);
+  if (!parameters) return std::unexpected(parameters.error());
+  return Ok();
 }
 
 }  // namespace tributary::mapping

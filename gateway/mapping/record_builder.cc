@@ -1,6 +1,8 @@
 #include "gateway/mapping/record_builder.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 
 #include <openssl/evp.h>
 
@@ -35,6 +37,29 @@ std::string_view Utf8Prefix(std::string_view text, size_t max) {
 
 std::string Quoted(std::string_view text) { return config::QuoteForMessage(text); }
 
+// out += text, inlined: a record is some thirty pieces of constant text and values.
+inline void Put(std::string& out, std::string_view text) {
+  const size_t start = out.size();
+  const size_t total = start + text.size();
+  // The callback returns `total`: libstdc++ 12 passes it the grown capacity instead.
+  out.resize_and_overwrite(total, [&](char* p, size_t) {
+    std::memcpy(p + start, text.data(), text.size());
+    return total;
+  });
+}
+
+// `"text"`, for text that needs no escaping (IsPlainJsonText).
+inline void PutQuoted(std::string& out, std::string_view text) {
+  const size_t start = out.size();
+  const size_t total = start + text.size() + 2;
+  out.resize_and_overwrite(total, [&](char* p, size_t) {
+    p[start] = '"';
+    std::memcpy(p + start + 1, text.data(), text.size());
+    p[total - 1] = '"';
+    return total;
+  });
+}
+
 // A JSON string of text known to be valid UTF-8 (context values, names, keys).
 void AppendKnownString(std::string& out, std::string_view text) {
   if (!AppendJsonString(out, text)) AppendJsonString(out, config::QuoteForMessage(text));
@@ -46,6 +71,43 @@ void AppendStringOrNull(std::string& out, std::string_view text) {
   } else {
     AppendKnownString(out, text);
   }
+}
+
+// `"1234.50"`: model::FormatMinorUnits of a magnitude, quoted, without a temporary string.
+void AppendQuotedMinorUnits(std::string& out, int64_t minor, int exponent) {
+  if (minor < 0 || exponent < 0 || exponent > 18) {
+    out.push_back('"');
+    out += model::FormatMinorUnits(minor, exponent);
+    out.push_back('"');
+    return;
+  }
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, minor);
+  const auto count = static_cast<size_t>(end - digits);
+  const auto scale = static_cast<size_t>(exponent);
+  char text[48];
+  size_t size = 0;
+  text[size++] = '"';
+  if (scale > 0) {
+    // At least one digit before the point: 5 at exponent 2 is 0.05.
+    const size_t whole = count > scale ? count - scale : 0;
+    if (whole == 0) {
+      text[size++] = '0';
+    } else {
+      std::memcpy(text + size, digits, whole);
+      size += whole;
+    }
+    text[size++] = '.';
+    for (size_t pad = count < scale ? scale - count : 0; pad > 0; --pad) text[size++] = '0';
+    const size_t fraction = count - whole;
+    std::memcpy(text + size, digits + whole, fraction);
+    size += fraction;
+  } else {
+    std::memcpy(text + size, digits, count);
+    size += count;
+  }
+  text[size++] = '"';
+  out.append(text, size);
 }
 
 // The content hash of `json` without the byte ranges in `skip` (sorted): ContentHash of
@@ -77,9 +139,64 @@ std::string HashWithout(std::string_view json, std::initializer_list<std::pair<s
 RecordBuilder::RecordBuilder(const CompiledMapping& mapping, const MappingContext& context, Evaluator& evaluator,
                              bool with_data)
     : mapping_(mapping), context_(context), evaluator_(evaluator), with_data_(with_data) {
-  for (const EntityRule& rule : mapping.entities) {
-    std::vector<std::string>& prefixes = member_prefixes_.emplace_back();
-    for (const model::FieldSpec& spec : rule.schema->fields) prefixes.push_back(",\"" + std::string(spec.name) + "\":");
+  PrepareLayouts();
+}
+
+RecordBuilder::Role RecordBuilder::RoleOf(const std::string& name) {
+  if (name == "open_amount") return Role::kOpenAmount;
+  if (name == "total") return Role::kTotal;
+  if (name == "amount") return Role::kAmount;
+  if (name == "due_date") return Role::kDueDate;
+  if (name == "currency") return Role::kCurrency;
+  if (name == "kind") return Role::kKind;
+  return Role::kOther;
+}
+
+// The context is the same for every record of the run: the envelope, the members the
+// mapping leaves null and every member name are written once here, and a record's text
+// is these pieces with its values between them.
+void RecordBuilder::PrepareLayouts() {
+  for (const EntityRule& rule : mapping_.entities) {
+    const model::EntitySchema& schema = *rule.schema;
+    Layout& layout = layouts_.emplace_back();
+    std::string key_prefix = "{\"key\":\"";
+    if (AppendJsonStringContent(key_prefix, context_.source) && AppendJsonStringContent(key_prefix, ":") &&
+        AppendJsonStringContent(key_prefix, schema.name) && AppendJsonStringContent(key_prefix, ":")) {
+      layout.key_prefix = std::move(key_prefix);
+    }
+    layout.after_key = ",\"tenant\":";
+    AppendKnownString(layout.after_key, context_.tenant);
+    layout.after_key += ",\"legal_entity\":";
+    AppendStringOrNull(layout.after_key, context_.legal_entity);
+    layout.after_key += ",\"source\":";
+    AppendKnownString(layout.after_key, context_.source);
+    layout.after_key += ",\"source_key\":";
+    layout.updated = ",\"source_updated_at\":";
+    AppendStringOrNull(layout.updated, context_.source_updated_at);
+    std::string literal = ",\"lifecycle\":\"" + std::string(model::kLifecycleActive) + "\"";
+    for (size_t s = 0; s < schema.fields.size(); ++s) {
+      const model::FieldSpec& spec = schema.fields[s];
+      if (spec.derived) continue;
+      literal += ",\"" + std::string(spec.name) + "\":";
+      const int index = rule.rule_of_spec[s];
+      Step step;
+      if (spec.name == "due_date_source" && rule.derive_due_date_source) {
+        // due_date precedes due_date_source in the schema: it is typed already.
+        step.kind = Step::Kind::kDueDateSource;
+      } else if (index < 0) {
+        literal += "null";
+        continue;
+      } else if (rule.currency_field && static_cast<size_t>(index) == *rule.currency_field) {
+        step.kind = Step::Kind::kCurrency;
+      } else {
+        step.field = static_cast<size_t>(index);
+      }
+      step.literal = std::move(literal);
+      literal.clear();
+      layout.steps.push_back(std::move(step));
+    }
+    layout.after_fields = std::move(literal);
+    for (const FieldRule& field : rule.fields) layout.roles.push_back(RoleOf(field.name));
   }
 }
 
@@ -99,11 +216,19 @@ std::string RecordBuilder::ColumnName(int column, const RecordSource& source) {
 }
 
 std::string RecordBuilder::SourceKey(size_t entity, const RecordSource& source, std::vector<PendingReject>& rejects) {
+  std::string key;
+  SourceKeyInto(entity, source, rejects, key);
+  return key;
+}
+
+void RecordBuilder::SourceKeyInto(size_t entity, const RecordSource& source, std::vector<PendingReject>& rejects,
+                                  std::string& key_text) {
+  key_text.clear();
   const EntityRule& rule = mapping_.entities[entity];
   const Value key = evaluator_.Eval(rule.source_key, source.scope);
   if (key.IsError()) {
     rejects.push_back({key.column, "source_key", std::string(key.text)});
-    return "";
+    return;
   }
   if (key.IsNull()) {
     std::string reason = "empty " + std::string(rule.schema->name) + " source key";
@@ -111,12 +236,13 @@ std::string RecordBuilder::SourceKey(size_t entity, const RecordSource& source, 
       reason += " (column " + Quoted(name) + " is empty)";
     }
     rejects.push_back({key.column, "source_key", std::move(reason)});
-    return "";
+    return;
   }
-  return std::string(evaluator_.Text(key));
+  key_text.assign(evaluator_.Text(key));
 }
 
-bool RecordBuilder::TypeMoney(const FieldRule& rule, const Value& value, std::string& out, std::string& error) {
+bool RecordBuilder::TypeMoney(const FieldRule& rule, Role role, const Value& value, std::string& out,
+                              std::string& error) {
   const MoneyFormat& format = rule.format->money;
   Value amount = evaluator_.ToDecimal(value, format);
   if (amount.IsError()) {
@@ -125,64 +251,88 @@ bool RecordBuilder::TypeMoney(const FieldRule& rule, const Value& value, std::st
   }
   // No usable currency (already rejected): the amount was still checked above.
   if (facts_.currency.empty()) return true;
-  const std::string shown = value.kind == Kind::kText ? std::string(TrimSpaces(value.text)) : amount.decimal.ToString();
+  auto shown = [&] {
+    return value.kind == Kind::kText ? std::string(TrimSpaces(value.text)) : amount.decimal.ToString();
+  };
   const int exponent = facts_.exponent;
   auto minor = amount.decimal.ToMinorUnits(exponent);
   if (!minor) {
     error = amount.decimal.SignificantScale() > exponent
-                ? "amount " + Quoted(shown) + " has more than " + std::to_string(exponent) + " decimal digits for " +
+                ? "amount " + Quoted(shown()) + " has more than " + std::to_string(exponent) + " decimal digits for " +
                       facts_.currency
-                : "amount " + Quoted(shown) + " is out of range";
+                : "amount " + Quoted(shown()) + " is out of range";
     return false;
   }
   if (*minor < 0) {
     if (format.negative == NegativeAmounts::kReject) {
-      error = "negative amount " + Quoted(shown) + "; amounts are magnitudes, the kind gives the sign";
+      error = "negative amount " + Quoted(shown()) + "; amounts are magnitudes, the kind gives the sign";
       return false;
     }
     *minor = -*minor;
   }
-  out.push_back('"');
-  out += model::FormatMinorUnits(*minor, exponent);
-  out.push_back('"');
-  if (rule.name == "open_amount") facts_.open_minor = *minor;
-  if (rule.name == "total") facts_.total_minor = *minor;
-  if (rule.name == "amount") facts_.amount_minor = *minor;
+  AppendQuotedMinorUnits(out, *minor, exponent);
+  if (role == Role::kOpenAmount) facts_.open_minor = *minor;
+  if (role == Role::kTotal) facts_.total_minor = *minor;
+  if (role == Role::kAmount) facts_.amount_minor = *minor;
   return true;
 }
 
-bool RecordBuilder::TypeScalar(const FieldRule& rule, const Value& value, std::string& out, std::string& error) {
+bool RecordBuilder::TypeCurrency(Role role, const Value& value, std::string& out, std::string& error) {
+  const std::string_view text = evaluator_.Text(value);
+  if (!currency_known_ || text != currency_input_) {
+    auto code = ParseCurrency(text);
+    if (!code) {
+      error = code.error().message;
+      return false;
+    }
+    currency_input_.assign(text);
+    currency_exponent_ = model::CurrencyExponent(*code).value_or(2);
+    currency_json_.clear();
+    AppendKnownString(currency_json_, *code);
+    currency_code_ = std::move(*code);
+    currency_known_ = true;
+  }
+  out += currency_json_;
+  if (role == Role::kCurrency) {
+    facts_.exponent = currency_exponent_;
+    facts_.currency = currency_code_;
+  }
+  return true;
+}
+
+bool RecordBuilder::TypeScalar(const FieldRule& rule, Role role, const Value& value, std::string& out,
+                               std::string& error) {
   const FieldType type = rule.spec ? rule.spec->type : FieldType::kString;
+  std::string_view text;
   switch (type) {
     case FieldType::kDate: {
-      Value date = evaluator_.ToDate(value, *rule.format);
-      if (date.IsError()) {
-        error = date.text;
-        return false;
+      if (value.kind == Kind::kText) {
+        // Text straight to its ISO form: what ToDate and IsoDateFromDays would give.
+        auto iso = ParseDate(value.text, rule.format->date_formats, rule.format->date_order);
+        if (!iso) {
+          error = iso.error().message;
+          return false;
+        }
+        PutQuoted(out, *iso);
+      } else {
+        Value date = evaluator_.ToDate(value, *rule.format);
+        if (date.IsError()) {
+          error = date.text;
+          return false;
+        }
+        out.push_back('"');
+        out += IsoDateFromDays(date.number);
+        out.push_back('"');
       }
-      out.push_back('"');
-      out += IsoDateFromDays(date.number);
-      out.push_back('"');
-      if (rule.name == "due_date") facts_.has_due_date = true;
+      if (role == Role::kDueDate) facts_.has_due_date = true;
       return true;
     }
-    case FieldType::kCurrency: {
-      auto code = ParseCurrency(evaluator_.Text(value));
-      if (!code) {
-        error = code.error().message;
-        return false;
-      }
-      AppendKnownString(out, *code);
-      if (rule.name == "currency") {
-        facts_.exponent = model::CurrencyExponent(*code).value_or(2);
-        facts_.currency = std::move(*code);
-      }
-      return true;
-    }
+    case FieldType::kCurrency:
+      return TypeCurrency(role, value, out, error);
     case FieldType::kMoney:
-      return TypeMoney(rule, value, out, error);
+      return TypeMoney(rule, role, value, out, error);
     case FieldType::kEnum: {
-      const std::string_view text = evaluator_.Text(value);
+      text = evaluator_.Text(value);
       const auto& allowed = rule.spec->enum_values;
       auto it = std::find_if(allowed.begin(), allowed.end(), [&](std::string_view v) { return EqualsIgnoreCase(v, text); });
       if (it == allowed.end()) {
@@ -192,7 +342,7 @@ bool RecordBuilder::TypeScalar(const FieldRule& rule, const Value& value, std::s
         return false;
       }
       AppendKnownString(out, *it);
-      if (rule.name == "kind") facts_.kind = std::string(*it);
+      if (role == Role::kKind) facts_.kind.assign(*it);
       return true;
     }
     case FieldType::kBool: {
@@ -219,22 +369,25 @@ bool RecordBuilder::TypeScalar(const FieldRule& rule, const Value& value, std::s
     }
     case FieldType::kEntityRef:
       // `ref` yields the canonical key; any other expression a source key of ref_entity.
-      plain_ = rule.yields_key
-                   ? std::string(evaluator_.Text(value))
-                   : model::MakeKey(context_.source, rule.spec->ref_entity, evaluator_.Text(value));
+      if (rule.yields_key) {
+        text = evaluator_.Text(value);
+      } else {
+        plain_ = model::MakeKey(context_.source, rule.spec->ref_entity, evaluator_.Text(value));
+        text = plain_;
+      }
       break;
     default:
-      plain_.assign(evaluator_.Text(value));
+      text = evaluator_.Text(value);
       break;
   }
-  if (!AppendJsonString(out, plain_)) {
-    error = "invalid UTF-8 in " + Quoted(plain_);
+  if (!AppendJsonString(out, text)) {
+    error = "invalid UTF-8 in " + Quoted(text);
     return false;
   }
   return true;
 }
 
-bool RecordBuilder::TypeField(const FieldRule& rule, const EntityRule& entity, const RecordSource& source,
+bool RecordBuilder::TypeField(const FieldRule& rule, Role role, const EntityRule& entity, const RecordSource& source,
                               std::string& out, std::vector<PendingReject>& rejects) {
   const size_t start = out.size();
   if (rule.spec != nullptr && (rule.spec->type == FieldType::kObject || rule.spec->type == FieldType::kObjectList ||
@@ -253,7 +406,7 @@ bool RecordBuilder::TypeField(const FieldRule& rule, const EntityRule& entity, c
     return false;
   }
   std::string error;
-  if (!TypeScalar(rule, value, out, error)) {
+  if (!TypeScalar(rule, role, value, out, error)) {
     rejects.push_back({value.column, rule.name, std::move(error)});
     return false;
   }
@@ -373,7 +526,10 @@ void RecordBuilder::AppendRaw(const RecordSource& source, std::string& out) {
       raw_names_.push_back(std::move(member));
     }
   }
-  out.push_back('{');
+  // The columns are made of the record's bytes: when those need no escaping (and are all
+  // there), neither do the columns.
+  const bool plain = source.raw.size() < kMaxRawBytes && IsPlainJsonText(source.raw);
+  Put(out, "{");
   size_t budget = kMaxRawBytes;
   bool first = true;
   for (size_t i = 0; i < source.columns.size() && i < names.size(); ++i) {
@@ -381,88 +537,93 @@ void RecordBuilder::AppendRaw(const RecordSource& source, std::string& out) {
     if (name_size >= budget) break;
     const std::string_view text = Utf8Prefix(source.columns[i], budget - name_size);
     if (!raw_names_[i].empty()) {
-      if (!first) out.push_back(',');
+      if (!first) Put(out, ",");
       first = false;
-      out += raw_names_[i];
-      AppendKnownString(out, text);
+      Put(out, raw_names_[i]);
+      if (plain) {
+        PutQuoted(out, text);
+      } else {
+        AppendKnownString(out, text);
+      }
     }
     budget -= name_size + text.size();
     if (text.size() < source.columns[i].size()) break;
   }
-  out.push_back('}');
+  Put(out, "}");
 }
 
-bool RecordBuilder::Build(size_t entity, std::string source_key, const RecordSource& source, model::CanonicalRecord& out,
-                          std::vector<PendingReject>& rejects) {
+bool RecordBuilder::Build(size_t entity, const std::string& source_key, const RecordSource& source,
+                          model::CanonicalRecord& out, std::vector<PendingReject>& rejects) {
   const EntityRule& rule = mapping_.entities[entity];
   const model::EntitySchema& schema = *rule.schema;
+  const Layout& layout = layouts_[entity];
   facts_ = Facts{};
   // The currency first: amounts are read at its exponent.
   currency_text_.clear();
   bool ok = true;
-  if (rule.currency_field) ok = TypeField(rule.fields[*rule.currency_field], rule, source, currency_text_, rejects);
+  if (rule.currency_field) {
+    ok = TypeField(rule.fields[*rule.currency_field], layout.roles[*rule.currency_field], rule, source,
+                   currency_text_, rejects);
+  }
 
   out.entity.assign(schema.name);
-  out.key = model::MakeKey(context_.source, schema.name, source_key);
-  out.source_key = std::move(source_key);
+  // model::MakeKey, in the record's own buffer.
+  out.key.clear();
+  out.key.append(context_.source).append(":").append(schema.name).append(":").append(source_key);
+  out.source_key.assign(source_key);
   std::string& json = out.json;
   json.clear();
   // The record leaves with its text: size the new buffer once, like the previous record's.
   json.reserve(json_capacity_);
-  json += "{\"key\":"sv;
-  AppendKnownString(json, out.key);
-  json += ",\"tenant\":"sv;
-  AppendKnownString(json, context_.tenant);
-  json += ",\"legal_entity\":"sv;
-  AppendStringOrNull(json, context_.legal_entity);
-  json += ",\"source\":"sv;
-  AppendKnownString(json, context_.source);
-  json += ",\"source_key\":"sv;
-  if (!AppendJsonString(json, out.source_key)) {
+  auto invalid_source_key = [&] {
     rejects.push_back({0, "source_key", "invalid UTF-8 in " + Quoted(out.source_key)});
     return false;
+  };
+  if (!layout.key_prefix.empty()) {
+    Put(json, layout.key_prefix);
+    if (!AppendJsonStringContent(json, out.source_key)) return invalid_source_key();
+    Put(json, "\"");
+  } else {
+    json += "{\"key\":"sv;
+    AppendKnownString(json, out.key);
   }
+  Put(json, layout.after_key);
+  if (!AppendJsonString(json, out.source_key)) return invalid_source_key();
   const size_t updated_begin = json.size();
-  json += ",\"source_updated_at\":"sv;
-  AppendStringOrNull(json, context_.source_updated_at);
+  Put(json, layout.updated);
   const size_t updated_end = json.size();
-  json += ",\"lifecycle\":\""sv;
-  json += model::kLifecycleActive;
-  json.push_back('"');
-  const std::vector<std::string>& prefixes = member_prefixes_[entity];
-  for (size_t s = 0; s < schema.fields.size(); ++s) {
-    const model::FieldSpec& spec = schema.fields[s];
-    if (spec.derived) continue;
-    json += prefixes[s];
-    const int index = rule.rule_of_spec[s];
-    if (spec.name == "due_date_source" && rule.derive_due_date_source) {
-      // due_date precedes due_date_source in the schema: it is typed already.
-      json += facts_.has_due_date ? "\"explicit\""sv : "null"sv;
-    } else if (index < 0) {
-      json += "null"sv;
-    } else if (rule.currency_field && static_cast<size_t>(index) == *rule.currency_field) {
-      json += currency_text_;
-    } else {
-      ok = TypeField(rule.fields[static_cast<size_t>(index)], rule, source, json, rejects) && ok;
+  for (const Step& step : layout.steps) {
+    Put(json, step.literal);
+    switch (step.kind) {
+      case Step::Kind::kDueDateSource:
+        Put(json, facts_.has_due_date ? "\"explicit\""sv : "null"sv);
+        break;
+      case Step::Kind::kCurrency:
+        Put(json, currency_text_);
+        break;
+      case Step::Kind::kField:
+        ok = TypeField(rule.fields[step.field], layout.roles[step.field], rule, source, json, rejects) && ok;
+        break;
     }
   }
+  Put(json, layout.after_fields);
   const size_t raw_begin = json.size();
-  json += ",\"raw\":"sv;
+  Put(json, ",\"raw\":"sv);
   if (!raw_ready_) {
     raw_.clear();
     AppendRaw(source, raw_);
     raw_ready_ = true;
   }
-  json += raw_;
+  Put(json, raw_);
   const size_t raw_end = json.size();
-  json += ",\"custom\":{"sv;
+  Put(json, ",\"custom\":{"sv);
   for (size_t i = 0; i < rule.custom.size(); ++i) {
     if (i > 0) json.push_back(',');
     AppendKnownString(json, rule.custom[i].name);
     json.push_back(':');
-    ok = TypeField(rule.custom[i], rule, source, json, rejects) && ok;
+    ok = TypeField(rule.custom[i], Role::kOther, rule, source, json, rejects) && ok;
   }
-  json.push_back('}');
+  Put(json, "}");
   if (!ok || out.source_key.empty()) return false;
   if (schema.name == "receivable") {
     json += ",\"status\":\""sv;
@@ -471,7 +632,7 @@ bool RecordBuilder::Build(size_t entity, std::string source_key, const RecordSou
     out.open_amount_minor = facts_.open_minor;
     out.kind = facts_.kind;
   }
-  json.push_back('}');
+  Put(json, "}");
   json_capacity_ = std::max(json_capacity_, json.size() + 64);
   out.currency = facts_.currency;
   out.amount_minor = facts_.amount_minor;

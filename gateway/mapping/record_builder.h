@@ -42,11 +42,14 @@ class RecordBuilder {
 
   // Evaluates the source key of `entity`: its text, or empty after adding a reject.
   std::string SourceKey(size_t entity, const RecordSource& source, std::vector<PendingReject>& rejects);
+  // The same into `key` (its buffer reused from record to record).
+  void SourceKeyInto(size_t entity, const RecordSource& source, std::vector<PendingReject>& rejects,
+                     std::string& key);
 
   // Builds `entity` with its source key (empty when it failed: fields are still checked,
   // so every problem of the record is reported at once). Returns false (rejects added)
   // when something fails; `out` then holds nothing useful.
-  bool Build(size_t entity, std::string source_key, const RecordSource& source, model::CanonicalRecord& out,
+  bool Build(size_t entity, const std::string& source_key, const RecordSource& source, model::CanonicalRecord& out,
              std::vector<PendingReject>& rejects);
 
   // The name of source column `column` ("" when unknown).
@@ -67,12 +70,35 @@ class RecordBuilder {
     std::string kind;
     bool has_due_date = false;
   };
-  bool TypeField(const FieldRule& rule, const EntityRule& entity, const RecordSource& source, std::string& out,
-                 std::vector<PendingReject>& rejects);
+  // The fields whose typed value the record's facts keep (by name, whatever the entity).
+  enum class Role : uint8_t { kOther, kOpenAmount, kTotal, kAmount, kDueDate, kCurrency, kKind };
+  // One schema field of the record text after the constant text before it.
+  struct Step {
+    enum class Kind : uint8_t { kField, kCurrency, kDueDateSource };
+    std::string literal;  // `,"name":`, with the members before it that are always null
+    Kind kind = Kind::kField;
+    size_t field = 0;  // kField: index in EntityRule::fields
+  };
+  // The text of an entity's records that does not change within a run, in pieces.
+  struct Layout {
+    // `{"key":"source:entity:` when the key can be written from its parts (the context's
+    // texts are valid UTF-8); empty otherwise.
+    std::string key_prefix;
+    std::string after_key;  // `,"tenant":…,"source_key":`
+    std::string updated;    // `,"source_updated_at":…` (left out of the content hash)
+    std::vector<Step> steps;
+    std::string after_fields;  // the null members after the last step
+    std::vector<Role> roles;   // per EntityRule::fields
+  };
+  static Role RoleOf(const std::string& name);
+  void PrepareLayouts();
+  bool TypeField(const FieldRule& rule, Role role, const EntityRule& entity, const RecordSource& source,
+                 std::string& out, std::vector<PendingReject>& rejects);
   bool TypeObjectField(const FieldRule& rule, const EntityRule& entity, const RecordSource& source, std::string& out,
                        std::vector<PendingReject>& rejects);
-  bool TypeScalar(const FieldRule& rule, const Value& value, std::string& out, std::string& error);
-  bool TypeMoney(const FieldRule& rule, const Value& value, std::string& out, std::string& error);
+  bool TypeScalar(const FieldRule& rule, Role role, const Value& value, std::string& out, std::string& error);
+  bool TypeMoney(const FieldRule& rule, Role role, const Value& value, std::string& out, std::string& error);
+  bool TypeCurrency(Role role, const Value& value, std::string& out, std::string& error);
   bool AppendText(std::string& out, std::string_view text, const std::string& field, int column,
                   std::vector<PendingReject>& rejects);
   void AppendRaw(const RecordSource& source, std::string& out);
@@ -82,15 +108,20 @@ class RecordBuilder {
   Evaluator& evaluator_;
   const bool with_data_;
   Facts facts_;
+  std::vector<Layout> layouts_;      // per entity
   std::string currency_text_;        // the currency field's JSON, typed before the others
+  // The last currency text read and what it gave: most files have one or two currencies.
+  std::string currency_input_;
+  std::string currency_code_;
+  std::string currency_json_;
+  int currency_exponent_ = 2;
+  bool currency_known_ = false;
   std::string plain_;                // scratch: a value's plain text
   size_t json_capacity_ = 1024;      // the biggest record text so far, for reserve()
   std::string raw_;                  // `raw` of the current source, as JSON text
   const std::vector<std::string>* raw_names_for_ = nullptr;  // the column names raw_names_ is of
   std::vector<std::string> raw_names_;  // per column: `"name":`, or empty for a repeated name
   bool raw_ready_ = false;
-  // Per entity, per schema field: `,"name":`, written once.
-  std::vector<std::vector<std::string>> member_prefixes_;
 };
 
 }  // namespace tributary::mapping

@@ -1,5 +1,6 @@
 #include "gateway/mapping/value_parsers.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <charconv>
@@ -214,6 +215,29 @@ Result<std::string> NormalizeAmount(std::string_view text, const MoneyFormat& fo
 }
 
 Result<model::Decimal> ParseAmount(std::string_view text, const MoneyFormat& format) {
+  // The common form first: digits with at most one decimal separator, no sign, no
+  // thousands separator, at most 18 digits (int64). The general scan below gives the same
+  // value (and scale) for these.
+  if (const std::string_view plain = TrimSpaces(text);
+      !plain.empty() && plain.size() <= 19 && (format.thousands.empty() || format.thousands[0] != format.decimal)) {
+    int64_t units = 0;
+    int digits = 0;
+    int scale = -1;  // fraction digits once the separator is seen
+    bool plain_form = true;
+    for (const char c : plain) {
+      if (IsDigit(c)) {
+        units = units * 10 + (c - '0');
+        ++digits;
+        if (scale >= 0) ++scale;
+      } else if (c == format.decimal && scale < 0) {
+        scale = 0;
+      } else {
+        plain_form = false;
+        break;
+      }
+    }
+    if (plain_form && digits > 0 && digits <= 18) return model::Decimal::FromMinorUnits(units, std::max(scale, 0));
+  }
   auto normalized = ScanAmount(text, format, format.negative_styles, /*recognize_cr=*/true);
   if (!normalized) return std::unexpected(normalized.error());
   auto value = model::Decimal::Parse(*normalized);

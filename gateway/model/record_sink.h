@@ -2,12 +2,22 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "gateway/common/result.h"
 #include "gateway/model/canonical.h"
 
 namespace tributary::model {
+
+// An entity a rejected source record would have produced, with its canonical key when
+// the mapping could still compute it. A snapshot keeps that key exactly as it is instead
+// of closing it by absence; without a key, it closes nothing of that entity.
+struct RejectedEntity {
+  std::string entity;              // "receivable"
+  std::optional<std::string> key;  // "erp:receivable:F-001"; nullopt: the key itself failed
+};
 
 // A source record that could not be mapped. Never stops the rest of the file.
 struct Reject {
@@ -18,6 +28,9 @@ struct Reject {
   std::string reason;  // plain words, e.g. "invalid date \"31/02/2026\" (expected YYYY-MM-DD)"
   std::string raw;     // the source record as text, bounded (≤ 4 KiB)
   std::string location;  // xml/json: the record's path ("QueryResponse.Invoice[2]"); empty otherwise
+  // The entities the record would have produced (every reject of one record lists the
+  // same); empty when none is known (e.g. a duplicate key found by the store).
+  std::vector<RejectedEntity> entities;
 };
 
 // Receives a mapping run's output. Records of one source row arrive together, customer

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tributary::readers {
 namespace {
 
@@ -72,6 +76,27 @@ const char* CsvReader::RunEnd(const char* p, const char* end) const {
   const size_t used = RecordBytes(p);
   const size_t room = used < options_.max_record_bytes ? options_.max_record_bytes - used : 0;
   return static_cast<size_t>(end - p) > room ? p + room : end;
+}
+
+const char* CsvReader::ScanUnquoted(const char* p, const char* run_end) const {
+#if defined(__SSE2__)
+  // Sixteen bytes at a time while they are all inside the run: most fields end in the
+  // first block.
+  const __m128i delimiter = _mm_set1_epi8(options_.delimiter);
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i escape = _mm_set1_epi8(options_.escape != '\0' ? options_.escape : '\n');
+  while (run_end - p >= 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i ends = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, delimiter), _mm_cmpeq_epi8(bytes, escape)),
+                                      _mm_or_si128(_mm_cmpeq_epi8(bytes, cr), _mm_cmpeq_epi8(bytes, lf)));
+    const auto found = static_cast<unsigned>(_mm_movemask_epi8(ends));
+    if (found != 0) return p + __builtin_ctz(found);
+    p += 16;
+  }
+#endif
+  while (p < run_end && !ends_unquoted_[static_cast<unsigned char>(*p)]) ++p;
+  return p;
 }
 
 size_t CsvReader::RecordBytes(const char* p) const {
@@ -172,7 +197,7 @@ bool CsvReader::Consume() {
       case State::kUnquoted: {
         const char* run = p;
         const char* run_end = RunEnd(p, end);
-        while (p < run_end && !ends_unquoted_[static_cast<unsigned char>(*p)]) ++p;
+        p = ScanUnquoted(p, run_end);
         data_.append(run, p);
         // At the bound only a line break (which ends the record) goes on here.
         if (p == end || (p == run_end && !IsLineBreak(*p))) break;

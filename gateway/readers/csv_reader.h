@@ -83,6 +83,9 @@ class CsvReader {
   // Where a scanning run from `p` must stop: the chunk's end, or the byte that reaches
   // max_record_bytes.
   const char* RunEnd(const char* p, const char* end) const;
+  // The first byte in [p, run_end) that ends an unquoted run (delimiter, CR, LF, escape),
+  // or run_end.
+  const char* ScanUnquoted(const char* p, const char* run_end) const;
   void EndField();
   void EndRecord();
   void SetError(std::string message);

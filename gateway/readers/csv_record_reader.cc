@@ -265,6 +265,10 @@ bool CsvRecordReader::CheckShape(SourceRecord& record) {
 }
 
 bool CsvRecordReader::DecodeField(SourceRecord& record, size_t field, std::string_view& out) {
+  if (ascii_record_) {
+    out = current_.fields[field];
+    return true;
+  }
   if (decoder_.Decode(current_.fields[field], out)) return true;
   out = {};
   if (record.error.empty()) {
@@ -286,6 +290,9 @@ void CsvRecordReader::Decode(SourceRecord& record) {
     }
   }
   decoder_.Reset(total);
+  // Every encoding a reader decodes writes ASCII as itself: one check of the record's
+  // bytes instead of one per field.
+  ascii_record_ = IsAscii(current_.raw);
   if (all) {
     record.columns.resize(current_.fields.size());
     for (size_t f = 0; f < current_.fields.size(); ++f) DecodeField(record, f, record.columns[f]);

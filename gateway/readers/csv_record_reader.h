@@ -58,6 +58,8 @@ class CsvRecordReader : public RecordReader {
   const ReadPlan& plan_;
   TextInput text_;
   FieldDecoder decoder_;
+  // The current record is ASCII: its fields (made of its bytes) need no decoding.
+  bool ascii_record_ = false;
   std::unique_ptr<CsvReader> csv_;
   CsvRecord current_;
   std::string_view display_;  // current_'s raw text as UTF-8 (bounded), for skip_patterns and rejects

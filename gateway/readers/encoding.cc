@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tributary::readers {
 namespace {
 
@@ -151,7 +155,14 @@ std::string_view StripUtf8Bom(std::string_view bytes) {
 bool IsAscii(std::string_view bytes) {
   const char* p = bytes.data();
   size_t n = bytes.size();
-  // Eight bytes at a time: this runs on every field of every row.
+  // Sixteen, then eight bytes at a time: this runs on every record.
+#if defined(__SSE2__)
+  while (n >= 16) {
+    if (_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) != 0) return false;
+    p += 16;
+    n -= 16;
+  }
+#endif
   while (n >= 8) {
     uint64_t word;
     std::memcpy(&word, p, 8);
@@ -168,7 +179,14 @@ bool IsAscii(std::string_view bytes) {
 size_t FindInvalidUtf8(std::string_view bytes) {
   size_t i = 0;
   while (i < bytes.size()) {
-    // ASCII runs eight bytes at a time: most text between accented letters is ASCII.
+    // ASCII runs sixteen, then eight bytes at a time: most text between accented letters
+    // is ASCII.
+#if defined(__SSE2__)
+    while (i + 16 <= bytes.size() &&
+           _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data() + i))) == 0) {
+      i += 16;
+    }
+#endif
     while (i + 8 <= bytes.size()) {
       uint64_t word;
       std::memcpy(&word, bytes.data() + i, 8);

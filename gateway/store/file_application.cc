@@ -8,6 +8,7 @@
 
 #include "gateway/model/canonical.h"
 #include "gateway/store/change_decision.h"
+#include "gateway/store/rejected_keys.h"
 #include "gateway/store/snapshot_guard.h"
 
 namespace tributary::store {
@@ -81,6 +82,7 @@ class SqliteFileApplication final : public FileApplication {
     if (auto status = CheckUsable(); !status) return status;
     ++rows_;
     ++outcome_.rejects;
+    if (ClosesByAbsence()) rejected_.Add(reject, options_.closing_entities);
     return Remember(InsertReject(reject));
   }
 
@@ -238,23 +240,63 @@ class SqliteFileApplication final : public FileApplication {
     return options_.mode == SyncMode::kSnapshot && !options_.closing_entities.empty();
   }
 
-  Result<int64_t> CountCloseCandidates() {
+  Result<int64_t> CountCloseCandidates(const std::string& entity) {
+    auto stmt = db_.Prepare(
+        "SELECT COUNT(*) FROM entities WHERE feed = ? AND lifecycle = 'active' "
+        "AND entity = ? AND seen_run IS NOT ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->Bind(options_.feed, entity, run_id_);
+    if (auto row = stmt->StepRow("count"); !row) return std::unexpected(row.error());
+    return stmt->Int(0);
+  }
+
+  // The closes this file makes: absent entities of the closing entities it does not
+  // withhold.
+  Result<int64_t> CountCloses() {
     int64_t total = 0;
     for (const std::string& entity : options_.closing_entities) {
-      auto stmt = db_.Prepare(
-          "SELECT COUNT(*) FROM entities WHERE feed = ? AND lifecycle = 'active' "
-          "AND entity = ? AND seen_run IS NOT ?");
-      if (!stmt) return std::unexpected(stmt.error());
-      stmt->Bind(options_.feed, entity, run_id_);
-      if (auto row = stmt->StepRow("count"); !row) return std::unexpected(row.error());
-      total += stmt->Int(0);
+      if (rejected_.Withholds(entity)) continue;
+      auto count = CountCloseCandidates(entity);
+      if (!count) return std::unexpected(count.error());
+      total += *count;
     }
     return total;
   }
 
+  // A rejected record's key counts as carried by the file: marked seen (nothing else of
+  // it changes), so it is not closed. Done at commit, not at the reject, so that a valid
+  // record of the same key later in the file is not taken for a duplicate.
+  Status KeepRejectedKeys() {
+    for (const std::string& key : rejected_.kept()) {
+      auto stmt = db_.Prepare(
+          "UPDATE entities SET seen_run = ? WHERE key = ? AND feed = ? AND lifecycle = 'active' "
+          "AND seen_run IS NOT ?");
+      if (!stmt) return std::unexpected(stmt.error());
+      if (auto status = stmt->Bind(run_id_, key, options_.feed, run_id_).Run(); !status) return status;
+      outcome_.kept += db_.Changes();
+    }
+    return Ok();
+  }
+
+  // The closes not made, by entity, into the outcome.
+  Status CountWithheld() {
+    for (const std::string& entity : options_.closing_entities) {
+      if (!rejected_.Withholds(entity)) continue;
+      auto count = CountCloseCandidates(entity);
+      if (!count) return std::unexpected(count.error());
+      if (*count == 0) continue;
+      outcome_.withheld.push_back(MakeWithheld(rejected_, entity, *count));
+      outcome_.closes_withheld += *count;
+    }
+    outcome_.withheld_reason = WithheldReason(outcome_.withheld);
+    return Ok();
+  }
+
   Result<ApplyOutcome> CommitOrQuarantine() {
     if (ClosesByAbsence()) {
-      auto would_close = CountCloseCandidates();
+      if (auto status = KeepRejectedKeys(); !status) return std::unexpected(status.error());
+      if (auto status = CountWithheld(); !status) return std::unexpected(status.error());
+      auto would_close = CountCloses();
       if (!would_close) return std::unexpected(would_close.error());
       if (max_close_ppm_ && !released_ &&
           CloseGuardTrips(*would_close, active_before_, *max_close_ppm_)) {
@@ -264,11 +306,12 @@ class SqliteFileApplication final : public FileApplication {
     }
     auto stmt = db_.Prepare(
         "UPDATE files SET name = ?, size = ?, feed = ?, state = 'applied', rows = ?, "
-        "rejects = ?, changes = ?, first_seq = ?, last_seq = ?, error = '', updated_at = ? "
-        "WHERE id = ?");
+        "rejects = ?, changes = ?, first_seq = ?, last_seq = ?, error = '', updated_at = ?, "
+        "closes_withheld = ?, note = ? WHERE id = ?");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->Bind(file_.name, file_.size, options_.feed, rows_, outcome_.rejects, changes_,
-               outcome_.first_seq, outcome_.last_seq, UtcNowRfc3339(), run_id_);
+               outcome_.first_seq, outcome_.last_seq, UtcNowRfc3339(), outcome_.closes_withheld,
+               outcome_.withheld_reason, run_id_);
     if (auto status = stmt->Run(); !status) return std::unexpected(status.error());
     if (auto status = txn_->Commit(); !status) return std::unexpected(status.error());
     return outcome_;
@@ -298,6 +341,7 @@ class SqliteFileApplication final : public FileApplication {
 
   Status CloseAbsent() {
     for (const std::string& entity : options_.closing_entities) {
+      if (rejected_.Withholds(entity)) continue;
       while (true) {
         auto chunk = NextCandidates(entity);
         if (!chunk) return std::unexpected(chunk.error());
@@ -337,6 +381,7 @@ class SqliteFileApplication final : public FileApplication {
     std::vector<CloseSample> sample;
     for (const std::string& entity : options_.closing_entities) {
       if (sample.size() >= kSampleSize) break;
+      if (rejected_.Withholds(entity)) continue;
       auto stmt = db_.Prepare(
           "SELECT key, open_amount_minor, currency FROM entities WHERE feed = ? "
           "AND lifecycle = 'active' AND entity = ? AND seen_run IS NOT ? LIMIT ?");
@@ -398,6 +443,7 @@ class SqliteFileApplication final : public FileApplication {
   ApplyOutcome outcome_;
   int64_t rows_ = 0;
   int64_t changes_ = 0;
+  RejectedKeys rejected_;  // snapshot only: what the file's rejects keep and withhold
   bool finished_ = false;
   std::optional<Error> failure_;
 };

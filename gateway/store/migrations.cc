@@ -124,9 +124,17 @@ INSERT INTO push_state (id, delivered_seq, updated_at)
   VALUES (1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
 )sql";
 
+// A snapshot whose rejected records have no key closes nothing of their entity: the ledger
+// says how many closes it withheld and why.
+constexpr const char* kClosesWithheldSchema = R"sql(
+ALTER TABLE files ADD COLUMN closes_withheld INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE files ADD COLUMN note TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "initial schema", kInitialSchema},
     {2, "api connectors: cursors, oauth grants and consents", kApiStateSchema},
+    {3, "files: closes withheld by a snapshot", kClosesWithheldSchema},
 });
 
 Result<int64_t> CurrentVersion(Database& db) {

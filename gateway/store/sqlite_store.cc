@@ -7,7 +7,8 @@ namespace {
 
 // Columns of FileEntry, in ReadFileEntry's order.
 #define TRIBUTARY_FILE_COLUMNS \
-  "id, connector, name, sha256, size, state, rows, rejects, changes, last_seq, error, updated_at"
+  "id, connector, name, sha256, size, state, rows, rejects, changes, last_seq, error, updated_at, " \
+  "closes_withheld, note"
 
 FileEntry ReadFileEntry(const Statement& row) {
   FileEntry entry;
@@ -24,6 +25,8 @@ FileEntry ReadFileEntry(const Statement& row) {
   entry.last_seq = row.Int(9);
   entry.error = row.Text(10);
   entry.updated_at = row.Text(11);
+  entry.closes_withheld = row.Int(12);
+  entry.note = row.Text(13);
   return entry;
 }
 

@@ -52,6 +52,8 @@ struct FileEntry {
   int64_t last_seq = 0;  // highest outbox seq this file produced; 0 when none
   std::string error;     // why it failed, when kFailed
   std::string updated_at;
+  int64_t closes_withheld = 0;  // snapshot closes not made: rejected records had no key
+  std::string note;             // why, when closes_withheld > 0 (ApplyOutcome::withheld_reason)
 };
 
 struct ApplyOptions {
@@ -67,6 +69,15 @@ struct ApplyOptions {
   std::vector<std::string> repeatable_entities;
 };
 
+// The closes by absence of one entity that a snapshot did not make.
+struct WithheldCloses {
+  std::string entity;
+  int64_t closes = 0;               // active entities absent from the file, left open
+  int64_t keyless_rejects = 0;      // rejected records of the entity without a key
+  std::vector<int64_t> lines;       // their lines, the first kMaxWithheldLines
+};
+inline constexpr size_t kMaxWithheldLines = 20;
+
 // What Commit() did. When quarantined, only the quarantine fields are set: nothing of the
 // file was applied.
 struct ApplyOutcome {
@@ -77,6 +88,15 @@ struct ApplyOutcome {
   int64_t updated = 0;    // upserts whose hash changed (includes reopening a closed key)
   int64_t unchanged = 0;
   int64_t closed = 0;     // closes by absence
+  // Closes by absence not made because rejected records of the entity had no key (the
+  // store cannot tell which stored record they were); `withheld` says which and why.
+  int64_t closes_withheld = 0;
+  std::vector<WithheldCloses> withheld;
+  // One sentence for logs and the ledger, e.g. "3 closes withheld: 2 rejected receivable
+  // rows have no key (lines 14, 90)"; empty when nothing was withheld.
+  std::string withheld_reason;
+  // Keys of rejected records that a snapshot kept as they were instead of closing them.
+  int64_t kept = 0;
   int64_t rejects = 0;
   int64_t first_seq = 0;  // outbox range this file produced; 0 when none
   int64_t last_seq = 0;

@@ -99,6 +99,29 @@ TEST_F(DryRunTest, AnUnusableMappingPrintsItsDiagnosticsAndExitsTwo) {
   EXPECT_TRUE(out_.str().empty());
 }
 
+TEST_F(DryRunTest, RecordsAreWrittenInBlocksYetARejectFollowsTheRecordsBeforeIt) {
+  // One stream for both, as on a terminal: the reject of line 3 comes after the records
+  // of line 2 and before those of line 4, whatever the buffering of records.
+  const std::string input = Write("open.csv", std::string(kHeader) +
+                                                  "C1;Acme;I1;invoice;2026-03-01;2026-03-31;EUR;1.00;1.00\n"
+                                                  "C1;Acme;I2;invoice;2026-03-01;2026-03-31;EUR;x;1.00\n"
+                                                  "C1;Acme;I3;invoice;2026-03-01;2026-03-31;EUR;3.00;3.00\n");
+  std::ostringstream both;
+  MappingContext base;
+  base.source = "erp";
+  base.legal_entity = "FR01";
+  EXPECT_EQ(RunMapCommand(kMapping, {input}, base, both, both), 1);
+  std::vector<std::string> starts;
+  std::istringstream stream(both.str());
+  for (std::string line; std::getline(stream, line);) starts.push_back(line.substr(0, 30));
+  EXPECT_THAT(starts, ::testing::ElementsAre("{\"key\":\"erp:customer:FR01-C1\",",
+                                             "{\"key\":\"erp:receivable:FR01-I1",
+                                             (input + ":3:8: total: invalid amount").substr(0, 30),
+                                             "{\"key\":\"erp:customer:FR01-C1\",",
+                                             "{\"key\":\"erp:receivable:FR01-I3",
+                                             "summary: 3 rows, 4 records (cu"));
+}
+
 TEST(DryRunPrinter, SummaryWordsAndCreditNotes) {
   std::ostringstream out;
   std::ostringstream err;

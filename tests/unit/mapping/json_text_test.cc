@@ -47,6 +47,26 @@ TEST(JsonText, InvalidUtf8AppendsNothing) {
   EXPECT_EQ(out, "prefix");
 }
 
+TEST(JsonText, LongTextsEscapeLikeNlohmannWhereverTheSpecialByteFalls) {
+  // Runs longer than the sixteen bytes scanned at once, with the byte to escape (or the
+  // accent) at every position.
+  for (size_t at = 0; at < 40; ++at) {
+    for (std::string special : {std::string("\""), std::string("\\"), std::string("\x1f"), std::string("\xC3\xA9")}) {
+      std::string text(40, 'a');
+      text.replace(at, 1, special);
+      EXPECT_EQ(Written(text), nlohmann::json(text).dump()) << text;
+    }
+  }
+}
+
+TEST(JsonText, ContentIsTheStringWithoutItsQuotes) {
+  std::string out = "<";
+  EXPECT_TRUE(AppendJsonStringContent(out, "a\"b\\c\td\xC3\xA9"));
+  EXPECT_EQ(out, "<a\\\"b\\\\c\\td\xC3\xA9");
+  EXPECT_FALSE(AppendJsonStringContent(out, "0123456789abcdef\xE9"));
+  EXPECT_EQ(out, "<a\\\"b\\\\c\\td\xC3\xA9");
+}
+
 TEST(JsonText, Integers) {
   std::string out;
   AppendJsonInteger(out, -9223372036854775807LL - 1);

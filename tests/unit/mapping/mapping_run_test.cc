@@ -154,6 +154,33 @@ TEST(MappingRun, BadFieldsRejectTheRowOncePerFieldAndTheRestIsMapped) {
   EXPECT_EQ(out->sink.records[3].provenance.line, 6);
 }
 
+TEST(MappingRun, AmountsFollowTheCurrencyOfTheirOwnRow) {
+  // Currencies change from row to row (and back): each row's amounts take its exponent.
+  auto mapping = Compile(kGeneric);
+  ASSERT_TRUE(mapping);
+  auto out = RunText(*mapping, std::string(kHeader) +
+                                   "C001;Acme;INV-1;invoice;2026-03-01;;EUR;0.05;.5\n"
+                                   "C001;Acme;INV-2;invoice;2026-03-01;;KWD;0.005;12\n"
+                                   "C001;Acme;INV-3;invoice;2026-03-01;;jpy;700;0\n"
+                                   "C001;Acme;INV-4;invoice;2026-03-01;;EUR;0.100;7.\n"
+                                   "C001;Acme;INV-5;invoice;2026-03-01;;EUR;0.001;1\n");
+  ASSERT_TRUE(out->stats.has_value()) << out->stats.error().message;
+  EXPECT_THAT(out->sink.RejectLines(),
+              ElementsAre("open_items.csv:6:8: total: amount \"0.001\" has more than 2 decimal digits for EUR"));
+  ASSERT_EQ(out->sink.records.size(), 8u);
+  auto amounts = [&](size_t row) {
+    const nlohmann::ordered_json& data = out->sink.records[2 * row + 1].data;
+    return data["currency"].get<std::string>() + " " + data["total"].get<std::string>() + " " +
+           data["open_amount"].get<std::string>();
+  };
+  EXPECT_EQ(amounts(0), "EUR 0.05 0.50");
+  EXPECT_EQ(amounts(1), "KWD 0.005 12.000");
+  EXPECT_EQ(amounts(2), "JPY 700 0");
+  EXPECT_EQ(amounts(3), "EUR 0.10 7.00");
+  EXPECT_EQ(out->sink.records[1].open_amount_minor, 50);
+  EXPECT_EQ(out->sink.records[3].open_amount_minor, 12000);
+}
+
 TEST(MappingRun, MissingHeaderColumnsMakeTheFileUnusable) {
   auto mapping = Compile(kGeneric);
   ASSERT_TRUE(mapping);

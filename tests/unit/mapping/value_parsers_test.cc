@@ -219,6 +219,21 @@ TEST(ParseAmount, LocaleFormsKeepTheirScale) {
   EXPECT_EQ(Amount("1,234,567.891", us), "1234567.891");
 }
 
+TEST(ParseAmount, PlainDigitsKeepTheWrittenScaleAndLongOnesStayExact) {
+  const MoneyFormat dot = Locale('.', "", kLeadingMinus);
+  EXPECT_EQ(Amount("5.", dot), "5");
+  EXPECT_EQ(Amount(".5", dot), "0.5");
+  EXPECT_EQ(Amount("007.250", dot), "7.250");
+  EXPECT_EQ(Amount(" 123456789012345678 ", dot), "123456789012345678");
+  EXPECT_EQ(Amount("1234567890123456789.5", dot), "1234567890123456789.5");  // past int64: the general scan
+  EXPECT_EQ(Amount("0.000000000000000001", dot), "0.000000000000000001");
+  EXPECT_EQ(Amount(".", dot), "error: invalid amount \".\": no digits");
+  EXPECT_EQ(Amount("1.2.3", dot), "error: invalid amount \"1.2.3\": more than one decimal separator");
+  const MoneyFormat comma = Locale(',', ".", kLeadingMinus);
+  EXPECT_EQ(Amount("1234,50", comma), "1234.50");
+  EXPECT_EQ(Amount("1234.50", comma), "error: invalid amount \"1234.50\": misplaced thousands separator");
+}
+
 TEST(ParseAmount, EveryNegativeStyle) {
   const MoneyFormat all = Locale(',', " ", kAllNegativeStyles);
   EXPECT_EQ(Amount("-123,45", all), "-123.45");

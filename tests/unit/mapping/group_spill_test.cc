@@ -1,0 +1,363 @@
+// Grouping past its memory budget: a tiny budget forces spill runs on small inputs, and the
+// run must give exactly what the in-memory run gives (records, rejects, their order,
+// counts), leave no file behind, and fail clearly when it cannot spill.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <sstream>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "gateway/mapping/group_spill.h"
+#include "tests/unit/mapping/mapping_test_support.h"
+
+namespace tributary::mapping {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using testing_support::Compile;
+using testing_support::Context;
+using testing_support::MapText;
+using testing_support::Outcome;
+
+// Every aggregate function, text and amounts, a having, two grouped entities and an
+// ungrouped one (whose records come first, per source record).
+constexpr const char* kLedgerMapping = R"(
+name: ledger
+reader: {delimiter: "|"}
+locale: {decimal: ",", date_formats: [yyyyMMdd]}
+entities:
+  - entity: customer
+    filter: {starts_with: [{column: CompteNum}, "411"]}
+    group:
+      by: [{column: CompAuxNum}]
+      values: {name: {any: {column: CompAuxLib}}, lines: {count: 1}}
+    source_key: {column: CompAuxNum}
+    fields: {account_number: {column: CompAuxNum}, name: {agg: name}}
+    custom: {lines: {agg: lines}}
+  - entity: receivable
+    filter: {all: [{starts_with: [{column: CompteNum}, "411"]}, {empty: {column: EcritureLet}}]}
+    group:
+      by: [{column: CompAuxNum}, {column: PieceRef}]
+      values:
+        balance: {sum: {subtract: [{column: Debit}, {column: Credit}]}}
+        journal: {first: {column: JournalCode}}
+        last_journal: {last: {column: JournalCode}}
+        lines: {count: 1}
+        first_date: {min: {date: {column: PieceDate}}}
+        last_date: {max: {date: {column: PieceDate}}}
+        biggest: {max: {money: {column: Debit}}}
+        labels: {concat: {column: EcritureLib}}
+      having: {not: {zero: {agg: balance}}}
+    source_key: {template: "{CompAuxNum}-{PieceRef}"}
+    fields:
+      kind: {when: {positive: {agg: balance}}, then: invoice, else: credit_note}
+      number: {column: PieceRef}
+      customer: {ref: customer}
+      issue_date: {agg: first_date}
+      due_date: {agg: last_date}
+      currency: EUR
+      open_amount: {abs: {agg: balance}}
+    custom:
+      lines: {agg: lines}
+      labels: {agg: labels}
+      last_journal: {agg: last_journal}
+      journal: {agg: journal}
+      biggest: {agg: biggest}
+      label: {column: EcritureLib}
+)";
+
+constexpr const char* kHeader =
+    "JournalCode|CompteNum|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet\n";
+
+// `documents` documents of `customers` customers, their lines spread over the file (keys not
+// sorted), with amounts at several scales, lettered lines, zero balances, a bad amount and
+// an undecodable line.
+std::string Ledger(int documents, int customers) {
+  std::string text = kHeader;
+  for (int pass = 0; pass < 3; ++pass) {
+    for (int d = 0; d < documents; ++d) {
+      const int document = (d * 7919) % documents;  // a shuffled order
+      const std::string customer = "C" + std::to_string(document % customers);
+      const std::string piece = "F" + std::to_string(document);
+      const std::string date = "202601" + std::string(document % 28 < 9 ? "0" : "") + std::to_string(1 + document % 28);
+      const std::string journal = pass == 0 ? "VE" : pass == 1 ? "BQ" : "OD";
+      std::string debit = pass == 0 ? std::to_string(100 + document) + ",5" : "0,00";
+      std::string credit = pass == 0 ? "0" : pass == 1 ? std::to_string(document % 50) + ",25" : "0,001";
+      if (pass == 2 && document % 4 != 0) continue;
+      if (pass == 1 && document == 17) credit = "4O,00";  // not an amount: the group is left out
+      const std::string letter = document % 9 == 0 ? "AB" : "";
+      const std::string name = pass == 0 && document % 5 == 0 ? "" : "Client " + customer;
+      text += journal + "|411000|" + customer + "|" + name + "|" + piece + "|" + date + "|Line " + journal + " " +
+              piece + "|" + debit + "|" + credit + "|" + letter + "\n";
+      if (pass == 1 && d == documents / 2) text += "VE|411000|C3|Caf\xE9|F3|20260101|bad|1,00|0|\n";
+    }
+  }
+  return text;
+}
+
+// A fresh, empty folder for spill files, removed with its content at the end.
+class SpillFolder {
+ public:
+  SpillFolder() {
+    std::string pattern = (fs::temp_directory_path() / "group-spill-test-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~SpillFolder() { fs::remove_all(path_); }
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] size_t Entries() const {
+    return static_cast<size_t>(std::distance(fs::directory_iterator(path_), fs::directory_iterator()));
+  }
+
+ private:
+  std::string path_;
+};
+
+MappingContext Budget(size_t bytes, const std::string& dir) {
+  MappingContext context = Context();
+  context.group_memory_bytes = bytes;
+  context.group_spill_dir = dir;
+  return context;
+}
+
+// What a run gave, in order, as text: records with their line, rejects as printed.
+std::vector<std::string> Transcript(const Outcome& out) {
+  std::vector<std::string> lines;
+  size_t record = 0;
+  size_t reject = 0;
+  for (const std::string& item : out.sink.order) {
+    if (item == "reject") {
+      const model::Reject& r = out.sink.rejects[reject++];
+      lines.push_back("reject " + std::to_string(r.line) + ":" + std::to_string(r.column) + " " + r.field + ": " +
+                      r.reason + " raw=" + r.raw);
+    } else {
+      const model::CanonicalRecord& r = out.sink.records[record++];
+      lines.push_back(r.key + " line " + std::to_string(r.provenance.line) + " " + r.json);
+    }
+  }
+  return lines;
+}
+
+TEST(GroupSpill, ATinyBudgetGivesExactlyTheInMemoryResult) {
+  auto mapping = Compile(kLedgerMapping);
+  ASSERT_TRUE(mapping);
+  const std::string input = Ledger(400, 37);
+  SpillFolder folder;
+  auto in_memory = MapText(*mapping, input);
+  auto spilled = MapText(*mapping, input, Budget(4096, folder.path()));
+  ASSERT_TRUE(in_memory->stats.has_value()) << in_memory->stats.error().message;
+  ASSERT_TRUE(spilled->stats.has_value()) << spilled->stats.error().message;
+  EXPECT_EQ(in_memory->stats->group_spills, 0);
+  EXPECT_GT(spilled->stats->group_spills, 16);  // runs were compacted, too
+  EXPECT_EQ(spilled->stats->groups, in_memory->stats->groups);
+  EXPECT_EQ(spilled->stats->records, in_memory->stats->records);
+  EXPECT_EQ(spilled->stats->rejects, in_memory->stats->rejects);
+  const std::vector<std::string> expected = Transcript(*in_memory);
+  EXPECT_EQ(Transcript(*spilled), expected);
+  // The input exercises what it should: rejected lines, a group left out, a having.
+  EXPECT_GE(in_memory->sink.rejects.size(), 2u);
+  EXPECT_LT(in_memory->stats->records, in_memory->stats->groups);
+  EXPECT_EQ(folder.Entries(), 0u);
+}
+
+TEST(GroupSpill, EveryBudgetGivesTheSameResult) {
+  auto mapping = Compile(kLedgerMapping);
+  ASSERT_TRUE(mapping);
+  const std::string input = Ledger(120, 11);
+  SpillFolder folder;
+  auto in_memory = MapText(*mapping, input);
+  ASSERT_TRUE(in_memory->stats.has_value());
+  const std::vector<std::string> expected = Transcript(*in_memory);
+  for (size_t budget : {1, 3000, 9000, 20000, 60000}) {
+    auto spilled = MapText(*mapping, input, Budget(budget, folder.path()));
+    ASSERT_TRUE(spilled->stats.has_value()) << spilled->stats.error().message;
+    EXPECT_EQ(Transcript(*spilled), expected) << "budget " << budget;
+  }
+  EXPECT_EQ(folder.Entries(), 0u);
+}
+
+// Sorted by key: no sorting and no merge, the same result; and a file that stops being
+// sorted halfway still gives the in-memory result.
+TEST(GroupSpill, SortedInputAndInputThatStopsBeingSorted) {
+  auto mapping = Compile(kLedgerMapping);
+  ASSERT_TRUE(mapping);
+  std::string sorted = kHeader;
+  for (int c = 10; c < 70; ++c) {
+    for (int line = 0; line < 3; ++line) {
+      sorted += "VE|411000|C" + std::to_string(c) + "|Client " + std::to_string(c) + "|F" + std::to_string(c) +
+                "|20260105|Line " + std::to_string(line) + "|" + std::to_string(line + 1) + "0,00|0,00|\n";
+    }
+  }
+  const std::string unsorted = sorted + "BQ|411000|C12|Client 12|F12|20260106|Late|0,00|5,00|\n" +
+                               "VE|411000|C05|Client 05|F05|20260107|New|7,00|0,00|\n";
+  SpillFolder folder;
+  for (const std::string& input : {sorted, unsorted}) {
+    auto in_memory = MapText(*mapping, input);
+    auto spilled = MapText(*mapping, input, Budget(4096, folder.path()));
+    ASSERT_TRUE(spilled->stats.has_value()) << spilled->stats.error().message;
+    EXPECT_GT(spilled->stats->group_spills, 0);
+    EXPECT_EQ(Transcript(*spilled), Transcript(*in_memory));
+  }
+  EXPECT_EQ(folder.Entries(), 0u);
+}
+
+TEST(GroupSpill, AFolderItCannotWriteToIsAClearError) {
+  auto mapping = Compile(kLedgerMapping);
+  ASSERT_TRUE(mapping);
+  SpillFolder folder;
+  const std::string missing = folder.path() + "/missing";
+  auto out = MapText(*mapping, Ledger(100, 7), Budget(4096, missing));
+  ASSERT_FALSE(out->stats.has_value());
+  EXPECT_EQ(out->stats.error().code, ErrorCode::kIo);
+  EXPECT_EQ(out->stats.error().message, "grouping needs more memory than its budget and cannot spill to folder " +
+                                            missing + ": No such file or directory");
+  // A budget the groups fit in never touches the folder.
+  auto fits = MapText(*mapping, Ledger(100, 7), Budget(size_t{64} << 20, missing));
+  EXPECT_TRUE(fits->stats.has_value());
+  if (::geteuid() != 0) {  // root writes anywhere
+    fs::permissions(folder.path(), fs::perms::owner_read | fs::perms::owner_exec);
+    auto denied = MapText(*mapping, Ledger(100, 7), Budget(4096, folder.path()));
+    fs::permissions(folder.path(), fs::perms::owner_all);
+    ASSERT_FALSE(denied->stats.has_value());
+    EXPECT_THAT(denied->stats.error().message, HasSubstr("Permission denied"));
+  }
+}
+
+TEST(GroupSpill, NoFileIsLeftWhenTheRunFailsHalfway) {
+  auto mapping = Compile(kLedgerMapping);
+  ASSERT_TRUE(mapping);
+  SpillFolder folder;
+  auto out = std::make_unique<Outcome>();
+  out->sink.fail_after_records = 3;
+  std::istringstream stream(Ledger(200, 13));
+  out->stats = mapping->Run(stream, Budget(2048, folder.path()), out->sink);
+  ASSERT_FALSE(out->stats.has_value());
+  EXPECT_EQ(out->stats.error().message, "sink is full");
+  EXPECT_EQ(folder.Entries(), 0u);
+}
+
+TEST(GroupSpill, TheDefaultFolderIsTmpdir) {
+  const char* saved = std::getenv("TMPDIR");
+  const std::string before = saved != nullptr ? saved : "";
+  ::setenv("TMPDIR", "/var/spool/example", 1);
+  EXPECT_EQ(DefaultSpillDir(), "/var/spool/example");
+  ::setenv("TMPDIR", "", 1);
+  EXPECT_EQ(DefaultSpillDir(), "/tmp");
+  if (saved != nullptr) {
+    ::setenv("TMPDIR", before.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
+}
+
+// A malformed record fails its group whether it comes before or after the group's first
+// good record, spilled or not.
+TEST(GroupSpill, AMalformedRecordFailsItsGroupWhereverItIs) {
+  auto mapping = Compile(R"(
+name: totals
+reader: {delimiter: ";"}
+entities:
+  - entity: customer
+    group: {by: {column: account}, values: {total: {sum: {column: amount}}}}
+    source_key: {column: account}
+    fields: {account_number: {column: account}, payment_terms: {agg: total}}
+)");
+  ASSERT_TRUE(mapping);
+  const std::string input = "account;name;amount\nA;Caf\xE9;2\nA;x;1\nB;y;3\n";
+  SpillFolder folder;
+  for (const MappingContext& context : {Context(), Budget(1, folder.path())}) {
+    auto out = MapText(*mapping, input, context);
+    ASSERT_TRUE(out->stats.has_value()) << out->stats.error().message;
+    ASSERT_EQ(out->sink.records.size(), 1u);
+    EXPECT_EQ(out->sink.records[0].key, "erp:customer:B");
+    EXPECT_EQ(out->stats->groups, 2);
+  }
+}
+
+TEST(GroupSpill, AGroupStateReadsBackAsItWasWritten) {
+  GroupState group;
+  group.index_key = std::string("C1\x1f") + "F1";
+  group.key = "C1 | F1";
+  group.has_record = true;
+  group.order = 41;
+  group.line = 7;
+  group.location = "/Document[2]";
+  group.raw = "VE|411|C1";
+  group.texts = "VE411C1VEC1";
+  group.spans = {{.offset = 7, .size = 2, .column = 1, .present = true},
+                 {.offset = 9, .size = 2, .column = 3, .present = true},
+                 {.offset = 0, .size = 0, .column = 2, .present = false}};
+  group.column_spans = {{0, 2}, {2, 3}, {5, 2}};
+  group.failed = true;
+  group.failure_line = 9;
+  GroupAggregate sum;
+  sum.set = true;
+  sum.value = Value::OfDecimal(*model::Decimal::Parse("-12345678901234567890.1250"), 8);
+  GroupAggregate text;
+  text.set = true;
+  text.value = Value::Text("", 3);
+  text.value.kind = Value::Kind::kText;
+  text.text = "Dupont";
+  GroupAggregate concat;
+  concat.set = true;
+  concat.distinct = {"a", "b; c"};
+  GroupAggregate count;
+  count.count = 12;
+  GroupAggregate small;
+  small.set = true;
+  small.value = Value::OfDecimal(*model::Decimal::Parse("-0.0050"), 9);
+  group.aggregates = {sum, text, concat, count, GroupAggregate{}, small};
+
+  SpillFolder folder;
+  auto file = SpillFile::Create(folder.path());
+  ASSERT_TRUE(file.has_value()) << file.error().message;
+  EXPECT_EQ(folder.Entries(), 0u);  // gone from the folder as soon as it exists
+  ASSERT_TRUE((*file)->Write(group).has_value());
+  ASSERT_TRUE((*file)->Write(GroupState{}).has_value());
+  ASSERT_TRUE((*file)->Rewind().has_value());
+  GroupState read;
+  auto first = (*file)->Read(read);
+  ASSERT_TRUE(first.has_value() && *first);
+  EXPECT_EQ(read.index_key, group.index_key);
+  EXPECT_EQ(read.key, group.key);
+  EXPECT_TRUE(read.has_record);
+  EXPECT_EQ(read.order, 41);
+  EXPECT_EQ(read.line, 7);
+  EXPECT_EQ(read.location, group.location);
+  EXPECT_EQ(read.raw, group.raw);
+  EXPECT_EQ(read.texts, group.texts);
+  ASSERT_EQ(read.spans.size(), 3u);
+  EXPECT_EQ(read.spans[1].offset, 9u);
+  EXPECT_EQ(read.spans[1].column, 3);
+  EXPECT_FALSE(read.spans[2].present);
+  ASSERT_EQ(read.column_spans.size(), 3u);
+  EXPECT_EQ(read.column_spans[2].offset, 5u);
+  EXPECT_TRUE(read.failed);
+  EXPECT_EQ(read.failure_line, 9);
+  ASSERT_EQ(read.aggregates.size(), 6u);
+  EXPECT_EQ(read.aggregates[0].value.kind, Value::Kind::kDecimal);
+  EXPECT_EQ(read.aggregates[0].value.decimal.ToString(), "-12345678901234567890.1250");  // scale kept
+  EXPECT_EQ(read.aggregates[0].value.column, 8);
+  EXPECT_EQ(read.aggregates[1].text, "Dupont");
+  EXPECT_EQ(read.aggregates[2].distinct, (std::vector<std::string>{"a", "b; c"}));
+  EXPECT_EQ(read.aggregates[3].count, 12);
+  EXPECT_FALSE(read.aggregates[4].set);
+  EXPECT_EQ(read.aggregates[5].value.kind, Value::Kind::kDecimal);
+  EXPECT_EQ(read.aggregates[5].value.decimal.ToString(), "-0.0050");
+  auto second = (*file)->Read(read);
+  ASSERT_TRUE(second.has_value() && *second);
+  EXPECT_TRUE(read.index_key.empty());
+  EXPECT_FALSE(read.has_record);
+  auto end = (*file)->Read(read);
+  ASSERT_TRUE(end.has_value());
+  EXPECT_FALSE(*end);
+  EXPECT_FALSE(DecodeGroup("\x01\x02", read));
+}
+
+}  // namespace
+}  // namespace tributary::mapping
