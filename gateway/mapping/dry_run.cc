@@ -1,12 +1,17 @@
 #include "gateway/mapping/dry_run.h"
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <memory>
+#include <optional>
 #include <streambuf>
 
 #include "gateway/common/diagnostic.h"
@@ -107,7 +112,11 @@ Status DryRunPrinter::OnRecord(model::CanonicalRecord&& record) {
     }
   }
   record.json.push_back('\n');
-  out_.write(record.json.data(), static_cast<std::streamsize>(record.json.size()));
+  if (lines_ != nullptr) {
+    if (auto status = lines_->Add(record.json); !status) return status;
+  } else {
+    out_.write(record.json.data(), static_cast<std::streamsize>(record.json.size()));
+  }
   ++records_;
   for (auto& [entity, count] : records_by_entity_) {
     if (entity == record.entity) ++count;
@@ -128,6 +137,9 @@ Status DryRunPrinter::OnRecord(model::CanonicalRecord&& record) {
 
 Status DryRunPrinter::OnReject(model::Reject&& reject) {
   // Records written so far go out first: on a terminal, a reject shows up among them.
+  if (lines_ != nullptr) {
+    if (auto status = lines_->Flush(); !status) return status;
+  }
   out_.flush();
   if (reject.location.empty()) {
     err_ << Diagnostic{reject.file, static_cast<int>(reject.line), reject.column, reject.field, reject.reason}.ToString();
@@ -179,12 +191,29 @@ int RunMapCommand(const std::string& mapping_path, const std::vector<std::string
   BlockOutputBuffer block(out.rdbuf());
   std::ostream buffered_out(&block);
   DryRunPrinter printer((*mapping)->entities(), buffered_out, err);
+  // On the process's standard output, record lines go to the descriptor as they are
+  // (gathered, not copied into a buffer first).
+  std::optional<LineWriter> stdout_lines;
+  if (out.rdbuf() == std::cout.rdbuf()) {
+    out.flush();
+    std::fflush(stdout);
+    stdout_lines.emplace(STDOUT_FILENO);
+    printer.SendLinesTo(*stdout_lines);
+  }
   bool unusable = false;
+  auto flush_lines = [&] {
+    if (!stdout_lines) return;
+    if (auto status = stdout_lines->Flush(); !status) {
+      err << status.error().message << '\n';
+      unusable = true;
+    }
+  };
   for (const std::string& input : inputs) {
     MappingContext context = base;
     context.file_name = input;
     if (auto readable = CheckReadable(input); !readable) {
       buffered_out.flush();
+      flush_lines();
       err << input << ": " << readable.error().message << '\n';
       unusable = true;
       continue;
@@ -194,6 +223,7 @@ int RunMapCommand(const std::string& mapping_path, const std::vector<std::string
     auto stats = (*mapping)->Run(stream, context, printer);
     if (!stats) {
       buffered_out.flush();
+      flush_lines();
       err << input << ": " << stats.error().message << '\n';
       unusable = true;
       continue;
@@ -201,6 +231,7 @@ int RunMapCommand(const std::string& mapping_path, const std::vector<std::string
     printer.AddStats(*stats);
   }
   buffered_out.flush();
+  flush_lines();
   out.flush();
   err << printer.Summary() << '\n';
   if (unusable) return 2;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/mapping/line_writer.h"
 #include "gateway/mapping/mapping.h"
 #include "gateway/model/record_sink.h"
 
@@ -34,6 +35,9 @@ class DryRunPrinter : public model::RecordSink {
     skipped_ += stats.skipped;
   }
   [[nodiscard]] int64_t rejects() const { return rejects_; }
+  // Sends the record lines to `lines` (borrowed) instead of the `out` stream; a reject
+  // flushes the lines before it.
+  void SendLinesTo(LineWriter& lines) { lines_ = &lines; }
 
   // "summary: 3 rows, 4 records (customer 2, receivable 2), 1 reject, 2 skipped; open
   // amount 1234.56 EUR, 10.000 KWD; payments 500.00 EUR". The open amount per currency is
@@ -45,6 +49,7 @@ class DryRunPrinter : public model::RecordSink {
  private:
   std::ostream& out_;
   std::ostream& err_;
+  LineWriter* lines_ = nullptr;
   std::vector<std::pair<std::string, int64_t>> records_by_entity_;  // mapping order
   std::map<std::string, int64_t> open_minor_by_currency_;
   std::map<std::string, int64_t> payment_minor_by_currency_;

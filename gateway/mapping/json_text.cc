@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "gateway/model/money.h"
 #include "gateway/readers/encoding.h"
 
 namespace tributary::mapping {
@@ -139,6 +140,42 @@ bool IsPlainJsonText(std::string_view text) {
 }
 
 bool AppendJsonStringContent(std::string& out, std::string_view text) { return AppendEscaped<false>(out, text); }
+
+void AppendQuotedMinorUnits(std::string& out, int64_t minor, int exponent) {
+  if (minor < 0 || exponent < 0 || exponent > 18) {
+    out.push_back('"');
+    out += model::FormatMinorUnits(minor, exponent);
+    out.push_back('"');
+    return;
+  }
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, minor);
+  const auto count = static_cast<size_t>(end - digits);
+  const auto scale = static_cast<size_t>(exponent);
+  char text[48];
+  size_t size = 0;
+  text[size++] = '"';
+  if (scale > 0) {
+    // At least one digit before the point: 5 at exponent 2 is 0.05.
+    const size_t whole = count > scale ? count - scale : 0;
+    if (whole == 0) {
+      text[size++] = '0';
+    } else {
+      std::memcpy(text + size, digits, whole);
+      size += whole;
+    }
+    text[size++] = '.';
+    for (size_t pad = count < scale ? scale - count : 0; pad > 0; --pad) text[size++] = '0';
+    const size_t fraction = count - whole;
+    std::memcpy(text + size, digits + whole, fraction);
+    size += fraction;
+  } else {
+    std::memcpy(text + size, digits, count);
+    size += count;
+  }
+  text[size++] = '"';
+  out.append(text, size);
+}
 
 void AppendJsonInteger(std::string& out, int64_t number) {
   char buffer[24];

@@ -17,6 +17,9 @@ using namespace std::string_view_literals;
 using model::FieldType;
 using Kind = Value::Kind;
 
+// The member after the schema fields; left out of the content hash with its value.
+constexpr std::string_view kRawMember = ",\"raw\":";
+
 // `raw` of records is bounded: enough to audit a row, never a whole file.
 constexpr size_t kMaxRawBytes = 4096;
 
@@ -37,29 +40,6 @@ std::string_view Utf8Prefix(std::string_view text, size_t max) {
 
 std::string Quoted(std::string_view text) { return config::QuoteForMessage(text); }
 
-// out += text, inlined: a record is some thirty pieces of constant text and values.
-inline void Put(std::string& out, std::string_view text) {
-  const size_t start = out.size();
-  const size_t total = start + text.size();
-  // The callback returns `total`: libstdc++ 12 passes it the grown capacity instead.
-  out.resize_and_overwrite(total, [&](char* p, size_t) {
-    std::memcpy(p + start, text.data(), text.size());
-    return total;
-  });
-}
-
-// `"text"`, for text that needs no escaping (IsPlainJsonText).
-inline void PutQuoted(std::string& out, std::string_view text) {
-  const size_t start = out.size();
-  const size_t total = start + text.size() + 2;
-  out.resize_and_overwrite(total, [&](char* p, size_t) {
-    p[start] = '"';
-    std::memcpy(p + start + 1, text.data(), text.size());
-    p[total - 1] = '"';
-    return total;
-  });
-}
-
 // A JSON string of text known to be valid UTF-8 (context values, names, keys).
 void AppendKnownString(std::string& out, std::string_view text) {
   if (!AppendJsonString(out, text)) AppendJsonString(out, config::QuoteForMessage(text));
@@ -71,43 +51,6 @@ void AppendStringOrNull(std::string& out, std::string_view text) {
   } else {
     AppendKnownString(out, text);
   }
-}
-
-// `"1234.50"`: model::FormatMinorUnits of a magnitude, quoted, without a temporary string.
-void AppendQuotedMinorUnits(std::string& out, int64_t minor, int exponent) {
-  if (minor < 0 || exponent < 0 || exponent > 18) {
-    out.push_back('"');
-    out += model::FormatMinorUnits(minor, exponent);
-    out.push_back('"');
-    return;
-  }
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, minor);
-  const auto count = static_cast<size_t>(end - digits);
-  const auto scale = static_cast<size_t>(exponent);
-  char text[48];
-  size_t size = 0;
-  text[size++] = '"';
-  if (scale > 0) {
-    // At least one digit before the point: 5 at exponent 2 is 0.05.
-    const size_t whole = count > scale ? count - scale : 0;
-    if (whole == 0) {
-      text[size++] = '0';
-    } else {
-      std::memcpy(text + size, digits, whole);
-      size += whole;
-    }
-    text[size++] = '.';
-    for (size_t pad = count < scale ? scale - count : 0; pad > 0; --pad) text[size++] = '0';
-    const size_t fraction = count - whole;
-    std::memcpy(text + size, digits + whole, fraction);
-    size += fraction;
-  } else {
-    std::memcpy(text + size, digits, count);
-    size += count;
-  }
-  text[size++] = '"';
-  out.append(text, size);
 }
 
 // The content hash of `json` without the byte ranges in `skip` (sorted): ContentHash of
@@ -195,7 +138,8 @@ void RecordBuilder::PrepareLayouts() {
       literal.clear();
       layout.steps.push_back(std::move(step));
     }
-    layout.after_fields = std::move(literal);
+    layout.after_fields_and_raw = std::move(literal);
+    layout.after_fields_and_raw += kRawMember;
     for (const FieldRule& field : rule.fields) layout.roles.push_back(RoleOf(field.name));
   }
 }
@@ -606,9 +550,8 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
         break;
     }
   }
-  Put(json, layout.after_fields);
-  const size_t raw_begin = json.size();
-  Put(json, ",\"raw\":"sv);
+  Put(json, layout.after_fields_and_raw);
+  const size_t raw_begin = json.size() - kRawMember.size();
   if (!raw_ready_) {
     raw_.clear();
     AppendRaw(source, raw_);
@@ -616,14 +559,18 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
   }
   Put(json, raw_);
   const size_t raw_end = json.size();
-  Put(json, ",\"custom\":{"sv);
-  for (size_t i = 0; i < rule.custom.size(); ++i) {
-    if (i > 0) json.push_back(',');
-    AppendKnownString(json, rule.custom[i].name);
-    json.push_back(':');
-    ok = TypeField(rule.custom[i], Role::kOther, rule, source, json, rejects) && ok;
+  if (rule.custom.empty()) {
+    Put(json, ",\"custom\":{}"sv);
+  } else {
+    Put(json, ",\"custom\":{"sv);
+    for (size_t i = 0; i < rule.custom.size(); ++i) {
+      if (i > 0) json.push_back(',');
+      AppendKnownString(json, rule.custom[i].name);
+      json.push_back(':');
+      ok = TypeField(rule.custom[i], Role::kOther, rule, source, json, rejects) && ok;
+    }
+    Put(json, "}");
   }
-  Put(json, "}");
   if (!ok || out.source_key.empty()) return false;
   if (schema.name == "receivable") {
     json += ",\"status\":\""sv;

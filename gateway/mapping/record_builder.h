@@ -87,7 +87,7 @@ class RecordBuilder {
     std::string after_key;  // `,"tenant":…,"source_key":`
     std::string updated;    // `,"source_updated_at":…` (left out of the content hash)
     std::vector<Step> steps;
-    std::string after_fields;  // the null members after the last step
+    std::string after_fields_and_raw;  // the null members after the last step, then `,"raw":`
     std::vector<Role> roles;   // per EntityRule::fields
   };
   static Role RoleOf(const std::string& name);

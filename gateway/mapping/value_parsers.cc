@@ -80,6 +80,20 @@ bool ReadDigits(std::string_view text, size_t& pos, size_t min, size_t max, int&
   return count >= min;
 }
 
+// ReadDigits(text, pos, count, count, value), unrolled: exactly `count` digits.
+inline bool ReadFixedDigits(std::string_view text, size_t& pos, size_t count, int& value) {
+  if (text.size() - std::min(pos, text.size()) < count) return false;
+  int read = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const char c = text[pos + i];
+    if (!IsDigit(c)) return false;
+    read = read * 10 + (c - '0');
+  }
+  value = read;
+  pos += count;
+  return true;
+}
+
 // The shared core of NormalizeAmount and ParseAmount: the sign by its style, then the
 // digits with the locale's separators, as normalized decimal text ("-1234.56").
 // `allowed` says which negative styles are accepted; `recognize_cr` whether a CR/DR suffix
@@ -351,14 +365,14 @@ DatePattern::Match DatePattern::Parse(std::string_view text, std::string& iso) c
         ok = pos < text.size() && text[pos] == token.literal;
         ++pos;
         break;
-      case TokenKind::kYear4: ok = ReadDigits(text, pos, 4, 4, year); break;
+      case TokenKind::kYear4: ok = ReadFixedDigits(text, pos, 4, year); break;
       case TokenKind::kYear2:
-        ok = ReadDigits(text, pos, 2, 2, year);
+        ok = ReadFixedDigits(text, pos, 2, year);
         year += 2000;
         break;
-      case TokenKind::kMonth2: ok = ReadDigits(text, pos, 2, 2, month); break;
+      case TokenKind::kMonth2: ok = ReadFixedDigits(text, pos, 2, month); break;
       case TokenKind::kMonth: ok = ReadDigits(text, pos, 1, 2, month); break;
-      case TokenKind::kDay2: ok = ReadDigits(text, pos, 2, 2, day); break;
+      case TokenKind::kDay2: ok = ReadFixedDigits(text, pos, 2, day); break;
       case TokenKind::kDay: ok = ReadDigits(text, pos, 1, 2, day); break;
     }
     if (!ok) return Match::kNoMatch;

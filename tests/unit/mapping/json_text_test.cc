@@ -1,11 +1,13 @@
 // The engine writes record text itself: it must be byte for byte what nlohmann's dump()
 // writes, since the content hash and the store's tree come from the same object.
+#include <limits>
 #include <random>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "gateway/mapping/json_text.h"
+#include "gateway/model/money.h"
 
 namespace tributary::mapping {
 namespace {
@@ -65,6 +67,20 @@ TEST(JsonText, ContentIsTheStringWithoutItsQuotes) {
   EXPECT_EQ(out, "<a\\\"b\\\\c\\td\xC3\xA9");
   EXPECT_FALSE(AppendJsonStringContent(out, "0123456789abcdef\xE9"));
   EXPECT_EQ(out, "<a\\\"b\\\\c\\td\xC3\xA9");
+}
+
+TEST(JsonText, MinorUnitsAreWrittenAsFormatMinorUnitsGivesThem) {
+  for (int exponent : {0, 2, 3, 4}) {
+    for (int64_t minor : {int64_t{0}, int64_t{5}, int64_t{50}, int64_t{1250}, int64_t{-7}, int64_t{123456789012345678},
+                          std::numeric_limits<int64_t>::max()}) {
+      std::string out = "x";
+      AppendQuotedMinorUnits(out, minor, exponent);
+      EXPECT_EQ(out, "x\"" + model::FormatMinorUnits(minor, exponent) + "\"") << minor << " at " << exponent;
+    }
+  }
+  std::string out;
+  AppendQuotedMinorUnits(out, 5, 2);
+  EXPECT_EQ(out, "\"0.05\"");
 }
 
 TEST(JsonText, Integers) {
