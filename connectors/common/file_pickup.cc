@@ -369,7 +369,9 @@ Result<FilePickup::Fate> FilePickup::Apply(DropSite& site, store::Store& store, 
           FormatRfc3339(std::chrono::time_point_cast<std::chrono::system_clock::duration>(file.entry.mtime))};
   // The rule's `parameters:` override the mapping's defaults.
   mapping_context.parameters = file.rule->rule.ParameterValues();
-  mapping_context.group_spill_dir = settings_.spool_dir.string();  // groups past their memory budget
+  // Groups past the rule's memory budget spill to the spool folder.
+  mapping_context.group_spill_dir = settings_.spool_dir.string();
+  mapping_context.group_memory_bytes = static_cast<size_t>(file.rule->rule.group_memory_mib) << 20;
   auto result = IngestFile(store, identity, *file.rule->mapping, options, input, mapping_context, stop);
   if (!result) return std::unexpected(result.error());
   if (result->unusable) {

@@ -362,6 +362,7 @@ int RunPlanCommand(const std::vector<std::string>& arguments, std::ostream& out,
   // Precedence: --param, then the files rule's parameters, then the mapping's defaults.
   target.context.parameters = rule->rule.ParameterValues();
   for (const auto& [name, values] : args.parameters) target.context.parameters[name] = values;
+  target.context.group_memory_bytes = static_cast<size_t>(rule->rule.group_memory_mib) << 20;
   if (!mtime_error) target.context.source_updated_at = connectors::directory::FormatMtime(mtime);
 
   std::unique_ptr<store::StoreSnapshot> snapshot;

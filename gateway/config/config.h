@@ -79,6 +79,9 @@ struct FileRule {
   // Overrides of the mapping's declared parameters, by name (`files[].parameters`). A
   // command-line `--param` overrides these in turn.
   std::map<std::string, RuleParameter> parameters;
+  // The memory a run of the rule's mapping may give its groups before spilling them to
+  // the spool folder (`files[].group_memory_mib`; docs/mappings.md "Grouping").
+  int64_t group_memory_mib = 64;
   int line = 0;  // where the rule starts in the config file, for messages
 
   // `parameters` as MappingContext::parameters takes them (name -> values).

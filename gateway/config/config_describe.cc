@@ -81,6 +81,7 @@ std::string Config::Describe() const {
       Line(out, 8, "mode", FeedModeName(rule.mode));
       if (rule.max_close_ratio) Line(out, 8, "guard", "{max_close_ratio: " + Number(*rule.max_close_ratio) + "}");
       if (!rule.trigger_file.empty()) Line(out, 8, "trigger_file", Scalar(rule.trigger_file));
+      if (rule.group_memory_mib != 64) Line(out, 8, "group_memory_mib", std::to_string(rule.group_memory_mib));
       if (!rule.parameters.empty()) {
         Line(out, 8, "parameters", "");
         for (const auto& [name, parameter] : rule.parameters) {

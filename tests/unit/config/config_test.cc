@@ -196,6 +196,26 @@ TEST_F(ConfigTest, ChecksThePushUrl) {
               ElementsAre(HasSubstr("core.push.url: invalid URL")));
 }
 
+TEST_F(ConfigTest, FileRuleGroupMemoryDefaultsTo64MiBAndIsBounded) {
+  const auto types = Types();
+  auto rules = [&](const std::string& rule) {
+    return ParseConfig("tenant: acme\nstate: sqlite:x.db\nconnectors:\n  - name: a\n    type: directory\n"
+                       "    directory: {path: /d, archive_dir: /a, error_dir: /e}\n"
+                       "    files: [{pattern: '*.csv', mapping: mappings/open_items.yaml" + rule + "}]\n",
+                       "c.yaml", kDataDir, types);
+  };
+  auto defaulted = rules("");
+  ASSERT_TRUE(defaulted) << ::testing::PrintToString(Messages(defaulted.error()));
+  EXPECT_EQ(defaulted->connectors[0].files[0].group_memory_mib, 64);
+  auto chosen = rules(", group_memory_mib: 512");
+  ASSERT_TRUE(chosen) << ::testing::PrintToString(Messages(chosen.error()));
+  EXPECT_EQ(chosen->connectors[0].files[0].group_memory_mib, 512);
+  EXPECT_THAT(chosen->Describe(), HasSubstr("        group_memory_mib: 512\n"));
+  auto refused = rules(", group_memory_mib: 0");
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(Messages(refused.error()), ElementsAre(HasSubstr("connectors[0].files[0].group_memory_mib:")));
+}
+
 TEST_F(ConfigTest, ChecksTheCaFile) {
   testing::TempDir dir;
   const std::string ca = dir.Write("ca.pem", "-----BEGIN CERTIFICATE-----\n");
