@@ -221,8 +221,8 @@ void PrintPlanText(const PlanHeader& header, const FilePlan& plan, std::ostream&
     }
   }
   if (plan.kept > 0) {
-    out << "\nkept: " << plan.kept << (plan.kept == 1 ? " open item" : " open items")
-        << " absent from the file but named by a rejected row stay as stored, not closed\n";
+    out << "\nkept: " << plan.kept << (plan.kept == 1 ? " open item whose row was" : " open items whose rows were")
+        << " rejected: kept as stored, not closed\n";
   }
   if (!plan.withheld.empty()) {
     out << "\nwithheld: " << plan.withheld_reason << "; nothing of that entity is closed by this file\n";
