@@ -52,7 +52,7 @@ void PublishGrantMetrics(Metrics& metrics, const std::string& connector, const s
   metrics.Set("tributary_oauth_access_token_expiry_timestamp_seconds", labels, grant.access_expires_at);
   metrics.Set("tributary_oauth_refresh_token_expiry_timestamp_seconds", labels, grant.refresh_expires_at);
   metrics.Set("tributary_oauth_refresh_token_hard_expiry_timestamp_seconds", labels, grant.refresh_hard_expires_at);
-  metrics.Set("tributary_oauth_consent_needed", labels, grant.state == store::GrantState::kConsentNeeded ? 1 : 0);
+  metrics.Set("tributary_oauth_consent_needed", labels, grant.state == store::GrantState::kActive ? 0 : 1);
 }
 
 TokenKeeper::TokenKeeper(const QuickBooksConfig& settings, std::string connector, store::Store& store,
@@ -69,6 +69,21 @@ Error TokenKeeper::ConsentNeeded(const std::string& why) const {
                                          connector_ + "`"};
 }
 
+std::optional<Error> TokenKeeper::Unusable(const store::OAuthGrant& grant) const {
+  switch (grant.state) {
+    case store::GrantState::kActive:
+      return std::nullopt;
+    case store::GrantState::kConsentNeeded:
+      return ConsentNeeded("QuickBooks refused the grant (" + grant.problem + ")");
+    case store::GrantState::kUndecryptable:
+      return Error{ErrorCode::kRejected, "cannot decrypt the stored QuickBooks grant with " + store_.api().KeyFile() +
+                                             " (" + grant.problem +
+                                             "): the key file changed? run `tributary auth quickbooks --config FILE "
+                                             "--connector " + connector_ + "` to consent again"};
+  }
+  return std::nullopt;
+}
+
 Result<TokenKeeper::Access> TokenKeeper::Current() {
   auto grant = store_.api().GetGrant(GrantIdOf(settings_));
   if (!grant) return std::unexpected(grant.error());
@@ -77,9 +92,7 @@ Result<TokenKeeper::Access> TokenKeeper::Current() {
     return std::unexpected(ConsentNeeded("no QuickBooks grant for realm " + settings_.realm_id + " yet"));
   }
   if (metrics_ != nullptr) PublishGrantMetrics(*metrics_, connector_, **grant);
-  if ((*grant)->state == store::GrantState::kConsentNeeded) {
-    return std::unexpected(ConsentNeeded("QuickBooks refused the grant (" + (*grant)->problem + ")"));
-  }
+  if (auto unusable = Unusable(**grant)) return std::unexpected(*unusable);
   if ((*grant)->access_expires_at - clock_() > kRefreshMargin) {
     return Access{(*grant)->access_token, (*grant)->generation};
   }
@@ -96,9 +109,7 @@ Result<TokenKeeper::Access> TokenKeeper::Refresh(int64_t seen_generation, bool f
   if (!update) return std::unexpected(update.error());
   const std::optional<store::OAuthGrant>& current = (*update)->current();
   if (!current) return std::unexpected(ConsentNeeded("no QuickBooks grant for realm " + settings_.realm_id + " yet"));
-  if (current->state == store::GrantState::kConsentNeeded) {
-    return std::unexpected(ConsentNeeded("QuickBooks refused the grant (" + current->problem + ")"));
-  }
+  if (auto unusable = Unusable(*current)) return std::unexpected(*unusable);
   const int64_t now = clock_();
   // Someone refreshed since we read the grant: their token is the one to use.
   if (current->generation != seen_generation && current->access_expires_at - now > kRefreshMargin) {

@@ -8,7 +8,9 @@
 // token. The new refresh token is committed in the same transaction that retires the old
 // one, before the new access token is used. `invalid_grant` marks the grant
 // "consent needed": from then on no call reaches the token endpoint until a person runs
-// `tributary auth quickbooks` again.
+// `tributary auth quickbooks` again. A grant whose tokens do not decrypt with the store's
+// key file (store::GrantState::kUndecryptable) stops the connector the same way, with a
+// message naming the key file.
 //
 // Not thread-safe (it uses its connector's Store); several keepers of one grant in one or
 // several processes are safe together.
@@ -16,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "connectors/quickbooks/oauth_client.h"
@@ -55,6 +58,8 @@ class TokenKeeper {
  private:
   Result<Access> Refresh(int64_t seen_generation, bool force);
   Error ConsentNeeded(const std::string& why) const;
+  // Why `grant` cannot be used (refused, or its tokens do not decrypt); nullopt when active.
+  std::optional<Error> Unusable(const store::OAuthGrant& grant) const;
 
   const QuickBooksConfig& settings_;
   const std::string connector_;

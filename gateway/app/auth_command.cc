@@ -107,7 +107,9 @@ int RunAuthCommand(const AuthOptions& options, std::istream& in, std::ostream& o
   }
   auto grant = (*store)->api().GetGrant(id);
   out << "\nConnected: connector " << options.connector << " may read QuickBooks company " << settings->realm_id
-      << ". The tokens are in " << config->state_path << "; a running daemon uses them at its next pass.\n";
+      << ". The tokens are in " << config->state_path << ", encrypted with the key file "
+      << (*store)->api().KeyFile() << " (back it up apart from the database); a running daemon uses them at its next "
+         "pass.\n";
   if (grant && *grant && (*grant)->refresh_hard_expires_at > 0) {
     out << "The consent must be renewed before " << (*grant)->refresh_hard_expires_at
         << " (unix time; metric tributary_oauth_refresh_token_hard_expiry_timestamp_seconds).\n";

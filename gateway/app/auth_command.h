@@ -1,7 +1,8 @@
 // `tributary auth quickbooks --config FILE --connector NAME [--redirect-url URL]`: the OAuth
 // consent of a QuickBooks connector. Prints the authorization URL, then completes the code
 // exchange from the redirect address the admin pastes (or gives with --redirect-url), or
-// notices that the admin API's /oauth/callback completed it. Tokens go to the store.
+// notices that the admin API's /oauth/callback completed it. Tokens go to the store,
+// encrypted with the key file next to it (created at the first consent).
 #pragma once
 
 #include <chrono>

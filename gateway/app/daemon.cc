@@ -52,8 +52,13 @@ class Runtime {
   ~Runtime() { Stop(); }
 
   Status Start() {
-    // Migrations run once here, before any thread opens its own connection.
-    if (auto store = store::Store::Open(config_.state_path); !store) return std::unexpected(store.error());
+    // Migrations run once here, before any thread opens its own connection; so do the key
+    // file's checks and the encryption of OAuth tokens an earlier version stored in plain text.
+    {
+      auto store = store::Store::Open(config_.state_path);
+      if (!store) return std::unexpected(store.error());
+      if (auto sealed = (*store)->api().SealStoredGrants(); !sealed) return sealed;
+    }
 
     if (config_.push) {
       auto pusher = StartPusherService(config_, metrics_);

@@ -72,8 +72,15 @@ struct GrantId {
 enum class GrantState {
   kActive,
   kConsentNeeded,  // the provider refused the refresh token (invalid_grant): a person must consent again
+  // The stored tokens do not decrypt with the key file (another key, a missing key file, an
+  // altered or moved value): a person must consent again. Only read, never stored; the
+  // tokens are empty and `problem` says why.
+  kUndecryptable,
 };
 
+// The tokens are stored encrypted (secret_box.h) under the key file KeyFile(); a token
+// stored in plain text by an earlier version is read as is and encrypted at its next save
+// or by SealStoredGrants().
 struct OAuthGrant {
   GrantId id;
   GrantState state = GrantState::kActive;
@@ -125,9 +132,19 @@ class ApiState {
   // Keys starting with `prefix` whose lifecycle is not "deleted", sorted (committed state).
   virtual Result<std::vector<std::string>> LiveKeysWithPrefix(const std::string& prefix) = 0;
 
+  // The grant; its state is kUndecryptable when its tokens do not decrypt. An error when
+  // the key file is unusable (readable by group or others, wrong size).
   virtual Result<std::optional<OAuthGrant>> GetGrant(const GrantId& id) = 0;
   // Locks the grant for an update (see GrantUpdate).
   virtual Result<std::unique_ptr<GrantUpdate>> LockGrant(const GrantId& id) = 0;
+
+  // The key file of the grants' tokens: `<state folder>/tributary.key`, created at the
+  // first save of a grant.
+  [[nodiscard]] virtual const std::string& KeyFile() const = 0;
+  // Checks the key file when it exists (an error when it is unusable) and encrypts, in one
+  // transaction, the grants an earlier version stored in plain text (creating the key file
+  // when there is one). The daemon runs it at start.
+  virtual Status SealStoredGrants() = 0;
 
   virtual Status SavePendingConsent(const PendingConsent& consent) = 0;
   // Removes and returns the pending consent `state` if it exists and has not expired at

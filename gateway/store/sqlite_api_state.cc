@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/model/canonical.h"
+#include "gateway/store/secret_box.h"
 #include "gateway/store/sqlite_store.h"
 
 namespace tributary::store {
-
 
 namespace {
 
@@ -153,13 +153,77 @@ class SqliteApiBatch final : public ApiBatch {
 };
 
 std::string_view GrantStateName(GrantState state) {
-  return state == GrantState::kActive ? "active" : "consent_needed";
+  return state == GrantState::kActive ? "active" : "consent_needed";  // kUndecryptable is never stored as such
+}
+
+// The key of the grants' tokens, loaded at first need and kept for the connection's life.
+class GrantKey {
+ public:
+  explicit GrantKey(std::string path) : path_(std::move(path)) {}
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+  // The key, creating its file when `create`; nullptr when the file does not exist and
+  // `create` is false. An error when the file is unusable.
+  Result<const SecretKey*> Get(bool create) {
+    if (key_) return &*key_;
+    auto key = create ? SecretKey::LoadOrCreate(path_) : SecretKey::Load(path_);
+    if (!key) {
+      if (!create && key.error().code == ErrorCode::kNotFound) return nullptr;
+      return std::unexpected(key.error());
+    }
+    key_ = std::move(*key);
+    return &*key_;
+  }
+
+ private:
+  const std::string path_;
+  std::optional<SecretKey> key_;
+};
+
+// What a sealed token is bound to: its grant and column, so that it opens nowhere else.
+std::string TokenContext(const GrantId& id, std::string_view column) {
+  std::string context = "tributary oauth_grants";
+  for (std::string_view part : {std::string_view(id.provider), std::string_view(id.client_id),
+                                std::string_view(id.account), column}) {
+    context += ";" + std::to_string(part.size()) + ":";
+    context += part;
+  }
+  return context;
+}
+
+// Seals both tokens of `grant` for storage.
+Result<std::pair<std::string, std::string>> SealTokens(const SecretKey& key, const GrantId& id,
+                                                       const std::string& refresh_token, const std::string& access_token) {
+  auto refresh = key.Seal(refresh_token, TokenContext(id, "refresh_token"));
+  if (!refresh) return std::unexpected(refresh.error());
+  auto access = key.Seal(access_token, TokenContext(id, "access_token"));
+  if (!access) return std::unexpected(access.error());
+  return std::pair{std::move(*refresh), std::move(*access)};
+}
+
+// A stored token as it was saved: opened when sealed, as is when stored in plain text by an
+// earlier version. nullopt with `problem` set when it does not open.
+Result<std::optional<std::string>> RevealToken(GrantKey& keys, const GrantId& id, std::string_view column,
+                                               std::string stored, std::string& problem) {
+  if (!IsSealed(stored)) return std::optional<std::string>{std::move(stored)};
+  auto key = keys.Get(false);
+  if (!key) return std::unexpected(key.error());
+  if (*key == nullptr) {
+    problem = "the key file " + keys.path() + " does not exist";
+    return std::optional<std::string>{};
+  }
+  auto opened = (*key)->Open(stored, TokenContext(id, column));
+  if (!opened) {
+    problem = std::string(column) + ": " + opened.error().message;
+    return std::optional<std::string>{};
+  }
+  return std::optional<std::string>{std::move(*opened)};
 }
 
 class SqliteGrantUpdate final : public GrantUpdate {
  public:
-  SqliteGrantUpdate(Database& db, Transaction txn, GrantId id, std::optional<OAuthGrant> current)
-      : db_(db), txn_(std::move(txn)), id_(std::move(id)), current_(std::move(current)) {}
+  SqliteGrantUpdate(Database& db, GrantKey& keys, Transaction txn, GrantId id, std::optional<OAuthGrant> current)
+      : db_(db), keys_(keys), txn_(std::move(txn)), id_(std::move(id)), current_(std::move(current)) {}
 
   const std::optional<OAuthGrant>& current() const override { return current_; }
 
@@ -168,6 +232,10 @@ class SqliteGrantUpdate final : public GrantUpdate {
     grant.id = id_;
     grant.generation = current_ ? current_->generation + 1 : 1;
     grant.updated_at = UtcNowRfc3339();
+    auto key = keys_.Get(true);
+    if (!key) return std::unexpected(key.error());
+    auto sealed = SealTokens(**key, id_, grant.refresh_token, grant.access_token);
+    if (!sealed) return std::unexpected(sealed.error());
     auto stmt = db_.Prepare(
         "INSERT INTO oauth_grants (provider, client_id, account, state, generation, refresh_token, "
         "access_token, access_expires_at, refresh_expires_at, refresh_hard_expires_at, problem, "
@@ -180,7 +248,7 @@ class SqliteGrantUpdate final : public GrantUpdate {
         "updated_at = excluded.updated_at");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->Bind(id_.provider, id_.client_id, id_.account, GrantStateName(grant.state), grant.generation,
-               grant.refresh_token, grant.access_token, grant.access_expires_at, grant.refresh_expires_at,
+               sealed->first, sealed->second, grant.access_expires_at, grant.refresh_expires_at,
                grant.refresh_hard_expires_at, grant.problem, grant.updated_at);
     if (auto status = stmt->Run(); !status) return std::unexpected(status.error());
     auto committed = txn_->Commit();
@@ -191,12 +259,13 @@ class SqliteGrantUpdate final : public GrantUpdate {
 
  private:
   Database& db_;
+  GrantKey& keys_;
   std::optional<Transaction> txn_;
   const GrantId id_;
   const std::optional<OAuthGrant> current_;
 };
 
-Result<std::optional<OAuthGrant>> ReadGrant(Database& db, const GrantId& id) {
+Result<std::optional<OAuthGrant>> ReadGrant(Database& db, GrantKey& keys, const GrantId& id) {
   auto stmt = db.Prepare(
       "SELECT state, generation, refresh_token, access_token, access_expires_at, refresh_expires_at, "
       "refresh_hard_expires_at, problem, updated_at FROM oauth_grants "
@@ -210,19 +279,32 @@ Result<std::optional<OAuthGrant>> ReadGrant(Database& db, const GrantId& id) {
   grant.id = id;
   grant.state = stmt->Text(0) == "active" ? GrantState::kActive : GrantState::kConsentNeeded;
   grant.generation = stmt->Int(1);
-  grant.refresh_token = stmt->Text(2);
-  grant.access_token = stmt->Text(3);
+  std::string stored_refresh = stmt->Text(2);
+  std::string stored_access = stmt->Text(3);
   grant.access_expires_at = stmt->Int(4);
   grant.refresh_expires_at = stmt->Int(5);
   grant.refresh_hard_expires_at = stmt->Int(6);
   grant.problem = stmt->Text(7);
   grant.updated_at = stmt->Text(8);
+  std::string problem;
+  auto refresh = RevealToken(keys, id, "refresh_token", std::move(stored_refresh), problem);
+  if (!refresh) return std::unexpected(refresh.error());
+  auto access = *refresh ? RevealToken(keys, id, "access_token", std::move(stored_access), problem)
+                         : Result<std::optional<std::string>>(std::nullopt);
+  if (!access) return std::unexpected(access.error());
+  if (*refresh && *access) {
+    grant.refresh_token = std::move(**refresh);
+    grant.access_token = std::move(**access);
+  } else {
+    grant.state = GrantState::kUndecryptable;
+    grant.problem = problem;
+  }
   return std::optional<OAuthGrant>{std::move(grant)};
 }
 
 class SqliteApiState final : public ApiState {
  public:
-  explicit SqliteApiState(SqliteStore& store) : store_(store) {}
+  explicit SqliteApiState(SqliteStore& store) : store_(store), keys_(KeyFileFor(store.db().path())) {}
 
   Result<std::unique_ptr<ApiBatch>> BeginBatch(const ApiBatchOptions& options) override {
     if (options.connector.empty() || options.sha256.empty()) {
@@ -260,14 +342,55 @@ class SqliteApiState final : public ApiState {
     return LiveKeys(store_.db(), prefix);
   }
 
-  Result<std::optional<OAuthGrant>> GetGrant(const GrantId& id) override { return ReadGrant(store_.db(), id); }
+  Result<std::optional<OAuthGrant>> GetGrant(const GrantId& id) override { return ReadGrant(store_.db(), keys_, id); }
 
   Result<std::unique_ptr<GrantUpdate>> LockGrant(const GrantId& id) override {
     auto txn = Transaction::Begin(store_.db());
     if (!txn) return std::unexpected(txn.error());
-    auto current = ReadGrant(store_.db(), id);
+    // The key first: a refresher must not retire a refresh token it could not then store.
+    if (auto key = keys_.Get(true); !key) return std::unexpected(key.error());
+    auto current = ReadGrant(store_.db(), keys_, id);
     if (!current) return std::unexpected(current.error());
-    return std::make_unique<SqliteGrantUpdate>(store_.db(), std::move(*txn), id, std::move(*current));
+    return std::make_unique<SqliteGrantUpdate>(store_.db(), keys_, std::move(*txn), id, std::move(*current));
+  }
+
+  const std::string& KeyFile() const override { return keys_.path(); }
+
+  Status SealStoredGrants() override {
+    Database& db = store_.db();
+    auto txn = Transaction::Begin(db);
+    if (!txn) return std::unexpected(txn.error());
+    struct PlainRow {
+      GrantId id;
+      std::string refresh_token, access_token;
+    };
+    std::vector<PlainRow> plain;
+    {
+      auto stmt = db.Prepare("SELECT provider, client_id, account, refresh_token, access_token FROM oauth_grants");
+      if (!stmt) return std::unexpected(stmt.error());
+      while (true) {
+        auto row = stmt->Step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) break;
+        PlainRow grant{.id = {stmt->Text(0), stmt->Text(1), stmt->Text(2)},
+                       .refresh_token = stmt->Text(3), .access_token = stmt->Text(4)};
+        if (!IsSealed(grant.refresh_token) || !IsSealed(grant.access_token)) plain.push_back(std::move(grant));
+      }
+    }
+    auto key = keys_.Get(!plain.empty());
+    if (!key) return std::unexpected(key.error());
+    for (const PlainRow& grant : plain) {
+      // A row is sealed whole: Save() never writes one token sealed and the other not.
+      auto sealed = SealTokens(**key, grant.id, grant.refresh_token, grant.access_token);
+      if (!sealed) return std::unexpected(sealed.error());
+      auto stmt = db.Prepare(
+          "UPDATE oauth_grants SET refresh_token = ?, access_token = ? "
+          "WHERE provider = ? AND client_id = ? AND account = ?");
+      if (!stmt) return std::unexpected(stmt.error());
+      stmt->Bind(sealed->first, sealed->second, grant.id.provider, grant.id.client_id, grant.id.account);
+      if (auto status = stmt->Run(); !status) return status;
+    }
+    return txn->Commit();
   }
 
   Status SavePendingConsent(const PendingConsent& consent) override {
@@ -307,6 +430,7 @@ class SqliteApiState final : public ApiState {
 
  private:
   SqliteStore& store_;
+  GrantKey keys_;
 };
 
 }  // namespace

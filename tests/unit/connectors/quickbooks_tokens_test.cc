@@ -1,10 +1,13 @@
 // OAuth against the QuickBooks double: refresh and rotation, the 401 path, racing
-// refreshers, invalid_grant, the hard-expiry header, and the consent flow.
+// refreshers, invalid_grant, a grant the key file cannot decrypt, the hard-expiry header,
+// and the consent flow.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "connectors/quickbooks/consent.h"
+#include "gateway/store/secret_box.h"
 #include "tests/unit/connectors/quickbooks_fixture.h"
 
 namespace tributary::connectors::quickbooks::test {
@@ -116,6 +119,48 @@ TEST_F(QuickBooksTokensTest, InvalidGrantStopsWithConsentNeededAndNoRetryLoop) {
   }
   EXPECT_EQ(double_->CountRequests("token"), token_calls);  // nobody asked the token endpoint again
   EXPECT_EQ(double_->CountRequests("query"), 0);
+}
+
+TEST_F(QuickBooksTokensTest, AGrantTheKeyCannotDecryptStopsWithAClearStatusAndNoRetryLoop) {
+  SeedGrant(/*access_expires_at=*/UnixNow() - 10);
+  const std::string key_path = dir_.File("state/tributary.key");
+  // The key file was replaced (say, a database restored without its key).
+  ASSERT_TRUE(std::filesystem::remove(key_path));
+  ASSERT_TRUE(store::SecretKey::LoadOrCreate(key_path).has_value());
+  store_ = OpenStore();
+  Wire();
+  auto access = tokens_->Current();
+  ASSERT_FALSE(access.has_value());
+  EXPECT_EQ(access.error().code, ErrorCode::kRejected);
+  EXPECT_NE(access.error().message.find("cannot decrypt the stored QuickBooks grant with " + key_path),
+            std::string::npos)
+      << access.error().message;
+  EXPECT_NE(access.error().message.find("the key file changed? run `tributary auth quickbooks --config FILE "
+                                        "--connector qbo` to consent again"),
+            std::string::npos)
+      << access.error().message;
+  EXPECT_EQ(metrics_.Get("tributary_oauth_consent_needed", {{"connector", "qbo"}}), 1);
+  auto rejected = tokens_->RefreshAfterRejection({"whatever", 1});
+  ASSERT_FALSE(rejected.has_value());
+  EXPECT_NE(rejected.error().message.find("cannot decrypt"), std::string::npos);
+  for (int i = 0; i < 3; ++i) {
+    auto passed = sync_->Pass({});
+    ASSERT_FALSE(passed.has_value());
+    EXPECT_NE(passed.error().message.find("cannot decrypt"), std::string::npos) << passed.error().message;
+  }
+  EXPECT_EQ(double_->CountRequests("token"), 0);
+  EXPECT_EQ(double_->CountRequests("query"), 0);
+
+  // Consent again: the new grant is stored under the current key and works.
+  auto started = StartConsent(settings_, "qbo", *store_);
+  ASSERT_TRUE(started.has_value());
+  auto page = client_->Send({.method = "GET", .target = started->url});
+  ASSERT_TRUE(page.has_value());
+  auto grant = CompleteConsent(settings_, "qbo", *store_, *client_,
+                               RedirectParameters(http::FindHeader(page->headers, "Location")));
+  ASSERT_TRUE(grant.has_value()) << grant.error().message;
+  ASSERT_TRUE(tokens_->Current().has_value());
+  EXPECT_EQ(Grant().state, store::GrantState::kActive);
 }
 
 TEST_F(QuickBooksTokensTest, WithoutAGrantTheConnectorAsksForConsent) {
