@@ -127,7 +127,11 @@ Status DryRunPrinter::OnRecord(model::CanonicalRecord&& record) {
         record.kind.empty() && record.data.is_object() ? record.data.value("kind", "") : std::string();
     const std::string& kind = record.kind.empty() ? kind_in_data : record.kind;
     const bool credit = kind == "credit_note" || kind == "payment_on_account";
-    open_minor_by_currency_[record.currency] += credit ? -*record.open_amount_minor : *record.open_amount_minor;
+    // Most files have one currency: its sum is found again without a map lookup.
+    if (last_open_ == nullptr || last_open_->first != record.currency) {
+      last_open_ = &*open_minor_by_currency_.try_emplace(record.currency, 0).first;
+    }
+    last_open_->second += credit ? -*record.open_amount_minor : *record.open_amount_minor;
   }
   if (record.entity == "payment" && record.amount_minor && !record.currency.empty()) {
     payment_minor_by_currency_[record.currency] += *record.amount_minor;

@@ -52,6 +52,7 @@ class DryRunPrinter : public model::RecordSink {
   LineWriter* lines_ = nullptr;
   std::vector<std::pair<std::string, int64_t>> records_by_entity_;  // mapping order
   std::map<std::string, int64_t> open_minor_by_currency_;
+  std::pair<const std::string, int64_t>* last_open_ = nullptr;  // the last one added to
   std::map<std::string, int64_t> payment_minor_by_currency_;
   int64_t rows_ = 0;
   int64_t skipped_ = 0;

@@ -304,8 +304,21 @@ Value Evaluator::EvalTemplate(const Expr& expr, const EvalScope& scope) {
   return Value::Text(arena_.Copy(scratch_), column);
 }
 
+Value Evaluator::SourceKey(size_t entity, const EvalScope& scope) {
+  if (!caching_) return Eval(mapping_.entities[entity].source_key, scope);
+  if (key_serials_.size() <= entity) {
+    key_serials_.resize(entity + 1, 0);
+    key_values_.resize(entity + 1);
+  }
+  if (key_serials_[entity] != source_serial_) {
+    key_values_[entity] = Eval(mapping_.entities[entity].source_key, scope);
+    key_serials_[entity] = source_serial_;
+  }
+  return key_values_[entity];
+}
+
 Value Evaluator::EvalRef(const Expr& expr, const EvalScope& scope) {
-  Value key = expr.args.empty() ? Eval(mapping_.entities[expr.slot].source_key, scope) : Eval(expr.args[0], scope);
+  Value key = expr.args.empty() ? SourceKey(expr.slot, scope) : Eval(expr.args[0], scope);
   // Without `key:`, a failing source key is the target entity's own reject (it shares the
   // record), not this field's: the reference is null.
   if (key.IsError() && expr.args.empty()) return Value::Null(key.column);

@@ -45,7 +45,20 @@ class Evaluator {
   // A value that keeps `reason` (copied) as an error at `column`.
   Value MakeError(std::string_view reason, int column);
   TextArena& arena() { return arena_; }
-  void ResetArena() { arena_.Reset(); }
+  void ResetArena() {
+    arena_.Reset();
+    caching_ = false;
+  }
+  // The source key of entity `entity` (an index in CompiledMapping::entities) on `scope`.
+  // Between BeginSource() and EndSource() (or ResetArena()) every evaluation is over the
+  // same source record or group: each entity's source key is then evaluated once, however
+  // many `ref`s to it the record's fields have.
+  Value SourceKey(size_t entity, const EvalScope& scope);
+  void BeginSource() {
+    ++source_serial_;
+    caching_ = true;
+  }
+  void EndSource() { caching_ = false; }
 
  private:
   Value EvalCore(const Expr& expr, const EvalScope& scope);
@@ -64,6 +77,11 @@ class Evaluator {
   const std::vector<std::vector<std::string>>& parameters_;
   TextArena arena_;
   std::string scratch_;
+  // SourceKey's results per entity, valid while caching_ and their serial is source_serial_.
+  bool caching_ = false;
+  uint64_t source_serial_ = 0;
+  std::vector<uint64_t> key_serials_;
+  std::vector<Value> key_values_;
 };
 
 // True when `a` and `b` are the same value: numbers by value (1.50 = 1.5), dates by day,

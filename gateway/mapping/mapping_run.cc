@@ -50,6 +50,15 @@ Result<std::vector<std::vector<std::string>>> ResolveParameters(const CompiledMa
   return values;
 }
 
+// Ends the evaluator's per-source caching when the source's mapping is done, however.
+struct SourceGuard {
+  explicit SourceGuard(Evaluator& e) : evaluator(e) {}
+  SourceGuard(const SourceGuard&) = delete;
+  SourceGuard& operator=(const SourceGuard&) = delete;
+  ~SourceGuard() { evaluator.EndSource(); }
+  Evaluator& evaluator;
+};
+
 class MappingRun {
  public:
   MappingRun(const CompiledMapping& mapping, const MappingContext& context, model::RecordSink& sink,
@@ -57,8 +66,9 @@ class MappingRun {
       : mapping_(mapping),
         context_(context),
         sink_(sink),
+        wants_data_(sink.WantsData()),
         evaluator_(mapping, context, parameters),
-        builder_(mapping, context, evaluator_, sink.WantsData()),
+        builder_(mapping, context, evaluator_, wants_data_),
         entities_of_plan_(mapping.read_plan.plans.size()) {
     const auto grouped = std::count_if(mapping.entities.begin(), mapping.entities.end(),
                                        [](const EntityRule& rule) { return rule.group.has_value(); });
@@ -106,6 +116,8 @@ class MappingRun {
     if (!record.error.empty()) return RejectMalformed(record);
     const RecordSource source = SourceOf(record);
     builder_.NewSource();
+    evaluator_.BeginSource();
+    const SourceGuard guard{evaluator_};
     const std::vector<size_t>& entities = entities_of_plan_[record.plan];
     // The ungrouped entities of a record are one unit: all their records, or only rejects.
     unit_.clear();
@@ -220,6 +232,8 @@ class MappingRun {
         GroupTable::Columns(group, columns);
         RecordSource source{&plan, tables_[e]->Scope(group, fields, aggregates), group.raw, columns, column_names_};
         builder_.NewSource();
+        evaluator_.BeginSource();
+        const SourceGuard guard{evaluator_};
         if (rule.group->having) {
           const Value keep = evaluator_.Condition(*rule.group->having, source.scope);
           if (keep.IsError()) {
@@ -268,16 +282,18 @@ class MappingRun {
   }
 
   Status SendRecord(model::CanonicalRecord&& record, int64_t line, const std::string& location) {
+    record.provenance.line = line;
+    ++stats_.records;
+    // A printing sink never reads the provenance: its strings are not copied.
+    if (!wants_data_) return sink_.OnRecord(std::move(record));
     record.provenance.file = context_.file_name;
     record.provenance.file_sha256 = context_.file_sha256;
-    record.provenance.line = line;
     record.provenance.mapping = mapping_.name;
     record.provenance.mapping_version = mapping_.version;
     record.provenance.location = location;
     record.provenance.encoding = info_.encoding;
     if (info_.encoding_detected) record.provenance.encoding_confidence = info_.encoding_confidence;
     record.provenance.format_version = info_.detail;
-    ++stats_.records;
     return sink_.OnRecord(std::move(record));
   }
 
@@ -298,6 +314,7 @@ class MappingRun {
   const CompiledMapping& mapping_;
   const MappingContext& context_;
   model::RecordSink& sink_;
+  const bool wants_data_;
   Evaluator evaluator_;
   RecordBuilder builder_;
   std::vector<std::vector<size_t>> entities_of_plan_;

@@ -169,7 +169,7 @@ void RecordBuilder::SourceKeyInto(size_t entity, const RecordSource& source, std
                                   std::string& key_text) {
   key_text.clear();
   const EntityRule& rule = mapping_.entities[entity];
-  const Value key = evaluator_.Eval(rule.source_key, source.scope);
+  const Value key = evaluator_.SourceKey(entity, source.scope);
   if (key.IsError()) {
     rejects.push_back({key.column, "source_key", std::string(key.text)});
     return;
@@ -250,7 +250,16 @@ bool RecordBuilder::TypeScalar(const FieldRule& rule, Role role, const Value& va
   std::string_view text;
   switch (type) {
     case FieldType::kDate: {
-      if (value.kind == Kind::kText) {
+      const std::span<const DatePattern> patterns = rule.format->date_formats;
+      if (value.kind == Kind::kText && patterns.size() == 1 && patterns[0].iso() &&
+          DatePattern::MatchIso(TrimSpaces(value.text)) == DatePattern::Match::kOk) {
+        // An ISO date: its own text.
+        PutQuoted(out, TrimSpaces(value.text));
+      } else if (value.kind == Kind::kText && patterns.size() == 1 && !patterns[0].iso() &&
+                 patterns[0].Parse(TrimSpaces(value.text), date_) == DatePattern::Match::kOk) {
+        // One pattern that matches: ParseDate's result, without its bookkeeping.
+        PutQuoted(out, date_);
+      } else if (value.kind == Kind::kText) {
         // Text straight to its ISO form: what ToDate and IsoDateFromDays would give.
         auto iso = ParseDate(value.text, rule.format->date_formats, rule.format->date_order);
         if (!iso) {
@@ -285,7 +294,7 @@ bool RecordBuilder::TypeScalar(const FieldRule& rule, Role role, const Value& va
         error = Quoted(text) + " is not an allowed " + rule.name + " (one of: " + known + ")";
         return false;
       }
-      AppendKnownString(out, *it);
+      PutQuoted(out, *it);  // the schema's own words: ASCII identifiers
       if (role == Role::kKind) facts_.kind.assign(*it);
       return true;
     }
@@ -323,6 +332,12 @@ bool RecordBuilder::TypeScalar(const FieldRule& rule, Role role, const Value& va
     default:
       text = evaluator_.Text(value);
       break;
+  }
+  // Bytes of a record that needs no escaping need none either.
+  if (!plain_raw_.empty() && text.data() >= plain_raw_.data() &&
+      text.data() + text.size() <= plain_raw_.data() + plain_raw_.size()) {
+    PutQuoted(out, text);
+    return true;
   }
   if (!AppendJsonString(out, text)) {
     error = "invalid UTF-8 in " + Quoted(text);
@@ -472,7 +487,41 @@ void RecordBuilder::AppendRaw(const RecordSource& source, std::string& out) {
   }
   // The columns are made of the record's bytes: when those need no escaping (and are all
   // there), neither do the columns.
-  const bool plain = source.raw.size() < kMaxRawBytes && IsPlainJsonText(source.raw);
+  const bool plain = raw_plain_;
+  const size_t count = std::min(source.columns.size(), names.size());
+  if (plain) {
+    // The usual record: when names and texts fit the bound together, nothing is cut and
+    // the object is written in one step.
+    size_t budget_used = 0;
+    size_t size = 2;  // {}
+    for (size_t i = 0; i < count; ++i) {
+      budget_used += names[i].size() + source.columns[i].size();
+      if (!raw_names_[i].empty()) size += raw_names_[i].size() + source.columns[i].size() + 3;  // ,"…"
+    }
+    if (budget_used < kMaxRawBytes) {
+      const size_t start = out.size();
+      out.resize_and_overwrite(start + size, [&](char* p, size_t) {
+        char* w = p + start;
+        *w++ = '{';
+        bool first = true;
+        for (size_t i = 0; i < count; ++i) {
+          const std::string& name = raw_names_[i];
+          if (name.empty()) continue;
+          if (!first) *w++ = ',';
+          first = false;
+          std::memcpy(w, name.data(), name.size());
+          w += name.size();
+          *w++ = '"';
+          std::memcpy(w, source.columns[i].data(), source.columns[i].size());
+          w += source.columns[i].size();
+          *w++ = '"';
+        }
+        *w++ = '}';
+        return static_cast<size_t>(w - p);
+      });
+      return;
+    }
+  }
   Put(out, "{");
   size_t budget = kMaxRawBytes;
   bool first = true;
@@ -502,6 +551,10 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
   const model::EntitySchema& schema = *rule.schema;
   const Layout& layout = layouts_[entity];
   facts_ = Facts{};
+  if (!raw_ready_) {
+    raw_plain_ = source.raw.size() < kMaxRawBytes && IsPlainJsonText(source.raw);
+    plain_raw_ = raw_plain_ ? source.raw : std::string_view();
+  }
   // The currency first: amounts are read at its exponent.
   currency_text_.clear();
   bool ok = true;
@@ -511,58 +564,74 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
   }
 
   out.entity.assign(schema.name);
-  // model::MakeKey, in the record's own buffer.
+  // model::MakeKey, in the record's own buffer; a printing sink reads neither (both are
+  // in the text).
   out.key.clear();
-  out.key.append(context_.source).append(":").append(schema.name).append(":").append(source_key);
-  out.source_key.assign(source_key);
+  out.source_key.clear();
+  if (with_data_ || layout.key_prefix.empty()) {
+    out.key.append(context_.source).append(":").append(schema.name).append(":").append(source_key);
+    out.source_key.assign(source_key);
+  }
   std::string& json = out.json;
   json.clear();
   // The record leaves with its text: size the new buffer once, like the previous record's.
   json.reserve(json_capacity_);
   auto invalid_source_key = [&] {
-    rejects.push_back({0, "source_key", "invalid UTF-8 in " + Quoted(out.source_key)});
+    rejects.push_back({0, "source_key", "invalid UTF-8 in " + Quoted(source_key)});
     return false;
   };
-  if (!layout.key_prefix.empty()) {
-    Put(json, layout.key_prefix);
-    if (!AppendJsonStringContent(json, out.source_key)) return invalid_source_key();
-    Put(json, "\"");
+  const bool plain_key = IsPlainJsonText(source_key);
+  if (plain_key && !layout.key_prefix.empty()) {
+    // The usual envelope, in one step.
+    PutPieces(json, {layout.key_prefix, source_key, "\""sv, layout.after_key, "\""sv, source_key, "\""sv});
   } else {
-    json += "{\"key\":"sv;
-    AppendKnownString(json, out.key);
+    if (!layout.key_prefix.empty()) {
+      Put(json, layout.key_prefix);
+      if (plain_key) {
+        Put(json, source_key);
+      } else if (!AppendJsonStringContent(json, source_key)) {
+        return invalid_source_key();
+      }
+      Put(json, "\"");
+    } else {
+      json += "{\"key\":"sv;
+      AppendKnownString(json, out.key);
+    }
+    Put(json, layout.after_key);
+    if (plain_key) {
+      PutQuoted(json, source_key);
+    } else if (!AppendJsonString(json, source_key)) {
+      return invalid_source_key();
+    }
   }
-  Put(json, layout.after_key);
-  if (!AppendJsonString(json, out.source_key)) return invalid_source_key();
   const size_t updated_begin = json.size();
   Put(json, layout.updated);
   const size_t updated_end = json.size();
   for (const Step& step : layout.steps) {
-    Put(json, step.literal);
     switch (step.kind) {
       case Step::Kind::kDueDateSource:
-        Put(json, facts_.has_due_date ? "\"explicit\""sv : "null"sv);
+        PutPieces(json, {step.literal, facts_.has_due_date ? "\"explicit\""sv : "null"sv});
         break;
       case Step::Kind::kCurrency:
-        Put(json, currency_text_);
+        PutPieces(json, {step.literal, currency_text_});
         break;
       case Step::Kind::kField:
+        Put(json, step.literal);
         ok = TypeField(rule.fields[step.field], layout.roles[step.field], rule, source, json, rejects) && ok;
         break;
     }
   }
-  Put(json, layout.after_fields_and_raw);
-  const size_t raw_begin = json.size() - kRawMember.size();
   if (!raw_ready_) {
     raw_.clear();
     AppendRaw(source, raw_);
     raw_ready_ = true;
   }
-  Put(json, raw_);
-  const size_t raw_end = json.size();
+  const size_t raw_begin = json.size() + layout.after_fields_and_raw.size() - kRawMember.size();
+  const size_t raw_end = raw_begin + kRawMember.size() + raw_.size();
   if (rule.custom.empty()) {
-    Put(json, ",\"custom\":{}"sv);
+    PutPieces(json, {layout.after_fields_and_raw, raw_, ",\"custom\":{}"sv});
   } else {
-    Put(json, ",\"custom\":{"sv);
+    PutPieces(json, {layout.after_fields_and_raw, raw_, ",\"custom\":{"sv});
     for (size_t i = 0; i < rule.custom.size(); ++i) {
       if (i > 0) json.push_back(',');
       AppendKnownString(json, rule.custom[i].name);
@@ -571,15 +640,16 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
     }
     Put(json, "}");
   }
-  if (!ok || out.source_key.empty()) return false;
+  if (!ok || source_key.empty()) return false;
   if (schema.name == "receivable") {
-    json += ",\"status\":\""sv;
-    json += model::ReceivableStatus(model::kLifecycleActive, facts_.open_minor.value_or(0), facts_.total_minor);
-    json.push_back('"');
+    PutPieces(json, {",\"status\":\""sv,
+                     model::ReceivableStatus(model::kLifecycleActive, facts_.open_minor.value_or(0), facts_.total_minor),
+                     "\"}"sv});
     out.open_amount_minor = facts_.open_minor;
     out.kind = facts_.kind;
+  } else {
+    Put(json, "}");
   }
-  Put(json, "}");
   json_capacity_ = std::max(json_capacity_, json.size() + 64);
   out.currency = facts_.currency;
   out.amount_minor = facts_.amount_minor;

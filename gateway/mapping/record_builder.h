@@ -117,11 +117,16 @@ class RecordBuilder {
   int currency_exponent_ = 2;
   bool currency_known_ = false;
   std::string plain_;                // scratch: a value's plain text
+  std::string date_;                 // scratch: a date's ISO text
   size_t json_capacity_ = 1024;      // the biggest record text so far, for reserve()
   std::string raw_;                  // `raw` of the current source, as JSON text
   const std::vector<std::string>* raw_names_for_ = nullptr;  // the column names raw_names_ is of
   std::vector<std::string> raw_names_;  // per column: `"name":`, or empty for a repeated name
   bool raw_ready_ = false;
+  // Whether the current source's `raw` text needs no JSON escaping (set with raw_ready_);
+  // plain_raw_ is that text when it does not, else empty.
+  bool raw_plain_ = false;
+  std::string_view plain_raw_;
 };
 
 }  // namespace tributary::mapping

@@ -217,7 +217,7 @@ std::string DescribeNegativeStyles(unsigned styles) {
   return out;
 }
 
-std::string_view TrimSpaces(std::string_view text) {
+std::string_view TrimSpacesSlow(std::string_view text) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
@@ -350,13 +350,33 @@ Result<DatePattern> DatePattern::Compile(std::string_view pattern) {
                 "invalid date pattern " + Quoted(pattern) + ": needs one year, one month and one day token");
   }
   compiled.order_ = OrderOfTokens(compiled.tokens_);
+  compiled.iso_ = pattern == "yyyy-MM-dd";
   return compiled;
+}
+
+DatePattern::Match DatePattern::MatchIso(std::string_view text) {
+  auto digit = [&](size_t at) { return static_cast<unsigned>(text[at] - '0'); };
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return Match::kNoMatch;
+  for (size_t at : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (digit(at) > 9) return Match::kNoMatch;
+  }
+  const auto year = static_cast<int>(digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3));
+  const auto month = static_cast<int>(digit(5) * 10 + digit(6));
+  const auto day = static_cast<int>(digit(8) * 10 + digit(9));
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) return Match::kNotADate;
+  return Match::kOk;
 }
 
 DatePattern::Match DatePattern::Parse(std::string_view text, std::string& iso) const {
   int year = 0;
   int month = 0;
   int day = 0;
+  if (iso_) {
+    // The text is its own ISO form once its shape and day are right.
+    const Match match = MatchIso(text);
+    if (match == Match::kOk) iso.assign(text);
+    return match;
+  }
   size_t pos = 0;
   for (const Token& token : tokens_) {
     bool ok = true;

@@ -16,8 +16,14 @@
 
 namespace tributary::mapping {
 
-// `text` without leading and trailing ASCII whitespace (space, tab, CR, LF).
-std::string_view TrimSpaces(std::string_view text);
+// `text` without leading and trailing ASCII whitespace (space, tab, CR, LF). Inline for
+// the usual value, which has none.
+std::string_view TrimSpacesSlow(std::string_view text);
+inline std::string_view TrimSpaces(std::string_view text) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  if (text.empty() || (!is_space(text.front()) && !is_space(text.back()))) return text;
+  return TrimSpacesSlow(text);
+}
 
 enum class NegativeAmounts {
   kReject,    // "-12.00" is a reject: canonical amounts are magnitudes, the kind gives the sign
@@ -98,6 +104,9 @@ class DatePattern {
   // Matches the whole of `text`; kNotADate when it has the pattern's shape but names no
   // calendar day (2026-02-30). On kOk, `iso` is set to "YYYY-MM-DD".
   Match Parse(std::string_view text, std::string& iso) const;
+  // True for yyyy-MM-dd: a match is then the text itself (MatchIso, without the copy).
+  [[nodiscard]] bool iso() const { return iso_; }
+  static Match MatchIso(std::string_view text);
 
  private:
   enum class TokenKind { kLiteral, kYear4, kYear2, kMonth2, kMonth, kDay2, kDay };
@@ -109,6 +118,7 @@ class DatePattern {
   std::string text_;
   std::vector<Token> tokens_;
   DateOrder order_ = DateOrder::kUnspecified;
+  bool iso_ = false;  // yyyy-MM-dd: matched without walking the tokens
 };
 
 // The ISO date ("YYYY-MM-DD") of `text` (leading and trailing ASCII whitespace ignored) by

@@ -42,8 +42,10 @@ class RecordSink {
   virtual Status OnRecord(CanonicalRecord&& record) = 0;
   virtual Status OnReject(Reject&& reject) = 0;
   // False when the sink only prints records: it reads CanonicalRecord::json and the plain
-  // members, never `data` nor `hash`. The mapping engine then leaves `data` null and `hash`
-  // empty, and saves a JSON tree and a SHA-256 per record.
+  // members but `key` and `source_key` (both in the text), never `data`, `hash` nor
+  // `provenance`. The mapping engine then leaves `data` null, `hash`, `key` and
+  // `source_key` empty and `provenance` empty but for its line, and saves a JSON tree, a
+  // SHA-256 and nine string copies per record.
   [[nodiscard]] virtual bool WantsData() const { return true; }
 };
 

@@ -286,7 +286,75 @@ bool CsvReader::Consume() {
   return false;
 }
 
+bool CsvReader::NextPlainRecord(CsvRecord& record) {
+  const char* const begin = chunk_.data() + pos_;
+  // The line must end before the record bound, as the state machine would accept it.
+  const char* const stop = begin + std::min(end_ - pos_, options_.max_record_bytes);
+  const char delimiter = options_.delimiter;
+  std::vector<std::string_view>& fields = record.fields;
+  fields.clear();
+  const char* field = begin;
+  const char* p = begin;
+  auto add_fields = [&](unsigned delimiters) {
+    while (delimiters != 0) {
+      const char* at = p + __builtin_ctz(delimiters);
+      fields.emplace_back(field, static_cast<size_t>(at - field));
+      field = at + 1;
+      delimiters &= delimiters - 1;
+    }
+  };
+  bool at_special = false;
+#if defined(__SSE2__)
+  const __m128i delimiters = _mm_set1_epi8(delimiter);
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  // No quote or escape byte: a second LF test, which changes nothing.
+  const __m128i quote = _mm_set1_epi8(options_.quote != '\0' ? options_.quote : '\n');
+  const __m128i escape = _mm_set1_epi8(options_.escape != '\0' ? options_.escape : '\n');
+  while (stop - p >= 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    auto found = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, delimiters)));
+    const auto special = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, lf), _mm_cmpeq_epi8(bytes, cr)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, escape)))));
+    if (special != 0) {
+      const int first = __builtin_ctz(special);
+      add_fields(found & ((1u << first) - 1));
+      p += first;
+      at_special = true;
+      break;
+    }
+    add_fields(found);
+    p += 16;
+  }
+#endif
+  if (!at_special) {
+    for (; p < stop; ++p) {
+      const char c = *p;
+      if (c == '\n' || c == '\r' || (c == options_.quote && c != '\0') || (c == options_.escape && c != '\0')) break;
+      if (c == delimiter) {
+        fields.emplace_back(field, static_cast<size_t>(p - field));
+        field = p + 1;
+      }
+    }
+  }
+  // A line without a delimiter may be blank: the state machine decides.
+  if (p == stop || *p != '\n' || fields.empty()) {
+    fields.clear();
+    return false;
+  }
+  fields.emplace_back(field, static_cast<size_t>(p - field));
+  record.line = line_++;
+  record.raw = std::string_view(begin, static_cast<size_t>(p - begin));
+  record.error.clear();
+  record.error_column = 0;
+  pos_ = static_cast<size_t>(p + 1 - chunk_.data());
+  return true;
+}
+
 Result<bool> CsvReader::Next(CsvRecord& record) {
+  // A new record starts here unless lines are still being skipped.
+  if (state_ != State::kSkipLines && !after_cr_ && pos_ < end_ && NextPlainRecord(record)) return true;
   auto start_record = [&] {
     raw_.clear();
     raw_view_ = {};

@@ -73,6 +73,10 @@ class CsvReader {
   };
 
   bool Fill();
+  // The common record, read without the state machine: a whole line in the current chunk,
+  // with at least one delimiter and no quote, escape or CR. Its fields are views into the
+  // chunk. False (nothing consumed, `record.fields` cleared) for any other line.
+  bool NextPlainRecord(CsvRecord& record);
   // Consumes bytes of the current chunk; true once a record is complete.
   bool Consume();
   // The raw text of a record is a view into the chunk when the record lies in one chunk;

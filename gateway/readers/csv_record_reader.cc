@@ -281,19 +281,23 @@ bool CsvRecordReader::DecodeField(SourceRecord& record, size_t field, std::strin
 
 void CsvRecordReader::Decode(SourceRecord& record) {
   const bool all = plan_.plans[0].all_columns;
-  size_t total = 0;
-  if (all) {
-    for (std::string_view field : current_.fields) total += field.size();
-  } else {
-    for (const Slot& slot : slots_) {
-      if (slot.source == Slot::Source::kField) total += current_.fields[slot.field].size();
-    }
-  }
-  decoder_.Reset(total);
   // Every encoding a reader decodes writes ASCII as itself: one check of the record's
-  // bytes instead of one per field.
+  // bytes instead of one per field, and no decoding buffer.
   ascii_record_ = IsAscii(current_.raw);
-  if (all) {
+  if (!ascii_record_) {
+    size_t total = 0;
+    if (all) {
+      for (std::string_view field : current_.fields) total += field.size();
+    } else {
+      for (const Slot& slot : slots_) {
+        if (slot.source == Slot::Source::kField) total += current_.fields[slot.field].size();
+      }
+    }
+    decoder_.Reset(total);
+  }
+  if (all && ascii_record_) {
+    record.columns.assign(current_.fields.begin(), current_.fields.end());
+  } else if (all) {
     record.columns.resize(current_.fields.size());
     for (size_t f = 0; f < current_.fields.size(); ++f) DecodeField(record, f, record.columns[f]);
   }

@@ -39,24 +39,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-void AppendCodePoint(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 std::string HexByte(unsigned char byte) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
   std::string out = "0x";
@@ -113,6 +95,24 @@ size_t Utf8SequenceLength(std::string_view s) {
 }
 
 }  // namespace
+
+void AppendUtf8CodePoint(char32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
 
 std::optional<Encoding> ParseEncodingName(std::string_view name) {
   struct Alias {
@@ -228,7 +228,7 @@ Status AppendUtf8(std::string_view bytes, Encoding encoding, std::string& out) {
       return Fail(ErrorCode::kParse, "byte " + HexByte(byte) + " at position " + std::to_string(i + 1) +
                                          " is not defined in " + std::string(EncodingName(encoding)));
     }
-    AppendCodePoint(cp, out);
+    AppendUtf8CodePoint(cp, out);
   }
   return Ok();
 }
@@ -259,7 +259,7 @@ std::string DecodeForDisplay(std::string_view bytes, Encoding encoding) {
         continue;
       }
     } else if (char32_t cp = SingleByteCodePoint(byte, encoding); cp != 0) {
-      AppendCodePoint(cp, out);
+      AppendUtf8CodePoint(cp, out);
       ++i;
       continue;
     }

@@ -39,6 +39,9 @@ bool IsAscii(std::string_view bytes);
 // (overlong forms, surrogates and code points above U+10FFFF are not), or npos.
 size_t FindInvalidUtf8(std::string_view bytes);
 
+// Appends code point `cp` (at most U+10FFFF, not a surrogate) to `out` as UTF-8.
+void AppendUtf8CodePoint(char32_t cp, std::string& out);
+
 // Appends `bytes` decoded from `encoding` to `out` as UTF-8. On error `out` holds what
 // was decoded before the bad byte, and the kParse message names the byte and its 1-based
 // position in `bytes`, e.g. "invalid UTF-8 byte 0xE9 at position 4" or

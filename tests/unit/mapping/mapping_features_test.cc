@@ -225,6 +225,41 @@ entities:
   EXPECT_EQ(out->sink.records[2].data["customer"], "erp:customer:C9");
 }
 
+// The referenced entity's source key is evaluated once per record: each record's
+// references are its own, in a group too.
+TEST(MappingRefs, EachRecordRefersToItsOwnEntities) {
+  auto mapping = Compile(R"(
+name: refs
+reader: {delimiter: ";"}
+entities:
+  - entity: customer
+    source_key: {column: cust}
+    fields: {account_number: {column: cust}}
+  - entity: receivable
+    source_key: {column: doc}
+    fields:
+      kind: invoice
+      number: {column: doc}
+      customer: {ref: customer}
+      currency: EUR
+      open_amount: {column: amount}
+  - entity: payment
+    source_key: {column: cust}
+    group: {by: {column: cust}, values: {total: {sum: {column: amount}}}}
+    fields: {currency: EUR, amount: {agg: total}, customer: {ref: customer}}
+)");
+  ASSERT_TRUE(mapping);
+  auto out = MapText(*mapping, "cust;doc;amount\nC1;D1;1.00\nC2;D2;2.00\nC1;D3;3.00\n");
+  ASSERT_TRUE(out->stats.has_value());
+  std::vector<std::string> refs;
+  for (const model::CanonicalRecord& record : out->sink.records) {
+    if (record.entity != "customer") refs.push_back(record.key + " -> " + record.data["customer"].get<std::string>());
+  }
+  EXPECT_THAT(refs, ElementsAre("erp:receivable:D1 -> erp:customer:C1", "erp:receivable:D2 -> erp:customer:C2",
+                                "erp:receivable:D3 -> erp:customer:C1", "erp:payment:C1 -> erp:customer:C1",
+                                "erp:payment:C2 -> erp:customer:C2"));
+}
+
 TEST(MappingRefs, AnyEntityFieldsNeedARef) {
   EXPECT_THAT(Problems(R"(name: x
 entities:

@@ -145,6 +145,16 @@ TEST(ParseDate, ValidatesTheCalendar) {
   EXPECT_EQ(Date("31/02/2026", iso), "error: invalid date \"31/02/2026\" (expected yyyy-MM-dd)");
 }
 
+TEST(ParseDate, IsoPatternChecksEveryDigitAndSeparator) {
+  auto iso = Patterns({"yyyy-MM-dd"});
+  EXPECT_EQ(Date("2026-0a-01", iso), "error: invalid date \"2026-0a-01\" (expected yyyy-MM-dd)");
+  EXPECT_EQ(Date("+026-01-01", iso), "error: invalid date \"+026-01-01\" (expected yyyy-MM-dd)");
+  EXPECT_EQ(Date("2026/01/01", iso), "error: invalid date \"2026/01/01\" (expected yyyy-MM-dd)");
+  EXPECT_EQ(Date("2026-01-0 ", iso), "error: invalid date \"2026-01-0\" (expected yyyy-MM-dd)");
+  EXPECT_EQ(Date("9999-12-31", iso), "9999-12-31");
+  EXPECT_EQ(Date("0001-01-01", iso), "0001-01-01");
+}
+
 TEST(DatePattern, RejectsUnknownTokens) {
   EXPECT_EQ(DatePattern::Compile("YYYY-MM-DD").error().message,
             "invalid date pattern \"YYYY-MM-DD\": unknown token \"YYYY\" (use yyyy, yy, MM, M, dd, d)");

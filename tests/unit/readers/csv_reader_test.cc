@@ -185,6 +185,44 @@ TEST(CsvReader, OverlongRecordIsAnErrorAndReadingResumesAtTheNextLine) {
   EXPECT_EQ(rows[1].line, 2);
 }
 
+TEST(CsvReader, OverlongLineWithoutQuotesIsAnErrorToo) {
+  CsvOptions options;
+  options.delimiter = ';';
+  options.max_record_bytes = 32;
+  auto rows = ReadAll("a;" + std::string(40, 'x') + "\nok;1\n", options);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].error, "record is longer than 32 bytes (is a quote never closed?)");
+  EXPECT_THAT(rows[1].fields, ElementsAre("ok", "1"));
+  EXPECT_EQ(rows[1].line, 2);
+}
+
+// Plain lines (read by a quick split) and lines that need the full parser (quotes, CRLF,
+// no delimiter, blank) follow each other in any order with the same outcome.
+TEST(CsvReader, PlainAndOtherLinesInAnyOrder) {
+  const std::string text =
+      "a;b\n\"q;1\";2\nc;d\r\ne;f\nsolo\n  \n;\ng;\"h\"\n12345678901234567;x;y\n";
+  for (size_t chunk : {16u, 17u, 23u, 64u * 1024}) {
+    CsvOptions options;
+    options.delimiter = ';';
+    options.chunk_size = chunk;
+    auto rows = ReadAll(text, options);
+    ASSERT_EQ(rows.size(), 8u) << chunk;
+    EXPECT_THAT(rows[0].fields, ElementsAre("a", "b"));
+    EXPECT_THAT(rows[1].fields, ElementsAre("q;1", "2"));
+    EXPECT_THAT(rows[2].fields, ElementsAre("c", "d"));
+    EXPECT_EQ(rows[2].raw, "c;d");
+    EXPECT_THAT(rows[3].fields, ElementsAre("e", "f"));
+    EXPECT_EQ(rows[3].line, 4);
+    EXPECT_THAT(rows[4].fields, ElementsAre("solo"));
+    EXPECT_THAT(rows[5].fields, ElementsAre("", ""));
+    EXPECT_EQ(rows[5].line, 7);
+    EXPECT_THAT(rows[6].fields, ElementsAre("g", "h"));
+    EXPECT_THAT(rows[7].fields, ElementsAre("12345678901234567", "x", "y"));
+    EXPECT_EQ(rows[7].raw, "12345678901234567;x;y");
+    EXPECT_EQ(rows[7].line, 9);
+  }
+}
+
 TEST(CsvReader, EmptyInputHasNoRecord) {
   EXPECT_TRUE(ReadAll("", {}).empty());
   EXPECT_TRUE(ReadAll("\xEF\xBB\xBF", {}).empty());

@@ -31,6 +31,12 @@ TEST(EncodingNames, KnowsCanonicalNamesAndAliases) {
   EXPECT_EQ(EncodingName(Encoding::kIso8859_15), "iso-8859-15");
 }
 
+TEST(Utf8, EncodesCodePointsOfEveryLength) {
+  std::string out;
+  for (char32_t cp : {U'A', U'\u00E9', U'\u20AC', U'\U0001F600'}) AppendUtf8CodePoint(cp, out);
+  EXPECT_EQ(out, "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+}
+
 TEST(Utf8, PassesValidTextAndStripsTheBomAtTheStartOnly) {
   EXPECT_EQ(Decode("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80", Encoding::kUtf8), "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
   EXPECT_EQ(Decode("\xEF\xBB\xBF" "abc", Encoding::kUtf8), "abc");
