@@ -271,7 +271,10 @@ TEST(HttpTest, StopWaitsForABlockedHandler) {
   Gate gate;
   std::atomic<bool> entered{false};
   std::atomic<bool> handler_done{false};
-  auto server = Start([&](const Request&) {
+  auto server = Start([&](const Request& request) {
+    // A probe accepted before Stop() begins is answered at once: were it to block on the
+    // gate too, the probing below would wait for it instead of for Stop().
+    if (request.target != "/block") return Text(200, "probe");
     entered = true;
     gate.Wait();
     handler_done = true;
@@ -279,6 +282,7 @@ TEST(HttpTest, StopWaitsForABlockedHandler) {
   });
   ASSERT_TRUE(server);
   const std::string url = Url(*server, "/block");
+  const std::string probe_url = Url(*server, "/probe");
   auto pending = std::async(std::launch::async, [&] { return MakeCurlClient({})->Send({"GET", url, {}, ""}); });
   ASSERT_TRUE(Eventually([&] { return entered.load(); }));
 
@@ -291,7 +295,7 @@ TEST(HttpTest, StopWaitsForABlockedHandler) {
   });
   // Stop() has begun once the port refuses new connections.
   ASSERT_TRUE(Eventually([&] {
-    auto probe = MakeCurlClient({})->Send({"GET", url, {}, ""});
+    auto probe = MakeCurlClient({})->Send({"GET", probe_url, {}, ""});
     return !probe.has_value() && probe.error().code == ErrorCode::kUnavailable;
   }));
   EXPECT_FALSE(stopped.load());
