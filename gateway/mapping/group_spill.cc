@@ -94,7 +94,8 @@ struct GroupHeader {
   int64_t failure_line;
   bool has_record;
   bool failed;
-  uint8_t unused[6]{};  // no padding: every byte written is set
+  uint8_t unused[2]{};  // no padding: every byte written is set
+  uint32_t raw_size;
 };
 
 // The plain part of a GroupAggregate: its value without the text view (the text is in
@@ -167,11 +168,11 @@ std::string DefaultSpillDir() {
 }
 
 void EncodeGroup(const GroupState& group, std::string& out) {
-  Put(out, GroupHeader{group.order, group.line, group.failure_line, group.has_record, group.failed});
+  Put(out, GroupHeader{.order = group.order, .line = group.line, .failure_line = group.failure_line,
+                       .has_record = group.has_record, .failed = group.failed, .raw_size = group.raw_size});
   PutText(out, group.index_key);
   PutText(out, group.key);
   PutText(out, group.location);
-  PutText(out, group.raw);
   PutText(out, group.texts);
   PutArray(out, group.spans);
   PutArray(out, group.column_spans);
@@ -190,8 +191,9 @@ bool DecodeGroup(std::string_view bytes, GroupState& group) {
   in.Text(group.index_key);
   in.Text(group.key);
   in.Text(group.location);
-  in.Text(group.raw);
   in.Text(group.texts);
+  group.raw_size = header.raw_size;
+  if (group.raw_size > group.texts.size()) return false;
   in.Array(group.spans);
   for (const GroupState::Span& span : group.spans) {
     if (static_cast<size_t>(span.offset) + span.size > group.texts.size()) return false;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/mapping/value.h"
@@ -33,17 +34,20 @@ struct GroupState {
   int64_t order = 0;  // the run's count of groups when its first record came: emission order
   int64_t line = 0;   // the first record's
   std::string location;
-  std::string raw;
-  // The first record's columns (csv/fixed_width, for `raw`) and fields, as spans of `texts`
-  // (a field that is a view into its column shares its text).
+  // The first record's raw text (its first raw_size bytes), then its columns (csv/
+  // fixed_width, for `raw`) and fields as spans of it: a column made of the raw text's
+  // bytes (csv) and a field that is a view into its column share their text.
   std::string texts;
+  uint32_t raw_size = 0;
+  [[nodiscard]] std::string_view raw() const { return std::string_view(texts).substr(0, raw_size); }
   struct Span {
     uint32_t offset = 0;
     uint32_t size = 0;
-    int column = 0;
-    bool present = false;
-    uint8_t unused[3]{};  // no padding: spill files hold no undefined byte
+    // Twelve bytes, no padding: spill files hold no undefined byte.
+    int32_t column : 31 = 0;
+    uint32_t present : 1 = 0;
   };
+  static_assert(sizeof(Span) == 12);
   std::vector<Span> spans;
   struct ColumnSpan {
     uint32_t offset = 0;

@@ -1,6 +1,7 @@
 #include "gateway/mapping/group_table.h"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 
 #include "gateway/config/values.h"
@@ -34,7 +35,7 @@ size_t AggregateFootprint(const GroupAggregate& aggregate) {
 
 size_t GroupFootprint(const GroupState& group) {
   size_t bytes = sizeof(GroupState) + kIndexEntryBytes + StringBytes(group.index_key) + StringBytes(group.key) +
-                 StringBytes(group.location) + StringBytes(group.raw) + StringBytes(group.texts) +
+                 StringBytes(group.location) + StringBytes(group.texts) +
                  group.spans.capacity() * sizeof(GroupState::Span) +
                  group.column_spans.capacity() * sizeof(group.column_spans[0]) + 48;
   for (const GroupAggregate& aggregate : group.aggregates) bytes += AggregateFootprint(aggregate);
@@ -44,6 +45,13 @@ size_t GroupFootprint(const GroupState& group) {
 std::optional<std::string> GroupKeyOf(Evaluator& evaluator, const EntityRule& rule, const RecordSource& source,
                                       std::vector<PendingReject>* rejects, std::string* shown) {
   std::string key;
+  if (!GroupKeyInto(evaluator, rule, source, rejects, key, shown)) return std::nullopt;
+  return key;
+}
+
+bool GroupKeyInto(Evaluator& evaluator, const EntityRule& rule, const RecordSource& source,
+                  std::vector<PendingReject>* rejects, std::string& key, std::string* shown) {
+  key.clear();
   if (shown != nullptr) shown->clear();
   for (size_t i = 0; i < rule.group->by.size(); ++i) {
     const Value part = evaluator.Eval(rule.group->by[i], source.scope);
@@ -59,7 +67,7 @@ std::optional<std::string> GroupKeyOf(Evaluator& evaluator, const EntityRule& ru
         }
         rejects->push_back({part.column, "group.by", std::move(reason)});
       }
-      return std::nullopt;
+      return false;
     }
     const std::string_view text = evaluator.Text(part);
     if (i > 0) key += kKeySeparator;
@@ -69,33 +77,77 @@ std::optional<std::string> GroupKeyOf(Evaluator& evaluator, const EntityRule& ru
       *shown += text;
     }
   }
-  return key;
+  return true;
 }
 
-// The columns, then each field that is not a view into its column (csv fields are).
+namespace {
+
+// Whether `value` is a view into its own column of `record` (csv fields are).
+bool IsColumnView(const readers::SourceRecord& record, const readers::FieldValue& value) {
+  const auto index = static_cast<size_t>(value.column) - 1;
+  return value.column > 0 && index < record.columns.size() &&
+         std::less_equal<const char*>()(record.columns[index].data(), value.text.data()) &&
+         std::less_equal<const char*>()(value.text.data() + value.text.size(),
+                                        record.columns[index].data() + record.columns[index].size());
+}
+
+}  // namespace
+
+// The raw text, then each column that is not made of its bytes and each field that is
+// neither a view into its column nor made of the raw text's bytes (csv columns and fields
+// are), in one allocation.
 void GroupTable::CopyFirstRecord(const readers::SourceRecord& record, Group& group) {
-  group.column_spans.reserve(record.columns.size());
-  for (std::string_view column : record.columns) {
-    group.column_spans.push_back({static_cast<uint32_t>(group.texts.size()), static_cast<uint32_t>(column.size())});
-    group.texts.append(column);
+  const std::string_view raw = record.raw;
+  auto in_raw = [&](std::string_view text) {
+    return std::less_equal<const char*>()(raw.data(), text.data()) &&
+           std::less_equal<const char*>()(text.data() + text.size(), raw.data() + raw.size());
+  };
+  group.texts.clear();
+  group.raw_size = static_cast<uint32_t>(raw.size());
+  size_t end = raw.size();
+  group.column_spans.resize(record.columns.size());
+  for (size_t i = 0; i < record.columns.size(); ++i) {
+    const std::string_view column = record.columns[i];
+    size_t offset = end;
+    if (in_raw(column)) {
+      offset = static_cast<size_t>(column.data() - raw.data());
+    } else {
+      end += column.size();
+    }
+    group.column_spans[i] = {static_cast<uint32_t>(offset), static_cast<uint32_t>(column.size())};
   }
-  group.spans.reserve(record.values.size());
-  for (const readers::FieldValue& value : record.values) {
-    GroupState::Span span{.offset = 0, .size = static_cast<uint32_t>(value.text.size()), .column = value.column,
-                          .present = value.present};
-    const auto index = static_cast<size_t>(value.column) - 1;
-    if (value.column > 0 && index < record.columns.size() &&
-        std::less_equal<const char*>()(record.columns[index].data(), value.text.data()) &&
-        std::less_equal<const char*>()(value.text.data() + value.text.size(),
-                                       record.columns[index].data() + record.columns[index].size())) {
+  group.spans.resize(record.values.size());
+  for (size_t i = 0; i < record.values.size(); ++i) {
+    const readers::FieldValue& value = record.values[i];
+    GroupState::Span& span = group.spans[i];
+    span = {.offset = 0, .size = static_cast<uint32_t>(value.text.size()), .column = value.column,
+            .present = value.present ? 1u : 0u};
+    if (IsColumnView(record, value)) {
+      const auto index = static_cast<size_t>(value.column) - 1;
       span.offset = group.column_spans[index].offset +
                     static_cast<uint32_t>(value.text.data() - record.columns[index].data());
+    } else if (in_raw(value.text)) {
+      span.offset = static_cast<uint32_t>(value.text.data() - raw.data());
     } else {
-      span.offset = static_cast<uint32_t>(group.texts.size());
-      group.texts.append(value.text);
+      span.offset = static_cast<uint32_t>(end);
+      end += value.text.size();
     }
-    group.spans.push_back(span);
   }
+  // What lies past the raw text was appended above (a span inside it ends within it).
+  group.texts.resize_and_overwrite(end, [&](char* p, size_t) {
+    if (!raw.empty()) std::memcpy(p, raw.data(), raw.size());
+    for (size_t i = 0; i < record.columns.size(); ++i) {
+      const auto& [offset, size] = group.column_spans[i];
+      if (size > 0 && offset >= raw.size()) std::memcpy(p + offset, record.columns[i].data(), size);
+    }
+    for (size_t i = 0; i < record.values.size(); ++i) {
+      const GroupState::Span& span = group.spans[i];
+      if (span.size > 0 && span.offset >= raw.size()) {
+        std::memcpy(p + span.offset, record.values[i].text.data(), span.size);
+      }
+    }
+    return end;
+  });
 }
 
 GroupTable::GroupTable(const EntityRule& rule, GroupMemory memory) : rule_(rule), memory_(std::move(memory)) {}
@@ -134,20 +186,17 @@ void GroupTable::Index() {
 
 Status GroupTable::Add(Evaluator& evaluator, const readers::SourceRecord& record, const RecordSource& source,
                        std::vector<PendingReject>& rejects) {
-  std::string shown;
-  std::optional<std::string> key = GroupKeyOf(evaluator, rule_, source, &rejects, &shown);
-  if (!key) return Ok();
-  auto found = Find(*key);
+  if (!GroupKeyInto(evaluator, rule_, source, &rejects, key_, &shown_)) return Ok();
+  auto found = Find(key_);
   if (!found) return std::unexpected(found.error());
   Group& group = **found;
   const size_t bytes_before = GroupFootprint(group);
   if (!group.has_record) {
     group.has_record = true;
     group.order = next_order_++;
-    group.key = std::move(shown);
+    group.key = shown_;
     group.line = record.line;
     group.location = record.location;
-    group.raw = std::string(record.raw);
     CopyFirstRecord(record, group);
   }
   const size_t first_reject = rejects.size();
@@ -263,8 +312,8 @@ void GroupTable::Combine(Evaluator& evaluator, Group& into, Group& later) const 
     into.key = std::move(later.key);
     into.line = later.line;
     into.location = std::move(later.location);
-    into.raw = std::move(later.raw);
     into.texts = std::move(later.texts);
+    into.raw_size = later.raw_size;
     into.spans = std::move(later.spans);
     into.column_spans = std::move(later.column_spans);
   }
@@ -343,7 +392,7 @@ EvalScope GroupTable::Scope(Group& group, std::vector<readers::FieldValue>& fiel
   fields.clear();
   for (const Group::Span& span : group.spans) {
     readers::FieldValue value;
-    value.present = span.present;
+    value.present = span.present != 0;
     value.text = std::string_view(group.texts).substr(span.offset, span.size);
     value.column = span.column;
     fields.push_back(value);

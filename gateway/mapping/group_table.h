@@ -35,6 +35,10 @@ class SpillFile;
 std::optional<std::string> GroupKeyOf(Evaluator& evaluator, const EntityRule& rule, const RecordSource& source,
                                       std::vector<PendingReject>* rejects, std::string* shown);
 
+// GroupKeyOf into `key` (its buffer reused): false when a part fails or is empty.
+bool GroupKeyInto(Evaluator& evaluator, const EntityRule& rule, const RecordSource& source,
+                  std::vector<PendingReject>* rejects, std::string& key, std::string* shown);
+
 // How much memory a table may use and where it spills.
 struct GroupMemory {
   size_t budget_bytes = 64u << 20;
@@ -88,6 +92,8 @@ class GroupTable {
 
   const EntityRule& rule_;
   const GroupMemory memory_;
+  std::string key_;    // Add: the record's group key and its shown form (buffers reused)
+  std::string shown_;
   bool variable_size_ = false;  // an aggregate keeps text, so a group can grow when folding
   std::deque<Group> groups_;    // in memory, in the order they were created
   std::unordered_map<std::string_view, size_t> index_;  // index_key -> groups_; unused while sorted_

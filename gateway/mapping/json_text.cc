@@ -139,6 +139,16 @@ bool IsPlainJsonText(std::string_view text) {
   return FindEscape(text, high) == text.size() && high == 0;
 }
 
+bool IsPlainJsonTextButTabs(std::string_view text) {
+  unsigned high = 0;
+  size_t i = FindEscape(text, high);
+  while (i < text.size() && text[i] == '\t') {
+    ++i;
+    i += FindEscape(text.substr(i), high);
+  }
+  return i == text.size() && high == 0;
+}
+
 bool AppendJsonStringContent(std::string& out, std::string_view text) { return AppendEscaped<false>(out, text); }
 
 void AppendQuotedMinorUnits(std::string& out, int64_t minor, int exponent) {

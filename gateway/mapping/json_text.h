@@ -21,6 +21,9 @@ bool AppendJsonStringContent(std::string& out, std::string_view text);
 // True when `text` is ASCII with no byte a JSON string escapes: it goes between quotes as
 // it is, and so does every text made of its bytes.
 bool IsPlainJsonText(std::string_view text);
+// True when `text` is ASCII with no byte a JSON string escapes but tabs (a tab-separated
+// line): a text made of its bytes and holding no tab goes between quotes as it is.
+bool IsPlainJsonTextButTabs(std::string_view text);
 
 // Appends `"1234.50"`: model::FormatMinorUnits(minor, exponent) between quotes, written in
 // place (a canonical amount).

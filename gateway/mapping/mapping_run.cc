@@ -230,7 +230,7 @@ class MappingRun {
         evaluator_.ResetArena();
         rejects_.clear();
         GroupTable::Columns(group, columns);
-        RecordSource source{&plan, tables_[e]->Scope(group, fields, aggregates), group.raw, columns, column_names_};
+        RecordSource source{&plan, tables_[e]->Scope(group, fields, aggregates), group.raw(), columns, column_names_};
         builder_.NewSource();
         evaluator_.BeginSource();
         const SourceGuard guard{evaluator_};
@@ -258,7 +258,7 @@ class MappingRun {
         std::stable_sort(rejects_.begin(), rejects_.end(),
                          [](const PendingReject& a, const PendingReject& b) { return a.column < b.column; });
         for (PendingReject& reject : rejects_) {
-          if (auto status = SendReject(group.line, group.location, group.raw, std::move(reject)); !status) {
+          if (auto status = SendReject(group.line, group.location, group.raw(), std::move(reject)); !status) {
             return status;
           }
         }

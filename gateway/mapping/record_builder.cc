@@ -333,9 +333,16 @@ bool RecordBuilder::TypeScalar(const FieldRule& rule, Role role, const Value& va
       text = evaluator_.Text(value);
       break;
   }
-  // Bytes of a record that needs no escaping need none either.
+  // Bytes of a record that needs no escaping need none either (nor do those of a
+  // tab-separated line that needs none but for its tabs, when they hold no tab).
   if (!plain_raw_.empty() && text.data() >= plain_raw_.data() &&
       text.data() + text.size() <= plain_raw_.data() + plain_raw_.size()) {
+    PutQuoted(out, text);
+    return true;
+  }
+  if (!plain_but_tabs_raw_.empty() && text.data() >= plain_but_tabs_raw_.data() &&
+      text.data() + text.size() <= plain_but_tabs_raw_.data() + plain_but_tabs_raw_.size() &&
+      std::memchr(text.data(), '\t', text.size()) == nullptr) {
     PutQuoted(out, text);
     return true;
   }
@@ -486,9 +493,15 @@ void RecordBuilder::AppendRaw(const RecordSource& source, std::string& out) {
     }
   }
   // The columns are made of the record's bytes: when those need no escaping (and are all
-  // there), neither do the columns.
-  const bool plain = raw_plain_;
+  // there), neither do the columns; nor when those need none but for tabs and no column
+  // holds a tab.
   const size_t count = std::min(source.columns.size(), names.size());
+  bool plain = raw_plain_;
+  if (!plain && !plain_but_tabs_raw_.empty()) {
+    plain = std::none_of(source.columns.begin(), source.columns.end(), [](std::string_view column) {
+      return std::memchr(column.data(), '\t', column.size()) != nullptr;
+    });
+  }
   if (plain) {
     // The usual record: when names and texts fit the bound together, nothing is cut and
     // the object is written in one step.
@@ -554,6 +567,9 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
   if (!raw_ready_) {
     raw_plain_ = source.raw.size() < kMaxRawBytes && IsPlainJsonText(source.raw);
     plain_raw_ = raw_plain_ ? source.raw : std::string_view();
+    plain_but_tabs_raw_ = !raw_plain_ && source.raw.size() < kMaxRawBytes && IsPlainJsonTextButTabs(source.raw)
+                              ? source.raw
+                              : std::string_view();
   }
   // The currency first: amounts are read at its exponent.
   currency_text_.clear();

@@ -127,6 +127,9 @@ class RecordBuilder {
   // plain_raw_ is that text when it does not, else empty.
   bool raw_plain_ = false;
   std::string_view plain_raw_;
+  // The current source's `raw` text when it needs no JSON escaping but for its tabs (a
+  // tab-separated line), else empty: its bytes without a tab need none.
+  std::string_view plain_but_tabs_raw_;
 };
 
 }  // namespace tributary::mapping

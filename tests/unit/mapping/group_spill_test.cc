@@ -287,8 +287,8 @@ TEST(GroupSpill, AGroupStateReadsBackAsItWasWritten) {
   group.order = 41;
   group.line = 7;
   group.location = "/Document[2]";
-  group.raw = "VE|411|C1";
   group.texts = "VE411C1VEC1";
+  group.raw_size = 7;  // "VE411C1"
   group.spans = {{.offset = 7, .size = 2, .column = 1, .present = true},
                  {.offset = 9, .size = 2, .column = 3, .present = true},
                  {.offset = 0, .size = 0, .column = 2, .present = false}};
@@ -329,7 +329,8 @@ TEST(GroupSpill, AGroupStateReadsBackAsItWasWritten) {
   EXPECT_EQ(read.order, 41);
   EXPECT_EQ(read.line, 7);
   EXPECT_EQ(read.location, group.location);
-  EXPECT_EQ(read.raw, group.raw);
+  EXPECT_EQ(read.raw_size, 7u);
+  EXPECT_EQ(read.raw(), "VE411C1");
   EXPECT_EQ(read.texts, group.texts);
   ASSERT_EQ(read.spans.size(), 3u);
   EXPECT_EQ(read.spans[1].offset, 9u);

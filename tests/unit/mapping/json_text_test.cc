@@ -2,6 +2,8 @@
 // writes, since the content hash and the store's tree come from the same object.
 #include <limits>
 #include <random>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -67,6 +69,20 @@ TEST(JsonText, ContentIsTheStringWithoutItsQuotes) {
   EXPECT_EQ(out, "<a\\\"b\\\\c\\td\xC3\xA9");
   EXPECT_FALSE(AppendJsonStringContent(out, "0123456789abcdef\xE9"));
   EXPECT_EQ(out, "<a\\\"b\\\\c\\td\xC3\xA9");
+}
+
+TEST(JsonText, PlainButTabsAllowsTabsAndNothingElseToEscape) {
+  EXPECT_TRUE(IsPlainJsonTextButTabs(""));
+  EXPECT_TRUE(IsPlainJsonTextButTabs("\t"));
+  EXPECT_TRUE(IsPlainJsonTextButTabs("VE\tVentes\t\t20260101\t411000\tClients\tC100000\tCLIENT 0 SARL\t12,00"));
+  EXPECT_FALSE(IsPlainJsonText("VE\tVentes"));
+  // Whatever else a JSON string escapes, before or after tabs, in short or long stretches.
+  const std::vector<std::string> bad_texts = {"a\"b", "a\\b", "a\nb", "a\rb", std::string("a\0b", 3), "caf\xC3\xA9"};
+  for (const std::string& bad : bad_texts) {
+    EXPECT_FALSE(IsPlainJsonTextButTabs(bad)) << bad;
+    EXPECT_FALSE(IsPlainJsonTextButTabs("col\t" + bad + "\tcol")) << bad;
+    EXPECT_FALSE(IsPlainJsonTextButTabs(std::string(40, 'x') + "\t" + bad + std::string(40, 'y'))) << bad;
+  }
 }
 
 TEST(JsonText, MinorUnitsAreWrittenAsFormatMinorUnitsGivesThem) {
