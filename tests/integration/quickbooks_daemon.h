@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "gateway/store/store.h"
@@ -120,5 +121,25 @@ inline nlohmann::json ConnectorStatus(DaemonHarness& daemon, const std::string& 
   }
   return nullptr;
 }
+
+// What every end-to-end QuickBooks test starts from: a fake core, the QuickBooks double with
+// the company kRealm, and a daemon harness, neither configured nor started.
+class QuickBooksEndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto core = FakeCore::Start();
+    ASSERT_TRUE(core.has_value()) << core.error().message;
+    core_ = std::move(*core);
+    auto qbo = QuickBooksDouble::Start();
+    ASSERT_TRUE(qbo.has_value()) << qbo.error().message;
+    qbo_ = std::move(*qbo);
+    qbo_->AddRealm(kRealm);
+    daemon_ = std::make_unique<DaemonHarness>(HarnessOptions{});
+  }
+
+  std::unique_ptr<FakeCore> core_;
+  std::unique_ptr<QuickBooksDouble> qbo_;
+  std::unique_ptr<DaemonHarness> daemon_;
+};
 
 }  // namespace tributary::testing::qbo_e2e

@@ -15,17 +15,11 @@ namespace {
 
 using std::chrono::seconds;
 
-class QuickBooksKeyFileTest : public ::testing::Test {
+class QuickBooksKeyFileTest : public QuickBooksEndToEndTest {
  protected:
   void SetUp() override {
-    auto core = FakeCore::Start();
-    ASSERT_TRUE(core.has_value()) << core.error().message;
-    core_ = std::move(*core);
-    auto qbo = QuickBooksDouble::Start();
-    ASSERT_TRUE(qbo.has_value()) << qbo.error().message;
-    qbo_ = std::move(*qbo);
-    qbo_->AddRealm(kRealm);
-    daemon_ = std::make_unique<DaemonHarness>(HarnessOptions{});
+    QuickBooksEndToEndTest::SetUp();
+    if (HasFatalFailure()) return;
     WriteQuickBooksConfig(*daemon_, *core_, *qbo_);
     ASSERT_NE(OpenDaemonStore(*daemon_), nullptr);  // creates the database and its schema
   }
@@ -55,9 +49,6 @@ class QuickBooksKeyFileTest : public ::testing::Test {
     return row && *row ? stmt->Text(0) : "";
   }
 
-  std::unique_ptr<FakeCore> core_;
-  std::unique_ptr<QuickBooksDouble> qbo_;
-  std::unique_ptr<DaemonHarness> daemon_;
 };
 
 TEST_F(QuickBooksKeyFileTest, APlainTextGrantOfAnEarlierVersionIsEncryptedAtStartAndKeepsWorking) {

@@ -15,19 +15,8 @@ namespace {
 using std::chrono::hours;
 using std::chrono::seconds;
 
-class QuickBooksDaemonTest : public ::testing::Test {
+class QuickBooksDaemonTest : public QuickBooksEndToEndTest {
  protected:
-  void SetUp() override {
-    auto core = FakeCore::Start();
-    ASSERT_TRUE(core.has_value()) << core.error().message;
-    core_ = std::move(*core);
-    auto qbo = QuickBooksDouble::Start();
-    ASSERT_TRUE(qbo.has_value()) << qbo.error().message;
-    qbo_ = std::move(*qbo);
-    qbo_->AddRealm(kRealm);
-    daemon_ = std::make_unique<DaemonHarness>(HarnessOptions{});
-  }
-
   void Configure(const QuickBooksSetup& setup = {}) { WriteQuickBooksConfig(*daemon_, *core_, *qbo_, setup); }
 
   // `tributary auth`, with the double's consent page standing in for the browser.
@@ -53,9 +42,6 @@ class QuickBooksDaemonTest : public ::testing::Test {
     return entity->data[field].get<std::string>();
   }
 
-  std::unique_ptr<FakeCore> core_;
-  std::unique_ptr<QuickBooksDouble> qbo_;
-  std::unique_ptr<DaemonHarness> daemon_;
 };
 
 TEST_F(QuickBooksDaemonTest, ConsentThenLoadThenChangesAndDeletesReachTheCore) {

@@ -14,17 +14,11 @@ namespace {
 
 using std::chrono::seconds;
 
-class QuickBooksRoutesTest : public ::testing::Test {
+class QuickBooksRoutesTest : public QuickBooksEndToEndTest {
  protected:
   void SetUp() override {
-    auto core = FakeCore::Start();
-    ASSERT_TRUE(core.has_value());
-    core_ = std::move(*core);
-    auto qbo = QuickBooksDouble::Start();
-    ASSERT_TRUE(qbo.has_value());
-    qbo_ = std::move(*qbo);
-    qbo_->AddRealm(kRealm);
-    daemon_ = std::make_unique<DaemonHarness>(HarnessOptions{});
+    QuickBooksEndToEndTest::SetUp();
+    if (HasFatalFailure()) return;
     // Polls only once an hour: a sync seen after the start is the webhook's doing.
     WriteQuickBooksConfig(*daemon_, *core_, *qbo_, {.schedule = "1h"});
     browser_ = http::MakeCurlClient({});
@@ -47,9 +41,6 @@ class QuickBooksRoutesTest : public ::testing::Test {
     EXPECT_NE(page_body.find("QuickBooks connected"), std::string::npos) << page_body;
   }
 
-  std::unique_ptr<FakeCore> core_;
-  std::unique_ptr<QuickBooksDouble> qbo_;
-  std::unique_ptr<DaemonHarness> daemon_;
   std::unique_ptr<http::HttpClient> browser_;
 };
 
