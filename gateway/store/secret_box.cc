@@ -92,11 +92,19 @@ Status CreateKeyFile(const std::string& path) {
     return Fail(ErrorCode::kInternal, "OpenSSL could not produce random bytes for " + path);
   }
   const std::string temporary = path + ".new-" + Hex(suffix, sizeof suffix);
+  const std::string folder = std::filesystem::path(path).parent_path().string();
   {
     Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (fd.get() < 0) return Fail(ErrorCode::kIo, Errno("cannot create the key file", temporary));
     Status written = WriteAll(fd.get(), Hex(key, sizeof key) + "\n", temporary);
     if (written && ::fchmod(fd.get(), 0600) != 0) written = Fail(ErrorCode::kIo, Errno("cannot chmod", temporary));
+    // Created by root (`sudo tributary auth …`), the key belongs to the owner of the state
+    // folder, the daemon's user, who could not read it otherwise.
+    struct stat folder_info {};
+    if (written && ::geteuid() == 0 && ::stat(folder.empty() ? "." : folder.c_str(), &folder_info) == 0 &&
+        ::fchown(fd.get(), folder_info.st_uid, folder_info.st_gid) != 0) {
+      written = Fail(ErrorCode::kIo, Errno("cannot give the key file to the state folder's owner", temporary));
+    }
     if (written && ::fsync(fd.get()) != 0) written = Fail(ErrorCode::kIo, Errno("cannot sync", temporary));
     if (!written) {
       ::unlink(temporary.c_str());
@@ -110,7 +118,6 @@ Status CreateKeyFile(const std::string& path) {
     errno = link_errno;
     return Fail(ErrorCode::kIo, Errno("cannot create the key file", path));
   }
-  std::string folder = std::filesystem::path(path).parent_path().string();
   Fd dir(::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() >= 0) ::fsync(dir.get());
   return Ok();

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <optional>
@@ -103,6 +104,21 @@ TEST_F(SecretBoxTest, AnotherContextAnotherKeyOrAnAlteredValueDoNotOpen) {
   auto wrong = other->Open(*sealed, "row 1;refresh_token");
   ASSERT_FALSE(wrong.has_value());
   EXPECT_NE(wrong.error().message.find(other_path), std::string::npos);
+}
+
+TEST_F(SecretBoxTest, CreatedByRootTheKeyBelongsToTheStateFolderOwner) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give files away";
+  constexpr uid_t kDaemonUser = 65534;  // nobody, standing in for the daemon's user
+  constexpr gid_t kDaemonGroup = 65534;
+  const std::string folder = dir_.File("state");
+  ASSERT_EQ(::mkdir(folder.c_str(), 0750), 0);
+  ASSERT_EQ(::chown(folder.c_str(), kDaemonUser, kDaemonGroup), 0);
+  ASSERT_TRUE(SecretKey::LoadOrCreate(folder + "/tributary.key").has_value());
+  struct stat info {};
+  ASSERT_EQ(::stat((folder + "/tributary.key").c_str(), &info), 0);
+  EXPECT_EQ(info.st_uid, kDaemonUser);
+  EXPECT_EQ(info.st_gid, kDaemonGroup);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
 }
 
 TEST_F(SecretBoxTest, AKeyFileOthersCanReadIsRefused) {
