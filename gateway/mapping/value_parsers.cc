@@ -240,8 +240,11 @@ Result<model::Decimal> ParseAmount(std::string_view text, const MoneyFormat& for
     bool plain_form = true;
     for (const char c : plain) {
       if (IsDigit(c)) {
+        if (++digits > 18) {  // beyond int64: the general scan decides
+          plain_form = false;
+          break;
+        }
         units = units * 10 + (c - '0');
-        ++digits;
         if (scale >= 0) ++scale;
       } else if (c == format.decimal && scale < 0) {
         scale = 0;

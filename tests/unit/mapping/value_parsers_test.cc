@@ -236,6 +236,7 @@ TEST(ParseAmount, PlainDigitsKeepTheWrittenScaleAndLongOnesStayExact) {
   EXPECT_EQ(Amount("007.250", dot), "7.250");
   EXPECT_EQ(Amount(" 123456789012345678 ", dot), "123456789012345678");
   EXPECT_EQ(Amount("1234567890123456789.5", dot), "1234567890123456789.5");  // past int64: the general scan
+  EXPECT_EQ(Amount("9999999999999999992", dot), "9999999999999999992");  // 19 digits: never accumulated in int64
   EXPECT_EQ(Amount("0.000000000000000001", dot), "0.000000000000000001");
   EXPECT_EQ(Amount(".", dot), "error: invalid amount \".\": no digits");
   EXPECT_EQ(Amount("1.2.3", dot), "error: invalid amount \"1.2.3\": more than one decimal separator");
