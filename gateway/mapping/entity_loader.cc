@@ -138,12 +138,53 @@ void MappingLoader::LoadEntity(ConfigNode node) {
     target.top_level = true;
     rule.source_key = CompileExpr(key, scope, target);
   }
+  if (ConfigNode lifecycle = node.Child("lifecycle"); lifecycle.IsDefined()) LoadLifecycle(lifecycle, rule, scope);
   LoadFields(node, rule, scope);
   LoadCustom(node, rule, scope);
   LoadChecks(node, rule);
   node.RejectUnknownKeys();
   out_.entities.push_back(std::move(rule));
   out_.infos.push_back(std::move(info));
+}
+
+namespace {
+
+// The constant texts `expr` can yield (a constant, or the constant branches of when and
+// switch), for checking them when the mapping loads.
+void ConstantResults(const Expr& expr, std::vector<const Expr*>& out) {
+  if (expr.modifiers != nullptr) return;
+  if (expr.op == Expr::Op::kConstant) {
+    out.push_back(&expr);
+  } else if (expr.op == Expr::Op::kWhen) {
+    for (size_t i = 1; i < expr.args.size(); ++i) ConstantResults(expr.args[i], out);
+  } else if (expr.op == Expr::Op::kSwitch) {
+    for (size_t i = 1; i < expr.args.size(); i += 2) ConstantResults(expr.args[i], out);
+    if (expr.has_default && !expr.args.empty()) ConstantResults(expr.args.back(), out);
+  }
+}
+
+}  // namespace
+
+// `lifecycle:` is `active` or `voided` (deleted and closed_by_absence are decided by
+// connectors and the store). A constant is written with the envelope once per run.
+void MappingLoader::LoadLifecycle(ConfigNode node, EntityRule& rule, CompileScope& scope) {
+  FieldTarget target;
+  target.top_level = true;
+  Expr expr = CompileExpr(node, scope, target);
+  std::vector<const Expr*> constants;
+  ConstantResults(expr, constants);
+  for (const Expr* constant : constants) {
+    if (constant->text != model::kLifecycleActive && constant->text != model::kLifecycleVoided) {
+      node.Error("lifecycle " + QuoteForMessage(constant->text) + " is not active or voided");
+      return;
+    }
+  }
+  if (expr.op == Expr::Op::kConstant && expr.modifiers == nullptr) {
+    rule.lifecycle_constant =
+        expr.text == model::kLifecycleVoided ? model::kLifecycleVoided : model::kLifecycleActive;
+    return;
+  }
+  rule.lifecycle = std::move(expr);
 }
 
 void MappingLoader::LoadGroup(ConfigNode node, EntityRule& rule, CompileScope& scope) {

@@ -34,6 +34,7 @@ class MappingLoader {
   void LoadReader(config::ConfigNode node);
   void LoadLocale(config::ConfigNode node);
   void LoadEntity(config::ConfigNode node);
+  void LoadLifecycle(config::ConfigNode node, EntityRule& rule, CompileScope& scope);
   void LoadGroup(config::ConfigNode node, EntityRule& rule, CompileScope& scope);
   void LoadFields(config::ConfigNode node, EntityRule& rule, CompileScope& scope);
   void LoadObjectField(config::ConfigNode node, FieldRule& field, CompileScope& scope);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -67,6 +68,10 @@ struct EntityRule {
   std::optional<Expr> filter;
   std::optional<GroupRule> group;
   Expr source_key;
+  // `lifecycle:` when it depends on the record (`active` or `voided` per record); absent
+  // when it is a constant, which is `lifecycle_constant`.
+  std::optional<Expr> lifecycle;
+  std::string_view lifecycle_constant = model::kLifecycleActive;
   std::vector<FieldRule> fields;     // mapped schema fields, in schema order
   std::vector<FieldRule> custom;     // kept under data.custom
   std::vector<IdentifierSchemeCheck> identifier_checks;

@@ -116,7 +116,9 @@ void RecordBuilder::PrepareLayouts() {
     layout.after_key += ",\"source_key\":";
     layout.updated = ",\"source_updated_at\":";
     AppendStringOrNull(layout.updated, context_.source_updated_at);
-    std::string literal = ",\"lifecycle\":\"" + std::string(model::kLifecycleActive) + "\"";
+    // A lifecycle that depends on the record is written by Build() after `updated`.
+    std::string literal;
+    if (!rule.lifecycle) literal = ",\"lifecycle\":\"" + std::string(rule.lifecycle_constant) + "\"";
     for (size_t s = 0; s < schema.fields.size(); ++s) {
       const model::FieldSpec& spec = schema.fields[s];
       if (spec.derived) continue;
@@ -558,6 +560,26 @@ void RecordBuilder::AppendRaw(const RecordSource& source, std::string& out) {
   Put(out, "}");
 }
 
+bool RecordBuilder::EvaluateLifecycle(const Expr& expr, const RecordSource& source, std::string_view& lifecycle,
+                                      std::vector<PendingReject>& rejects) {
+  const Value value = evaluator_.Eval(expr, source.scope);
+  if (value.IsError()) {
+    rejects.push_back({value.column, "lifecycle", std::string(value.text)});
+    return false;
+  }
+  if (value.IsNull()) {
+    rejects.push_back({value.column, "lifecycle", "lifecycle is empty (expected active or voided)"});
+    return false;
+  }
+  const std::string_view text = evaluator_.Text(value);
+  if (text == model::kLifecycleActive || text == model::kLifecycleVoided) {
+    lifecycle = text == model::kLifecycleVoided ? model::kLifecycleVoided : model::kLifecycleActive;
+    return true;
+  }
+  rejects.push_back({value.column, "lifecycle", "lifecycle " + Quoted(text) + " is not active or voided"});
+  return false;
+}
+
 bool RecordBuilder::Build(size_t entity, const std::string& source_key, const RecordSource& source,
                           model::CanonicalRecord& out, std::vector<PendingReject>& rejects) {
   const EntityRule& rule = mapping_.entities[entity];
@@ -623,6 +645,11 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
   const size_t updated_begin = json.size();
   Put(json, layout.updated);
   const size_t updated_end = json.size();
+  std::string_view lifecycle = rule.lifecycle_constant;
+  if (rule.lifecycle) {
+    ok = EvaluateLifecycle(*rule.lifecycle, source, lifecycle, rejects) && ok;
+    PutPieces(json, {",\"lifecycle\":\""sv, lifecycle, "\""sv});
+  }
   for (const Step& step : layout.steps) {
     switch (step.kind) {
       case Step::Kind::kDueDateSource:
@@ -659,7 +686,7 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
   if (!ok || source_key.empty()) return false;
   if (schema.name == "receivable") {
     PutPieces(json, {",\"status\":\""sv,
-                     model::ReceivableStatus(model::kLifecycleActive, facts_.open_minor.value_or(0), facts_.total_minor),
+                     model::ReceivableStatus(lifecycle, facts_.open_minor.value_or(0), facts_.total_minor),
                      "\"}"sv});
     out.open_amount_minor = facts_.open_minor;
     out.kind = facts_.kind;

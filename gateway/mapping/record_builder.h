@@ -92,6 +92,10 @@ class RecordBuilder {
   };
   static Role RoleOf(const std::string& name);
   void PrepareLayouts();
+  // The record's `lifecycle:` (active or voided) into `lifecycle`; false (a reject added)
+  // for any other value, an empty one or an error.
+  bool EvaluateLifecycle(const Expr& expr, const RecordSource& source, std::string_view& lifecycle,
+                         std::vector<PendingReject>& rejects);
   bool TypeField(const FieldRule& rule, Role role, const EntityRule& entity, const RecordSource& source,
                  std::string& out, std::vector<PendingReject>& rejects);
   bool TypeObjectField(const FieldRule& rule, const EntityRule& entity, const RecordSource& source, std::string& out,
