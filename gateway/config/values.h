@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/common/quote.h"
 #include "gateway/common/result.h"
 
 namespace tributary::config {
@@ -25,9 +26,8 @@ std::string FormatDuration(std::chrono::milliseconds duration);
 // two adjacent characters each cost 1. Used for "did you mean" suggestions.
 int EditDistance(std::string_view a, std::string_view b);
 
-// `text` in double quotes for an error message: quotes, backslashes and control
-// characters escaped, text longer than 80 bytes cut with "...".
-std::string QuoteForMessage(std::string_view text);
+// gateway/common/quote.h, under the name the config's callers use.
+using ::tributary::QuoteForMessage;
 
 // True for "localhost", an IPv4 address in 127.0.0.0/8, "::1" and IPv4-mapped loopback
 // ("::ffff:127.0.0.1"). Host names other than localhost are never loopback: they could

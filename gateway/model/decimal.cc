@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "gateway/common/quote.h"
+
 namespace tributary::model {
 namespace {
 
@@ -48,30 +50,6 @@ bool MultiplyInRange(Int128 x, int64_t factor, Int128& out) {
   return true;
 }
 
-// Quoted, escaped and bounded, like every value in a reject reason.
-std::string Quoted(std::string_view text) {
-  constexpr size_t kMaxShown = 80;
-  const bool cut = text.size() > kMaxShown;
-  if (cut) text = text.substr(0, kMaxShown);
-  std::string out = "\"";
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20 || byte == 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  out += cut ? "...\"" : "\"";
-  return out;
-}
-
 std::unexpected<Error> OutOfRange(const std::string& what) {
   return Fail(ErrorCode::kParse, what + " is out of range (more than " + std::to_string(Decimal::kMaxDigits) + " digits)");
 }
@@ -80,7 +58,7 @@ std::unexpected<Error> OutOfRange(const std::string& what) {
 
 Result<Decimal> Decimal::Parse(std::string_view text) {
   auto invalid = [&](std::string_view why) {
-    return Fail(ErrorCode::kParse, "invalid decimal " + Quoted(text) + ": " + std::string(why));
+    return Fail(ErrorCode::kParse, "invalid decimal " + QuoteForMessage(text) + ": " + std::string(why));
   };
   std::string_view s = text;
   bool negative = false;
@@ -100,7 +78,7 @@ Result<Decimal> Decimal::Parse(std::string_view text) {
       continue;
     }
     if (c < '0' || c > '9') {
-      return invalid("unexpected character " + Quoted(std::string_view(&c, 1)) +
+      return invalid("unexpected character " + QuoteForMessage(std::string_view(&c, 1)) +
                      " (expected digits with an optional sign and '.')");
     }
     seen_digit = true;
