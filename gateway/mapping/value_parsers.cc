@@ -196,6 +196,17 @@ Result<std::string> ScanAmount(std::string_view text, const MoneyFormat& format,
   return out;
 }
 
+// YYYY-MM-DD of a valid date in years 0001..9999.
+std::string IsoDateText(int year, int month, int day) {
+  const char text[10] = {static_cast<char>('0' + year / 1000),     static_cast<char>('0' + year / 100 % 10),
+                         static_cast<char>('0' + year / 10 % 10),  static_cast<char>('0' + year % 10),
+                         '-',
+                         static_cast<char>('0' + month / 10),      static_cast<char>('0' + month % 10),
+                         '-',
+                         static_cast<char>('0' + day / 10),        static_cast<char>('0' + day % 10)};
+  return std::string(text, sizeof text);
+}
+
 }  // namespace
 
 std::optional<NegativeStyle> ParseNegativeStyleName(std::string_view name) {
@@ -402,18 +413,7 @@ DatePattern::Match DatePattern::Parse(std::string_view text, std::string& iso) c
   }
   if (pos != text.size()) return Match::kNoMatch;
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) return Match::kNotADate;
-  char buffer[11];
-  buffer[0] = static_cast<char>('0' + year / 1000);
-  buffer[1] = static_cast<char>('0' + year / 100 % 10);
-  buffer[2] = static_cast<char>('0' + year / 10 % 10);
-  buffer[3] = static_cast<char>('0' + year % 10);
-  buffer[4] = '-';
-  buffer[5] = static_cast<char>('0' + month / 10);
-  buffer[6] = static_cast<char>('0' + month % 10);
-  buffer[7] = '-';
-  buffer[8] = static_cast<char>('0' + day / 10);
-  buffer[9] = static_cast<char>('0' + day % 10);
-  iso.assign(buffer, 10);
+  iso = IsoDateText(year, month, day);
   return Match::kOk;
 }
 
@@ -504,18 +504,7 @@ std::string IsoDateFromDays(int64_t days) {
   const int year = static_cast<int>(date.year());
   const auto month = static_cast<unsigned>(date.month());
   const auto day = static_cast<unsigned>(date.day());
-  char buffer[11];
-  buffer[0] = static_cast<char>('0' + year / 1000);
-  buffer[1] = static_cast<char>('0' + year / 100 % 10);
-  buffer[2] = static_cast<char>('0' + year / 10 % 10);
-  buffer[3] = static_cast<char>('0' + year % 10);
-  buffer[4] = '-';
-  buffer[5] = static_cast<char>('0' + month / 10);
-  buffer[6] = static_cast<char>('0' + month % 10);
-  buffer[7] = '-';
-  buffer[8] = static_cast<char>('0' + day / 10);
-  buffer[9] = static_cast<char>('0' + day % 10);
-  return std::string(buffer, 10);
+  return IsoDateText(year, static_cast<int>(month), static_cast<int>(day));
 }
 
 Result<std::string> AddDays(std::string_view iso, int64_t days) {
