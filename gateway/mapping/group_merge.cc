@@ -77,7 +77,7 @@ class MergeStream : public GroupStream {
     if (auto status = Advance(smallest); !status) return std::unexpected(status.error());
     if (combine_) {
       for (size_t i = smallest + 1; i < heads_.size(); ++i) {
-        if (heads_[i] == nullptr || heads_[i]->index_key != out_.index_key) continue;
+        if (heads_[i] == nullptr || heads_[i]->index_key() != out_.index_key()) continue;
         combine_(out_, *heads_[i]);
         if (auto status = Advance(i); !status) return std::unexpected(status.error());
       }
@@ -102,7 +102,7 @@ class MergeStream : public GroupStream {
   GroupState out_;
 };
 
-bool KeyLess(const GroupState& a, const GroupState& b) { return a.index_key < b.index_key; }
+bool KeyLess(const GroupState& a, const GroupState& b) { return a.index_key() < b.index_key(); }
 bool OrderLess(const GroupState& a, const GroupState& b) { return a.order < b.order; }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "gateway/mapping/group_record.h"
+
 namespace tributary::mapping {
 namespace {
 
@@ -28,13 +30,6 @@ void Put(std::string& out, const T& value) {
 void PutText(std::string& out, std::string_view text) {
   Put(out, static_cast<uint32_t>(text.size()));
   out.append(text);
-}
-
-template <typename T>
-void PutArray(std::string& out, const std::vector<T>& items) {
-  static_assert(std::is_trivially_copyable_v<T>);
-  Put(out, static_cast<uint32_t>(items.size()));
-  out.append(reinterpret_cast<const char*>(items.data()), items.size() * sizeof(T));
 }
 
 // Reads what the Put functions wrote; any read past the end makes ok() false.
@@ -60,17 +55,6 @@ class Cursor {
     out.assign(bytes_.substr(pos_, size));
     pos_ += size;
   }
-  template <typename T>
-  void Array(std::vector<T>& items) {
-    const auto count = Get<uint32_t>();
-    if (!Has(static_cast<size_t>(count) * sizeof(T))) {
-      items.clear();
-      return;
-    }
-    items.resize(count);
-    std::memcpy(items.data(), bytes_.data() + pos_, count * sizeof(T));
-    pos_ += count * sizeof(T);
-  }
   [[nodiscard]] bool ok() const { return ok_; }
   [[nodiscard]] bool done() const { return pos_ == bytes_.size(); }
 
@@ -87,77 +71,42 @@ class Cursor {
   bool ok_ = true;
 };
 
-// The plain part of a GroupState.
+// The plain part of a GroupState. No padding: every byte written is set.
 struct GroupHeader {
   int64_t order;
   int64_t line;
   int64_t failure_line;
-  bool has_record;
+  uint32_t key_size;
+  uint32_t record_size;
+  uint16_t aggregate_count;
   bool failed;
-  uint8_t unused[2]{};  // no padding: every byte written is set
-  uint32_t raw_size;
+  uint8_t unused[5]{};
 };
+static_assert(sizeof(GroupHeader) == 40);
 
-// The plain part of a GroupAggregate: its value without the text view (the text is in
-// GroupAggregate::text). A decimal is its units at its own scale, exactly; one whose units
-// do not fit 64 bits follows as text. No padding: every byte written is set.
-struct AggregateHeader {
-  int64_t count;
-  int64_t number;
-  int64_t decimal_units;
-  int32_t column;
-  int32_t decimal_scale;
-  Value::Kind kind;
-  bool flag;
-  bool set;
-  bool decimal_as_text;
-  uint8_t unused[4]{};
-};
-
-void PutAggregate(std::string& out, const GroupAggregate& aggregate) {
-  const Value& value = aggregate.value;
-  AggregateHeader header{aggregate.count, value.number, 0, value.column, 0, value.kind, value.flag, aggregate.set,
-                         false};
-  if (value.kind == Value::Kind::kDecimal) {
-    header.decimal_scale = value.decimal.scale();
-    if (auto units = value.decimal.ToMinorUnits(value.decimal.scale())) {
-      header.decimal_units = *units;
-    } else {
-      header.decimal_as_text = true;
+// Whether aggregate `aggregate` of `group` is one GroupTable could have written: a known
+// kind, a decimal in range, a text within the group's aggregate texts.
+bool ValidAggregate(const GroupState& group, const GroupAggregate& aggregate) {
+  switch (aggregate.kind) {
+    case Value::Kind::kDecimal: {
+      const auto units = static_cast<__int128>(
+          static_cast<unsigned __int128>(static_cast<uint64_t>(aggregate.high)) << 64 | aggregate.low);
+      model::Decimal decimal;
+      return model::Decimal::FromUnits(units, aggregate.scale, decimal);
     }
-  }
-  Put(out, header);
-  if (header.decimal_as_text) PutText(out, value.decimal.ToString());
-  PutText(out, aggregate.text);
-  Put(out, static_cast<uint32_t>(aggregate.distinct.size()));
-  for (const std::string& text : aggregate.distinct) PutText(out, text);
-}
-
-bool ReadAggregate(Cursor& in, GroupAggregate& aggregate, std::string& scratch) {
-  const auto header = in.Get<AggregateHeader>();
-  if (header.kind > Value::Kind::kError) return false;
-  aggregate.count = header.count;
-  aggregate.set = header.set;
-  aggregate.value = Value();
-  aggregate.value.kind = header.kind;
-  aggregate.value.flag = header.flag;
-  aggregate.value.column = header.column;
-  aggregate.value.number = header.number;
-  if (header.kind == Value::Kind::kDecimal) {
-    if (header.decimal_as_text) {
-      in.Text(scratch);
-      auto decimal = model::Decimal::Parse(scratch);
-      if (!decimal) return false;
-      aggregate.value.decimal = *decimal;
-    } else {
-      aggregate.value.decimal = model::Decimal::FromMinorUnits(header.decimal_units, header.decimal_scale);
+    case Value::Kind::kText:
+    case Value::Kind::kError: {
+      const uint64_t offset = aggregate.low >> 32;
+      const uint64_t size = aggregate.low & 0xffffffffu;
+      return offset <= group.texts().size() && size <= group.texts().size() - offset;
     }
+    case Value::Kind::kNull:
+    case Value::Kind::kDate:
+    case Value::Kind::kInteger:
+    case Value::Kind::kBool:
+      return true;
   }
-  in.Text(aggregate.text);
-  const auto distinct = in.Get<uint32_t>();
-  aggregate.distinct.resize(in.ok() ? distinct : 0);
-  for (std::string& text : aggregate.distinct) in.Text(text);
-  return in.ok();
+  return false;
 }
 
 }  // namespace
@@ -169,15 +118,9 @@ std::string DefaultSpillDir() {
 
 void EncodeGroup(const GroupState& group, std::string& out) {
   Put(out, GroupHeader{.order = group.order, .line = group.line, .failure_line = group.failure_line,
-                       .has_record = group.has_record, .failed = group.failed, .raw_size = group.raw_size});
-  PutText(out, group.index_key);
-  PutText(out, group.key);
-  PutText(out, group.location);
-  PutText(out, group.texts);
-  PutArray(out, group.spans);
-  PutArray(out, group.column_spans);
-  Put(out, static_cast<uint32_t>(group.aggregates.size()));
-  for (const GroupAggregate& aggregate : group.aggregates) PutAggregate(out, aggregate);
+                       .key_size = group.key_size, .record_size = group.record_size,
+                       .aggregate_count = group.aggregate_count, .failed = group.failed});
+  PutText(out, group.data);
 }
 
 bool DecodeGroup(std::string_view bytes, GroupState& group) {
@@ -186,29 +129,20 @@ bool DecodeGroup(std::string_view bytes, GroupState& group) {
   group.order = header.order;
   group.line = header.line;
   group.failure_line = header.failure_line;
-  group.has_record = header.has_record;
+  group.key_size = header.key_size;
+  group.record_size = header.record_size;
+  group.aggregate_count = header.aggregate_count;
   group.failed = header.failed;
-  in.Text(group.index_key);
-  in.Text(group.key);
-  in.Text(group.location);
-  in.Text(group.texts);
-  group.raw_size = header.raw_size;
-  if (group.raw_size > group.texts.size()) return false;
-  in.Array(group.spans);
-  for (const GroupState::Span& span : group.spans) {
-    if (static_cast<size_t>(span.offset) + span.size > group.texts.size()) return false;
+  in.Text(group.data);
+  if (!in.ok() || !in.done()) return false;
+  const uint64_t fixed =
+      uint64_t{group.aggregate_count} * sizeof(GroupAggregate) + uint64_t{group.key_size} + group.record_size;
+  if (fixed > group.data.size()) return false;
+  if (group.has_record() && !UnpackRecord(group.record(), nullptr, nullptr, nullptr, nullptr)) return false;
+  for (size_t i = 0; i < group.aggregate_count; ++i) {
+    if (!ValidAggregate(group, group.aggregate(i))) return false;
   }
-  in.Array(group.column_spans);
-  for (const auto& [offset, size] : group.column_spans) {
-    if (static_cast<size_t>(offset) + size > group.texts.size()) return false;
-  }
-  const auto aggregates = in.Get<uint32_t>();
-  group.aggregates.resize(in.ok() ? aggregates : 0);
-  std::string scratch;
-  for (GroupAggregate& aggregate : group.aggregates) {
-    if (!ReadAggregate(in, aggregate, scratch)) return false;
-  }
-  return in.ok() && in.done();
+  return true;
 }
 
 Result<std::unique_ptr<SpillFile>> SpillFile::Create(const std::string& dir) {

@@ -6,6 +6,7 @@
 
 #include "gateway/config/values.h"
 #include "gateway/mapping/group_merge.h"
+#include "gateway/mapping/group_record.h"
 #include "gateway/mapping/group_spill.h"
 
 namespace tributary::mapping {
@@ -16,8 +17,9 @@ using Kind = Value::Kind;
 
 // Separates the parts of a group key in the index (a byte no text field holds).
 constexpr char kKeySeparator = '\x1f';
-// What an entry of the key index costs besides the group (node, hash, bucket).
-constexpr size_t kIndexEntryBytes = 64;
+// The key index starts with this many slots and doubles when half full.
+constexpr size_t kFirstIndexSlots = 1024;
+constexpr uint64_t kPlaceMask = 0xffffffffu;
 
 size_t StringBytes(const std::string& text) {
   // Short strings live inside the object; longer ones add a heap block and its header.
@@ -26,21 +28,19 @@ size_t StringBytes(const std::string& text) {
 
 }  // namespace
 
-size_t AggregateFootprint(const GroupAggregate& aggregate) {
-  size_t bytes = sizeof(GroupAggregate) + StringBytes(aggregate.text);
-  if (aggregate.distinct.capacity() > 0) bytes += aggregate.distinct.capacity() * sizeof(std::string) + 16;
-  for (const std::string& text : aggregate.distinct) bytes += StringBytes(text);
-  return bytes;
+std::string_view GroupState::raw() const {
+  std::string_view raw;
+  if (has_record()) UnpackRecord(record(), &raw, nullptr, nullptr, nullptr);
+  return raw;
 }
 
-size_t GroupFootprint(const GroupState& group) {
-  size_t bytes = sizeof(GroupState) + kIndexEntryBytes + StringBytes(group.index_key) + StringBytes(group.key) +
-                 StringBytes(group.location) + StringBytes(group.texts) +
-                 group.spans.capacity() * sizeof(GroupState::Span) +
-                 group.column_spans.capacity() * sizeof(group.column_spans[0]) + 48;
-  for (const GroupAggregate& aggregate : group.aggregates) bytes += AggregateFootprint(aggregate);
-  return bytes;
+std::string_view GroupState::location() const {
+  std::string_view location;
+  if (has_record()) UnpackRecord(record(), nullptr, &location, nullptr, nullptr);
+  return location;
 }
+
+size_t GroupFootprint(const GroupState& group) { return sizeof(GroupState) + StringBytes(group.data); }
 
 std::optional<std::string> GroupKeyOf(Evaluator& evaluator, const EntityRule& rule, const RecordSource& source,
                                       std::vector<PendingReject>* rejects, std::string* shown) {
@@ -82,82 +82,181 @@ bool GroupKeyInto(Evaluator& evaluator, const EntityRule& rule, const RecordSour
 
 namespace {
 
-// Whether `value` is a view into its own column of `record` (csv fields are).
-bool IsColumnView(const readers::SourceRecord& record, const readers::FieldValue& value) {
-  const auto index = static_cast<size_t>(value.column) - 1;
-  return value.column > 0 && index < record.columns.size() &&
-         std::less_equal<const char*>()(record.columns[index].data(), value.text.data()) &&
-         std::less_equal<const char*>()(value.text.data() + value.text.size(),
-                                        record.columns[index].data() + record.columns[index].size());
+// The key as a person reads it: "411CLI1 | F001".
+std::string ShownKey(std::string_view index_key) {
+  std::string shown;
+  for (const char c : index_key) {
+    if (c == kKeySeparator) {
+      shown += " | ";
+    } else {
+      shown += c;
+    }
+  }
+  return shown;
+}
+
+uint64_t HashKey(std::string_view key) { return std::hash<std::string_view>{}(key); }
+
+bool HoldsText(const GroupAggregate& aggregate) {
+  return aggregate.kind == Kind::kText || aggregate.kind == Kind::kError;
+}
+
+std::string_view TextOf(const GroupState& group, const GroupAggregate& aggregate) {
+  return group.texts().substr(aggregate.low >> 32, aggregate.low & kPlaceMask);
+}
+
+// Sets `aggregate` (number `i` of `group`, not yet stored) to hold `text`, appended to the
+// group's aggregate texts. The texts an aggregate no longer holds are dropped when they
+// outweigh the live ones.
+void StoreText(GroupState& group, size_t i, GroupAggregate& aggregate, std::string_view text) {
+  aggregate.low = static_cast<uint64_t>(group.texts().size()) << 32 | text.size();
+  group.data.append(text);
+  size_t live = 0;
+  for (size_t j = 0; j < group.aggregate_count; ++j) {
+    const GroupAggregate other = j == i ? aggregate : group.aggregate(j);
+    if (HoldsText(other)) live += other.low & kPlaceMask;
+  }
+  if (group.texts().size() <= 2 * live + 64) return;
+  std::string texts;
+  texts.reserve(live);
+  for (size_t j = 0; j < group.aggregate_count; ++j) {
+    GroupAggregate other = j == i ? aggregate : group.aggregate(j);
+    if (!HoldsText(other)) continue;
+    const std::string_view kept = TextOf(group, other);
+    other.low = static_cast<uint64_t>(texts.size()) << 32 | kept.size();
+    texts.append(kept);
+    if (j == i) {
+      aggregate = other;
+    } else {
+      group.set_aggregate(j, other);
+    }
+  }
+  group.data.resize(group.texts_begin());
+  group.data.append(texts);
+}
+
+model::Decimal DecimalOf(const GroupAggregate& aggregate) {
+  model::Decimal decimal;
+  if (aggregate.kind != Kind::kDecimal) return decimal;
+  const auto units = static_cast<__int128>(
+      static_cast<unsigned __int128>(static_cast<uint64_t>(aggregate.high)) << 64 | aggregate.low);
+  model::Decimal::FromUnits(units, aggregate.scale, decimal);
+  return decimal;
+}
+
+void SetDecimal(GroupAggregate& aggregate, const model::Decimal& decimal) {
+  const __int128 units = decimal.units();
+  aggregate.kind = Kind::kDecimal;
+  aggregate.low = static_cast<uint64_t>(units);
+  aggregate.high = static_cast<int64_t>(units >> 64);
+  aggregate.scale = static_cast<int8_t>(decimal.scale());
+}
+
+// The value `aggregate` of `group` holds (its text a view into the group).
+Value ValueOf(const GroupState& group, const GroupAggregate& aggregate) {
+  Value value;
+  value.kind = aggregate.kind;
+  value.column = aggregate.column;
+  switch (aggregate.kind) {
+    case Kind::kDecimal:
+      value.decimal = DecimalOf(aggregate);
+      break;
+    case Kind::kDate:
+    case Kind::kInteger:
+      value.number = static_cast<int64_t>(aggregate.low);
+      break;
+    case Kind::kBool:
+      value.flag = aggregate.flag;
+      break;
+    case Kind::kText:
+    case Kind::kError:
+      value.text = TextOf(group, aggregate);
+      break;
+    case Kind::kNull:
+      break;
+  }
+  return value;
+}
+
+// Sets aggregate `i` of `group` (its copy `aggregate`) to `value` (not null).
+void StoreValue(GroupState& group, size_t i, GroupAggregate& aggregate, const Value& value) {
+  aggregate.kind = value.kind;
+  aggregate.column = value.column;
+  aggregate.set = true;
+  switch (value.kind) {
+    case Kind::kDecimal:
+      SetDecimal(aggregate, value.decimal);
+      break;
+    case Kind::kDate:
+    case Kind::kInteger:
+      aggregate.low = static_cast<uint64_t>(value.number);
+      break;
+    case Kind::kBool:
+      aggregate.flag = value.flag;
+      break;
+    case Kind::kText:
+    case Kind::kError:
+      StoreText(group, i, aggregate, value.text);
+      break;
+    case Kind::kNull:
+      break;
+  }
+}
+
+// A `concat` aggregate's distinct values: each a four-byte size and its bytes.
+template <typename Each>
+void ForEachListed(std::string_view list, Each each) {
+  while (list.size() >= sizeof(uint32_t)) {
+    uint32_t size = 0;
+    std::memcpy(&size, list.data(), sizeof(size));
+    list.remove_prefix(sizeof(size));
+    if (size > list.size()) return;
+    each(list.substr(0, size));
+    list.remove_prefix(size);
+  }
+}
+
+bool Listed(std::string_view list, std::string_view text) {
+  bool found = false;
+  ForEachListed(list, [&](std::string_view item) { found = found || item == text; });
+  return found;
+}
+
+void AppendListed(std::string& list, std::string_view text) {
+  const auto size = static_cast<uint32_t>(text.size());
+  list.append(reinterpret_cast<const char*>(&size), sizeof(size));
+  list.append(text);
 }
 
 }  // namespace
 
-// The raw text, then each column that is not made of its bytes and each field that is
-// neither a view into its column nor made of the raw text's bytes (csv columns and fields
-// are), in one allocation.
 void GroupTable::CopyFirstRecord(const readers::SourceRecord& record, Group& group) {
-  const std::string_view raw = record.raw;
-  auto in_raw = [&](std::string_view text) {
-    return std::less_equal<const char*>()(raw.data(), text.data()) &&
-           std::less_equal<const char*>()(text.data() + text.size(), raw.data() + raw.size());
-  };
-  group.texts.clear();
-  group.raw_size = static_cast<uint32_t>(raw.size());
-  size_t end = raw.size();
-  group.column_spans.resize(record.columns.size());
-  for (size_t i = 0; i < record.columns.size(); ++i) {
-    const std::string_view column = record.columns[i];
-    size_t offset = end;
-    if (in_raw(column)) {
-      offset = static_cast<size_t>(column.data() - raw.data());
-    } else {
-      end += column.size();
-    }
-    group.column_spans[i] = {static_cast<uint32_t>(offset), static_cast<uint32_t>(column.size())};
-  }
-  group.spans.resize(record.values.size());
-  for (size_t i = 0; i < record.values.size(); ++i) {
-    const readers::FieldValue& value = record.values[i];
-    GroupState::Span& span = group.spans[i];
-    span = {.offset = 0, .size = static_cast<uint32_t>(value.text.size()), .column = value.column,
-            .present = value.present ? 1u : 0u};
-    if (IsColumnView(record, value)) {
-      const auto index = static_cast<size_t>(value.column) - 1;
-      span.offset = group.column_spans[index].offset +
-                    static_cast<uint32_t>(value.text.data() - record.columns[index].data());
-    } else if (in_raw(value.text)) {
-      span.offset = static_cast<uint32_t>(value.text.data() - raw.data());
-    } else {
-      span.offset = static_cast<uint32_t>(end);
-      end += value.text.size();
-    }
-  }
-  // What lies past the raw text was appended above (a span inside it ends within it).
-  group.texts.resize_and_overwrite(end, [&](char* p, size_t) {
-    if (!raw.empty()) std::memcpy(p, raw.data(), raw.size());
-    for (size_t i = 0; i < record.columns.size(); ++i) {
-      const auto& [offset, size] = group.column_spans[i];
-      if (size > 0 && offset >= raw.size()) std::memcpy(p + offset, record.columns[i].data(), size);
-    }
-    for (size_t i = 0; i < record.values.size(); ++i) {
-      const GroupState::Span& span = group.spans[i];
-      if (span.size > 0 && span.offset >= raw.size()) {
-        std::memcpy(p + span.offset, record.values[i].text.data(), span.size);
-      }
-    }
-    return end;
-  });
+  scratch_.clear();
+  PackRecord(record, scratch_);
+  group.data.reserve(group.data.size() + scratch_.size());
+  group.data.insert(group.texts_begin(), scratch_);
+  group.record_size = static_cast<uint32_t>(scratch_.size());
 }
 
-GroupTable::GroupTable(const EntityRule& rule, GroupMemory memory) : rule_(rule), memory_(std::move(memory)) {}
+size_t GroupBudget::Held(const GroupTable* except) const {
+  size_t held = 0;
+  for (const GroupTable* table : tables_) {
+    if (table != except) held += table->bytes();
+  }
+  return held;
+}
 
-GroupTable::~GroupTable() = default;
+GroupTable::GroupTable(const EntityRule& rule, GroupBudget& budget)
+    : rule_(rule), budget_(budget), joined_(rule.group->values.size()) {
+  budget_.tables_.push_back(this);
+}
+
+GroupTable::~GroupTable() { std::erase(budget_.tables_, this); }
 
 Result<GroupTable::Group*> GroupTable::Find(const std::string& key) {
   if (sorted_) {
-    if (!groups_.empty() && key == groups_.back().index_key) return &groups_.back();
-    if (!groups_.empty() && key < groups_.back().index_key) {
+    if (!groups_.empty() && key == groups_.back().index_key()) return &groups_.back();
+    if (!groups_.empty() && std::string_view(key) < groups_.back().index_key()) {
       // Not sorted after all: from here on, groups are looked up by key, and the run
       // written so far is one run among others.
       sorted_ = false;
@@ -167,36 +266,65 @@ Result<GroupTable::Group*> GroupTable::Find(const std::string& key) {
       Index();
     }
   }
+  const uint64_t hash = HashKey(key);
   if (!sorted_) {
-    if (auto it = index_.find(key); it != index_.end()) return &groups_[it->second];
+    const size_t mask = index_.size() - 1;
+    for (size_t slot = hash & mask; index_[slot] != 0; slot = (slot + 1) & mask) {
+      if ((index_[slot] >> 32) != (hash >> 32)) continue;
+      Group& group = groups_[(index_[slot] & kPlaceMask) - 1];
+      if (group.index_key() == key) return &group;
+    }
   }
   Group& group = groups_.emplace_back();
-  group.index_key = key;
-  group.aggregates.resize(rule_.group->values.size());
-  if (!sorted_) index_.emplace(group.index_key, groups_.size() - 1);
+  group.aggregate_count = static_cast<uint16_t>(rule_.group->values.size());
+  group.key_size = static_cast<uint32_t>(key.size());
+  group.data.assign(group.aggregate_count * sizeof(GroupAggregate), '\0');  // zero bytes: unset aggregates
+  group.data.append(key);
   bytes_ += GroupFootprint(group);
+  if (!sorted_) IndexInsert(hash, groups_.size() - 1);
   return &group;
 }
 
+void GroupTable::IndexInsert(uint64_t hash, size_t place) {
+  if (2 * (indexed_ + 1) > index_.size()) {
+    // Twice the slots, the groups indexed so far placed again.
+    std::vector<uint64_t> old(std::max(kFirstIndexSlots, 2 * index_.size()), 0);
+    old.swap(index_);
+    bytes_ += (index_.capacity() - old.capacity()) * sizeof(uint64_t);
+    for (const uint64_t slot : old) {
+      if (slot == 0) continue;
+      const size_t indexed = (slot & kPlaceMask) - 1;
+      Place(HashKey(groups_[indexed].index_key()), indexed);
+    }
+  }
+  Place(hash, place);
+  ++indexed_;
+}
+
+void GroupTable::Place(uint64_t hash, size_t place) {
+  const size_t mask = index_.size() - 1;
+  size_t slot = hash & mask;
+  while (index_[slot] != 0) slot = (slot + 1) & mask;
+  index_[slot] = (hash >> 32) << 32 | (place + 1);
+}
+
 void GroupTable::Index() {
-  index_.clear();
-  index_.reserve(groups_.size());
-  for (size_t i = 0; i < groups_.size(); ++i) index_.emplace(groups_[i].index_key, i);
+  std::fill(index_.begin(), index_.end(), 0);
+  indexed_ = 0;
+  for (size_t i = 0; i < groups_.size(); ++i) IndexInsert(HashKey(groups_[i].index_key()), i);
 }
 
 Status GroupTable::Add(Evaluator& evaluator, const readers::SourceRecord& record, const RecordSource& source,
                        std::vector<PendingReject>& rejects) {
-  if (!GroupKeyInto(evaluator, rule_, source, &rejects, key_, &shown_)) return Ok();
+  if (!GroupKeyInto(evaluator, rule_, source, &rejects, key_, nullptr)) return Ok();
   auto found = Find(key_);
   if (!found) return std::unexpected(found.error());
   Group& group = **found;
   const size_t bytes_before = GroupFootprint(group);
-  if (!group.has_record) {
-    group.has_record = true;
+  const bool first = !group.has_record();
+  if (first) {
     group.order = next_order_++;
-    group.key = shown_;
     group.line = record.line;
-    group.location = record.location;
     CopyFirstRecord(record, group);
   }
   const size_t first_reject = rejects.size();
@@ -213,15 +341,17 @@ Status GroupTable::Add(Evaluator& evaluator, const readers::SourceRecord& record
       // Never a wrong total: a group with a failed record is not emitted at all.
       rejects.push_back({value.column, aggregate.name,
                          std::string(value.text) + " (the " + std::string(rule_.schema->name) + " group " +
-                             config::QuoteForMessage(group.key) + " is not emitted)"});
+                             config::QuoteForMessage(ShownKey(group.index_key())) + " is not emitted)"});
       if (!group.failed) {
         group.failed = true;
         group.failure_line = record.line;
       }
       continue;
     }
-    Fold(evaluator, group.aggregates[i], aggregate, value);
+    Fold(evaluator, group, i, aggregate, value);
   }
+  // A new group's block was sized for its record: its first texts may have doubled it.
+  if (first && group.data.capacity() > group.data.size() + 64) group.data.shrink_to_fit();
   bytes_ += GroupFootprint(group) - bytes_before;
   return SpillIfOverBudget(evaluator);
 }
@@ -237,68 +367,63 @@ Status GroupTable::Fail(Evaluator& evaluator, const std::string& key, int64_t li
   return SpillIfOverBudget(evaluator);
 }
 
-void GroupTable::Fold(Evaluator& evaluator, Aggregate& aggregate, const AggregateRule& rule, const Value& value) {
+void GroupTable::Fold(Evaluator& evaluator, Group& group, size_t i, const AggregateRule& rule, const Value& value) {
+  GroupAggregate aggregate = group.aggregate(i);
   if (rule.function == Function::kCount) {
-    if (!value.IsNull() && !(value.kind == Kind::kBool && !value.flag)) ++aggregate.count;
+    if (!value.IsNull() && !(value.kind == Kind::kBool && !value.flag)) ++aggregate.low;
     aggregate.set = true;
+    group.set_aggregate(i, aggregate);
     return;
   }
   if (value.IsNull()) return;
-  auto keep = [&](const Value& v) {
-    aggregate.value = v;
-    if (v.kind == Kind::kText) {
-      aggregate.text.assign(v.text);
-      aggregate.value.text = {};
-    } else if (v.kind == Kind::kInteger || v.kind == Kind::kBool) {
-      aggregate.text.clear();
-    }
-    aggregate.set = true;
-  };
-  auto current = [&] {
-    Value v = aggregate.value;
-    if (v.kind == Kind::kText) v.text = aggregate.text;
-    return v;
-  };
   switch (rule.function) {
     case Function::kFirst:
     case Function::kAny:
-      if (!aggregate.set) keep(value);
+      if (aggregate.set) return;
+      StoreValue(group, i, aggregate, value);
       break;
     case Function::kLast:
-      keep(value);
+      StoreValue(group, i, aggregate, value);
       break;
     case Function::kMin:
-      if (!aggregate.set || CompareValues(evaluator, value, current()) < 0) keep(value);
+      if (aggregate.set && CompareValues(evaluator, value, ValueOf(group, aggregate)) >= 0) return;
+      StoreValue(group, i, aggregate, value);
       break;
     case Function::kMax:
-      if (!aggregate.set || CompareValues(evaluator, value, current()) > 0) keep(value);
+      if (aggregate.set && CompareValues(evaluator, value, ValueOf(group, aggregate)) <= 0) return;
+      StoreValue(group, i, aggregate, value);
       break;
     case Function::kSum: {
       if (!aggregate.set) {
-        keep(value);
+        StoreValue(group, i, aggregate, value);
         break;
       }
-      auto total = model::Decimal::Add(aggregate.value.decimal, value.decimal);
+      if (aggregate.kind != Kind::kDecimal) return;  // an error: it stays
+      auto total = model::Decimal::Add(DecimalOf(aggregate), value.decimal);
       if (total) {
-        aggregate.value.decimal = *total;
+        SetDecimal(aggregate, *total);
       } else {
         // Beyond 38 digits: keep the error so the group fails when it is read.
-        aggregate.value = Value::Error({}, value.column);
-        aggregate.text = total.error().message;
+        aggregate.kind = Kind::kError;
+        aggregate.column = value.column;
+        StoreText(group, i, aggregate, total.error().message);
       }
       break;
     }
     case Function::kConcat: {
-      std::string text(evaluator.Text(value));
-      if (std::find(aggregate.distinct.begin(), aggregate.distinct.end(), text) == aggregate.distinct.end()) {
-        aggregate.distinct.push_back(std::move(text));
-      }
+      const std::string_view text = evaluator.Text(value);
+      if (aggregate.set && Listed(TextOf(group, aggregate), text)) return;
+      scratch_.assign(aggregate.set ? TextOf(group, aggregate) : std::string_view());
+      AppendListed(scratch_, text);
+      aggregate.kind = Kind::kText;
       aggregate.set = true;
+      StoreText(group, i, aggregate, scratch_);
       break;
     }
     case Function::kCount:
       break;
   }
+  group.set_aggregate(i, aggregate);
 }
 
 // `later` covers records that all came after those of `into`: the result is what folding
@@ -306,38 +431,28 @@ void GroupTable::Fold(Evaluator& evaluator, Aggregate& aggregate, const Aggregat
 // 38 digits is checked on partial sums, so its message (and, when such amounts cancel
 // out, its outcome) may differ.
 void GroupTable::Combine(Evaluator& evaluator, Group& into, Group& later) const {
-  if (!into.has_record && later.has_record) {
-    into.has_record = true;
+  if (!into.has_record() && later.has_record()) {
     into.order = later.order;
-    into.key = std::move(later.key);
     into.line = later.line;
-    into.location = std::move(later.location);
-    into.texts = std::move(later.texts);
-    into.raw_size = later.raw_size;
-    into.spans = std::move(later.spans);
-    into.column_spans = std::move(later.column_spans);
+    into.data.insert(into.texts_begin(), later.record());
+    into.record_size = later.record_size;
   }
   if (!into.failed && later.failed) {
     into.failed = true;
     into.failure_line = later.failure_line;
   }
-  auto text_of = [](const Aggregate& aggregate) {
-    Value value = aggregate.value;
-    if (value.kind == Kind::kText) value.text = aggregate.text;
-    return value;
-  };
-  for (size_t i = 0; i < into.aggregates.size() && i < later.aggregates.size(); ++i) {
-    Aggregate& a = into.aggregates[i];
-    Aggregate& b = later.aggregates[i];
+  std::string list;
+  for (size_t i = 0; i < into.aggregate_count && i < later.aggregate_count; ++i) {
+    GroupAggregate a = into.aggregate(i);
+    const GroupAggregate b = later.aggregate(i);
     if (!b.set) continue;
     auto take = [&] {
-      a.value = b.value;
-      a.text = std::move(b.text);
-      a.set = true;
+      a = b;
+      if (HoldsText(b)) StoreText(into, i, a, TextOf(later, b));
     };
     switch (rule_.group->values[i].function) {
       case Function::kCount:
-        a.count += b.count;
+        a.low += b.low;
         a.set = true;
         break;
       case Function::kFirst:
@@ -348,74 +463,67 @@ void GroupTable::Combine(Evaluator& evaluator, Group& into, Group& later) const 
         take();
         break;
       case Function::kMin:
-        if (!a.set || CompareValues(evaluator, text_of(b), text_of(a)) < 0) take();
+        if (!a.set || CompareValues(evaluator, ValueOf(later, b), ValueOf(into, a)) < 0) take();
         break;
       case Function::kMax:
-        if (!a.set || CompareValues(evaluator, text_of(b), text_of(a)) > 0) take();
+        if (!a.set || CompareValues(evaluator, ValueOf(later, b), ValueOf(into, a)) > 0) take();
         break;
       case Function::kSum: {
-        if (!a.set || (a.value.kind != Kind::kError && b.value.kind == Kind::kError)) {
+        if (!a.set || (a.kind != Kind::kError && b.kind == Kind::kError)) {
           take();
           break;
         }
-        if (a.value.kind == Kind::kError) break;  // the first error stays
-        auto total = model::Decimal::Add(a.value.decimal, b.value.decimal);
+        if (a.kind == Kind::kError) break;  // the first error stays
+        auto total = model::Decimal::Add(DecimalOf(a), DecimalOf(b));
         if (total) {
-          a.value.decimal = *total;
+          SetDecimal(a, *total);
         } else {
-          a.value = Value::Error({}, b.value.column);
-          a.text = total.error().message;
+          a.kind = Kind::kError;
+          a.column = b.column;
+          StoreText(into, i, a, total.error().message);
         }
         break;
       }
-      case Function::kConcat:
-        for (std::string& text : b.distinct) {
-          if (std::find(a.distinct.begin(), a.distinct.end(), text) == a.distinct.end()) {
-            a.distinct.push_back(std::move(text));
-          }
+      case Function::kConcat: {
+        if (!a.set) {
+          take();
+          break;
         }
-        a.set = true;
+        list.assign(TextOf(into, a));
+        const size_t before = list.size();
+        ForEachListed(TextOf(later, b), [&](std::string_view item) {
+          if (!Listed(list, item)) AppendListed(list, item);
+        });
+        if (list.size() != before) StoreText(into, i, a, list);
         break;
+      }
     }
+    into.set_aggregate(i, a);
   }
 }
 
-void GroupTable::Columns(const Group& group, std::vector<std::string_view>& columns) {
-  columns.clear();
-  for (const auto& [offset, size] : group.column_spans) {
-    columns.push_back(std::string_view(group.texts).substr(offset, size));
-  }
-}
-
-EvalScope GroupTable::Scope(Group& group, std::vector<readers::FieldValue>& fields,
-                            std::vector<Value>& aggregates) const {
-  fields.clear();
-  for (const Group::Span& span : group.spans) {
-    readers::FieldValue value;
-    value.present = span.present != 0;
-    value.text = std::string_view(group.texts).substr(span.offset, span.size);
-    value.column = span.column;
-    fields.push_back(value);
-  }
+EvalScope GroupTable::Scope(const Group& group, std::vector<std::string_view>& columns,
+                            std::vector<readers::FieldValue>& fields, std::vector<Value>& aggregates) {
+  // A damaged record cannot be here: spill runs are checked when read back.
+  UnpackRecord(group.record(), nullptr, nullptr, &columns, &fields);
   aggregates.clear();
-  for (size_t i = 0; i < group.aggregates.size(); ++i) {
-    Aggregate& aggregate = group.aggregates[i];
+  for (size_t i = 0; i < group.aggregate_count; ++i) {
+    const GroupAggregate aggregate = group.aggregate(i);
     const Function function = rule_.group->values[i].function;
     if (function == Function::kCount) {
-      aggregates.push_back(Value::Integer(aggregate.count));
+      aggregates.push_back(Value::Integer(static_cast<int64_t>(aggregate.low)));
     } else if (!aggregate.set) {
       aggregates.push_back(Value::Null());
     } else if (function == Function::kConcat) {
-      aggregate.text.clear();
-      for (const std::string& part : aggregate.distinct) {
-        if (!aggregate.text.empty()) aggregate.text += "; ";
-        aggregate.text += part;
-      }
-      aggregates.push_back(Value::Text(aggregate.text));
+      std::string& joined = joined_[i];
+      joined.clear();
+      ForEachListed(TextOf(group, aggregate), [&](std::string_view item) {
+        if (!joined.empty()) joined += "; ";
+        joined += item;
+      });
+      aggregates.push_back(Value::Text(joined));
     } else {
-      Value value = aggregate.value;
-      if (value.kind == Kind::kText || value.kind == Kind::kError) value.text = aggregate.text;
-      aggregates.push_back(value);
+      aggregates.push_back(ValueOf(group, aggregate));
     }
   }
   return EvalScope{fields, aggregates};

@@ -17,7 +17,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "gateway/mapping/expression_eval.h"
@@ -27,6 +26,7 @@
 namespace tributary::mapping {
 
 class GroupStream;
+class GroupTable;
 class SpillFile;
 
 // The key of the group `source` belongs to in `rule`: its by-parts joined, or nullopt when
@@ -39,19 +39,36 @@ std::optional<std::string> GroupKeyOf(Evaluator& evaluator, const EntityRule& ru
 bool GroupKeyInto(Evaluator& evaluator, const EntityRule& rule, const RecordSource& source,
                   std::vector<PendingReject>* rejects, std::string& key, std::string* shown);
 
-// How much memory a table may use and where it spills.
-struct GroupMemory {
-  size_t budget_bytes = 64u << 20;
-  std::string spill_dir;  // "" : DefaultSpillDir() ($TMPDIR, else /tmp)
+// The memory the group tables of one run share, and where they spill. Past it, the table
+// holding the most writes its groups to a spill run. Outlives its tables; single-threaded.
+class GroupBudget {
+ public:
+  // `spill_dir` "": DefaultSpillDir() ($TMPDIR, else /tmp).
+  GroupBudget(size_t bytes, std::string spill_dir) : bytes_(bytes), spill_dir_(std::move(spill_dir)) {}
+  GroupBudget(const GroupBudget&) = delete;
+  GroupBudget& operator=(const GroupBudget&) = delete;
+
+  [[nodiscard]] size_t bytes() const { return bytes_; }
+  [[nodiscard]] const std::string& spill_dir() const { return spill_dir_; }
+
+ private:
+  friend class GroupTable;
+  // The estimated bytes the tables hold, `except` left out.
+  [[nodiscard]] size_t Held(const GroupTable* except = nullptr) const;
+
+  size_t bytes_;
+  std::string spill_dir_;
+  std::vector<GroupTable*> tables_;
 };
 
 class GroupTable {
  public:
   using Group = GroupState;
-  using Aggregate = GroupAggregate;
 
-  GroupTable(const EntityRule& rule, GroupMemory memory);
+  GroupTable(const EntityRule& rule, GroupBudget& budget);
   ~GroupTable();
+  GroupTable(const GroupTable&) = delete;
+  GroupTable& operator=(const GroupTable&) = delete;
 
   // Adds one record (already past the entity's filter): computes its key and folds its
   // values into the group's aggregates. Rejects of the record itself (a key that cannot be
@@ -64,40 +81,48 @@ class GroupTable {
   // record came before or comes after. An error only when spilling fails (kIo).
   Status Fail(Evaluator& evaluator, const std::string& key, int64_t line);
 
-  // Ends the adding (resets the evaluator's arena); then Next() gives each group once (failed ones included, groups only a
-  // malformed record named left out) in the order of its first record.
+  // Ends the adding (resets the evaluator's arena); then Next() gives each group once
+  // (failed ones included, groups only a malformed record named left out) in the order of
+  // its first record, and frees the table's memory after the last.
   Status Finish(Evaluator& evaluator);
   // The next group (nullptr at the end); valid until the following call.
   Result<Group*> Next();
 
   // The scope of `group`: its first record's fields and its aggregates, valid until the
-  // next call with the same buffers. Joins `concat` aggregates into the group.
-  EvalScope Scope(Group& group, std::vector<readers::FieldValue>& fields, std::vector<Value>& aggregates) const;
-  // The first record's columns (csv/fixed_width), for `raw`.
-  static void Columns(const Group& group, std::vector<std::string_view>& columns);
+  // next call. `columns` gets the first record's columns (csv/fixed_width, for `raw`).
+  EvalScope Scope(const Group& group, std::vector<std::string_view>& columns, std::vector<readers::FieldValue>& fields,
+                  std::vector<Value>& aggregates);
 
   // How many spill runs the table wrote (compactions included); 0 when it all fit.
   [[nodiscard]] int64_t spills() const { return spills_; }
+  // The estimated bytes its groups hold in memory.
+  [[nodiscard]] size_t bytes() const { return bytes_; }
 
  private:
   Result<Group*> Find(const std::string& key);
-  static void CopyFirstRecord(const readers::SourceRecord& record, Group& group);
+  void CopyFirstRecord(const readers::SourceRecord& record, Group& group);
+  // The key index: open addressing, each slot (hash >> 32) << 32 | (group's place + 1).
   void Index();
-  void Fold(Evaluator& evaluator, Aggregate& aggregate, const AggregateRule& rule, const Value& value);
+  void IndexInsert(uint64_t hash, size_t place);  // grows the index when half full
+  void Place(uint64_t hash, size_t place);
+  void Fold(Evaluator& evaluator, Group& group, size_t i, const AggregateRule& rule, const Value& value);
   void Combine(Evaluator& evaluator, Group& into, Group& later) const;
+  // Past the shared budget, spills the table that holds the most (this one or another).
   Status SpillIfOverBudget(Evaluator& evaluator);
+  [[nodiscard]] bool CanSpill() const;
   Status Spill(Evaluator& evaluator);
   Status Compact(Evaluator& evaluator);
   Status OrderMerged(Evaluator& evaluator);
 
   const EntityRule& rule_;
-  const GroupMemory memory_;
-  std::string key_;    // Add: the record's group key and its shown form (buffers reused)
-  std::string shown_;
-  bool variable_size_ = false;  // an aggregate keeps text, so a group can grow when folding
-  std::deque<Group> groups_;    // in memory, in the order they were created
-  std::unordered_map<std::string_view, size_t> index_;  // index_key -> groups_; unused while sorted_
-  size_t bytes_ = 0;            // estimated footprint of groups_ and index_
+  GroupBudget& budget_;
+  std::string key_;     // Add: the record's group key (buffer reused)
+  std::string scratch_;  // CopyFirstRecord, Fold: a packed record, a concat list (buffer reused)
+  std::deque<Group> groups_;     // in memory, in the order they were created
+  std::vector<uint64_t> index_;  // index key -> groups_ (empty slot: 0); unused while sorted_
+  size_t indexed_ = 0;           // groups in index_
+  std::vector<std::string> joined_;  // Scope: each concat aggregate's values joined
+  size_t bytes_ = 0;             // estimated footprint of groups_ and index_
   int64_t next_order_ = 0;
   // Every key so far came in ascending order, each in one stretch: groups_ is in key order,
   // the last group is the only one records can still join, and runs_ holds one run.

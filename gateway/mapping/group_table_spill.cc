@@ -36,11 +36,18 @@ Result<std::unique_ptr<SpillFile>> MergeOrderRuns(std::vector<std::unique_ptr<Sp
 }  // namespace
 
 Status GroupTable::SpillIfOverBudget(Evaluator& evaluator) {
-  if (bytes_ <= memory_.budget_bytes) return Ok();
+  if (budget_.Held() <= budget_.bytes()) return Ok();
+  GroupTable* largest = nullptr;
+  for (GroupTable* table : budget_.tables_) {
+    if (table->CanSpill() && (largest == nullptr || table->bytes_ > largest->bytes_)) largest = table;
+  }
+  return largest == nullptr ? Ok() : largest->Spill(evaluator);
+}
+
+bool GroupTable::CanSpill() const {
   // Sorted input keeps its last group (records may still join it): nothing to gain from
   // spilling that one alone.
-  if (sorted_ && groups_.size() < 2) return Ok();
-  return Spill(evaluator);
+  return output_ == nullptr && groups_.size() >= (sorted_ ? 2u : 1u);
 }
 
 Status GroupTable::Spill(Evaluator& evaluator) {
@@ -49,7 +56,7 @@ Status GroupTable::Spill(Evaluator& evaluator) {
     // Groups are already in key order and none of them but the last can grow: they extend
     // the one sorted run.
     if (runs_.empty()) {
-      auto run = SpillFile::Create(memory_.spill_dir);
+      auto run = SpillFile::Create(budget_.spill_dir());
       if (!run) return std::unexpected(run.error());
       runs_.push_back(std::move(*run));
     }
@@ -64,15 +71,17 @@ Status GroupTable::Spill(Evaluator& evaluator) {
   by_key.reserve(groups_.size());
   for (GroupState& group : groups_) by_key.push_back(&group);
   std::sort(by_key.begin(), by_key.end(),
-            [](const GroupState* a, const GroupState* b) { return a->index_key < b->index_key; });
-  auto run = SpillFile::Create(memory_.spill_dir);
+            [](const GroupState* a, const GroupState* b) { return a->index_key() < b->index_key(); });
+  auto run = SpillFile::Create(budget_.spill_dir());
   if (!run) return std::unexpected(run.error());
   if (auto status = WriteGroups(by_key, **run); !status) return status;
   if (auto status = (*run)->Rewind(); !status) return status;
   runs_.push_back(std::move(*run));
-  index_.clear();
+  // The index keeps its slots for the groups to come.
+  std::fill(index_.begin(), index_.end(), 0);
+  indexed_ = 0;
   groups_.clear();
-  bytes_ = 0;
+  bytes_ = index_.capacity() * sizeof(uint64_t);
   if (runs_.size() >= kMaxRuns) return Compact(evaluator);
   return Ok();
 }
@@ -82,7 +91,7 @@ Status GroupTable::Compact(Evaluator& evaluator) {
   std::vector<std::unique_ptr<GroupStream>> streams;
   for (auto& run : runs_) streams.push_back(ReadRun(std::move(run)));
   runs_.clear();
-  auto merged = SpillFile::Create(memory_.spill_dir);
+  auto merged = SpillFile::Create(budget_.spill_dir());
   if (!merged) return std::unexpected(merged.error());
   auto stream = MergeByKey(std::move(streams),
                            [this, &evaluator](GroupState& into, GroupState& later) { Combine(evaluator, into, later); });
@@ -126,12 +135,16 @@ Status GroupTable::OrderMerged(Evaluator& evaluator) {
   std::vector<std::unique_ptr<SpillFile>> order_runs;
   std::vector<std::unique_ptr<GroupState>> spare;
   size_t bytes = 0;
+  // What the tables still to emit hold stays held; at least a quarter of the budget is this
+  // table's, so its order runs stay few.
+  const size_t others = budget_.Held(this);
+  const size_t limit = std::max(budget_.bytes() / 4, budget_.bytes() > others ? budget_.bytes() - others : 0);
   auto by_order = [](const std::unique_ptr<GroupState>& a, const std::unique_ptr<GroupState>& b) {
     return a->order < b->order;
   };
   auto spill_merged = [&]() -> Status {
     std::sort(merged_.begin(), merged_.end(), by_order);
-    auto run = SpillFile::Create(memory_.spill_dir);
+    auto run = SpillFile::Create(budget_.spill_dir());
     if (!run) return std::unexpected(run.error());
     for (const auto& group : merged_) {
       if (auto status = (*run)->Write(*group); !status) return status;
@@ -144,7 +157,7 @@ Status GroupTable::OrderMerged(Evaluator& evaluator) {
     bytes = 0;
     ++spills_;
     if (order_runs.size() >= kMaxRuns) {
-      auto one = MergeOrderRuns(order_runs, memory_.spill_dir);
+      auto one = MergeOrderRuns(order_runs, budget_.spill_dir());
       if (!one) return std::unexpected(one.error());
       order_runs.push_back(std::move(*one));
     }
@@ -157,7 +170,7 @@ Status GroupTable::OrderMerged(Evaluator& evaluator) {
     auto next = merged->Next();
     if (!next) return std::unexpected(next.error());
     if (*next == nullptr) break;
-    if (!(*next)->has_record) continue;  // only a malformed record named it: never emitted
+    if (!(*next)->has_record()) continue;  // only a malformed record named it: never emitted
     if (spare.empty()) {
       merged_.push_back(std::make_unique<GroupState>());
     } else {
@@ -166,7 +179,7 @@ Status GroupTable::OrderMerged(Evaluator& evaluator) {
     }
     std::swap(*merged_.back(), **next);
     bytes += GroupFootprint(*merged_.back());
-    if (bytes > memory_.budget_bytes) {
+    if (bytes > limit) {
       if (auto status = spill_merged(); !status) return status;
     }
   }
@@ -190,7 +203,18 @@ Result<GroupTable::Group*> GroupTable::Next() {
   if (!output_) return nullptr;
   while (true) {
     auto next = output_->Next();
-    if (!next || *next == nullptr || (*next)->has_record) return next;
+    if (!next) return next;
+    if (*next == nullptr) {
+      // Emitted: the memory goes to the tables still to emit.
+      output_.reset();
+      std::deque<Group>().swap(groups_);
+      std::vector<std::unique_ptr<Group>>().swap(merged_);
+      std::vector<uint64_t>().swap(index_);
+      indexed_ = 0;
+      bytes_ = 0;
+      return nullptr;
+    }
+    if ((*next)->has_record()) return next;
   }
 }
 

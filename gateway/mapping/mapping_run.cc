@@ -69,15 +69,12 @@ class MappingRun {
         wants_data_(sink.WantsData()),
         evaluator_(mapping, context, parameters),
         builder_(mapping, context, evaluator_, wants_data_),
-        entities_of_plan_(mapping.read_plan.plans.size()) {
-    const auto grouped = std::count_if(mapping.entities.begin(), mapping.entities.end(),
-                                       [](const EntityRule& rule) { return rule.group.has_value(); });
-    const GroupMemory memory{context.group_memory_bytes / static_cast<size_t>(std::max<std::ptrdiff_t>(grouped, 1)),
-                             context.group_spill_dir};
+        entities_of_plan_(mapping.read_plan.plans.size()),
+        group_budget_(context.group_memory_bytes, context.group_spill_dir) {
     for (size_t e = 0; e < mapping.entities.size(); ++e) {
       const EntityRule& rule = mapping.entities[e];
       entities_of_plan_[rule.plan].push_back(e);
-      tables_.emplace_back(rule.group ? std::make_unique<GroupTable>(rule, memory) : nullptr);
+      tables_.emplace_back(rule.group ? std::make_unique<GroupTable>(rule, group_budget_) : nullptr);
     }
   }
 
@@ -229,8 +226,9 @@ class MappingRun {
         if (group.failed) continue;
         evaluator_.ResetArena();
         rejects_.clear();
-        GroupTable::Columns(group, columns);
-        RecordSource source{&plan, tables_[e]->Scope(group, fields, aggregates), group.raw(), columns, column_names_};
+        const EvalScope scope = tables_[e]->Scope(group, columns, fields, aggregates);
+        const std::string location(group.location());
+        RecordSource source{&plan, scope, group.raw(), columns, column_names_};
         builder_.NewSource();
         evaluator_.BeginSource();
         const SourceGuard guard{evaluator_};
@@ -252,13 +250,13 @@ class MappingRun {
           rejected_.push_back({std::string(rule.schema->name), KeyOf(e, source)});
         }
         if (rejects_.empty()) {
-          if (auto status = SendRecord(std::move(out), group.line, group.location); !status) return status;
+          if (auto status = SendRecord(std::move(out), group.line, location); !status) return status;
           continue;
         }
         std::stable_sort(rejects_.begin(), rejects_.end(),
                          [](const PendingReject& a, const PendingReject& b) { return a.column < b.column; });
         for (PendingReject& reject : rejects_) {
-          if (auto status = SendReject(group.line, group.location, group.raw(), std::move(reject)); !status) {
+          if (auto status = SendReject(group.line, location, group.raw(), std::move(reject)); !status) {
             return status;
           }
         }
@@ -318,6 +316,7 @@ class MappingRun {
   Evaluator evaluator_;
   RecordBuilder builder_;
   std::vector<std::vector<size_t>> entities_of_plan_;
+  GroupBudget group_budget_;  // shared by tables_, which it outlives
   std::vector<std::unique_ptr<GroupTable>> tables_;  // per entity; null when ungrouped
   readers::ReadInfo info_;
   const std::vector<std::string>* column_names_ = nullptr;  // the reader's, valid during Run

@@ -98,6 +98,12 @@ Decimal Decimal::FromMinorUnits(int64_t units, int exponent) {
   return Decimal(units, std::clamp(exponent, 0, kMaxScale));
 }
 
+bool Decimal::FromUnits(Int128 units, int scale, Decimal& out) {
+  if (scale < 0 || scale > kMaxScale || units < -kMaxUnits || units > kMaxUnits) return false;
+  out = Decimal(units, scale);
+  return true;
+}
+
 Result<Decimal> Decimal::Add(const Decimal& a, const Decimal& b) {
   const int scale = std::max(a.scale_, b.scale_);
   Int128 x = 0;

@@ -31,6 +31,9 @@ class Decimal {
 
   // units / 10^exponent; `exponent` is a currency's (0..18; values outside are clamped).
   static Decimal FromMinorUnits(int64_t units, int exponent);
+  // The decimal of units() and scale() given; false when they are outside the ranges above
+  // (for values stored in a compact form and read back).
+  static bool FromUnits(__int128 units, int scale, Decimal& out);
 
   // Exact arithmetic at the larger of the two scales; an error when the result would need
   // more than 38 digits.
@@ -44,6 +47,7 @@ class Decimal {
   [[nodiscard]] int Sign() const;  // -1, 0, 1
   [[nodiscard]] bool IsZero() const { return units_ == 0; }
   [[nodiscard]] int scale() const { return scale_; }
+  [[nodiscard]] __int128 units() const { return units_; }
   // The fewest fraction digits that write this value exactly: 12.50 -> 1, 12.00 -> 0.
   [[nodiscard]] int SignificantScale() const;
 

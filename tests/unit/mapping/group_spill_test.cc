@@ -12,6 +12,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "gateway/mapping/group_record.h"
 #include "gateway/mapping/group_spill.h"
 #include "tests/unit/mapping/mapping_test_support.h"
 
@@ -181,6 +182,43 @@ TEST(GroupSpill, EveryBudgetGivesTheSameResult) {
   EXPECT_EQ(folder.Entries(), 0u);
 }
 
+// The smallest budget, to 512 bytes, with which `mapping` maps `input` without spilling.
+size_t SmallestBudgetWithoutSpill(const Mapping& mapping, const std::string& input, const std::string& dir) {
+  size_t spills = 0;        // a budget that spills
+  size_t fits = 64u << 20;  // one that does not
+  while (fits - spills > 512) {
+    const size_t budget = spills + (fits - spills) / 2;
+    auto out = MapText(mapping, input, Budget(budget, dir));
+    EXPECT_TRUE(out->stats.has_value());
+    (out->stats && out->stats->group_spills == 0 ? fits : spills) = budget;
+  }
+  return fits;
+}
+
+// One budget for all the grouped entities of a run: a big table may use what a small one
+// leaves, so the run needs the sum of their sizes, not twice the biggest.
+TEST(GroupSpill, TheGroupedEntitiesShareOneBudget) {
+  const std::string both_text = kLedgerMapping;
+  const size_t customer_at = both_text.find("  - entity: customer");
+  const size_t receivable_at = both_text.find("  - entity: receivable");
+  std::string receivables_only = both_text.substr(0, customer_at) + both_text.substr(receivable_at);
+  const std::string ref = "customer: {ref: customer}";
+  receivables_only.replace(receivables_only.find(ref), ref.size(), "po_number: {column: CompAuxNum}");
+  const std::string customers_only = both_text.substr(0, receivable_at);
+  auto both = Compile(both_text);
+  auto receivables = Compile(receivables_only);
+  auto customers = Compile(customers_only);
+  ASSERT_TRUE(both && receivables && customers);
+  const std::string input = Ledger(600, 3);  // many documents, three customers
+  SpillFolder folder;
+  const size_t receivables_need = SmallestBudgetWithoutSpill(*receivables, input, folder.path());
+  const size_t customers_need = SmallestBudgetWithoutSpill(*customers, input, folder.path());
+  const size_t both_need = SmallestBudgetWithoutSpill(*both, input, folder.path());
+  EXPECT_LT(customers_need * 4, receivables_need);
+  EXPECT_LE(both_need, receivables_need + customers_need + 1024);
+  EXPECT_LT(both_need, 2 * receivables_need - 1024);  // what an equal split would need
+}
+
 // Sorted by key: no sorting and no merge, the same result; and a file that stops being
 // sorted halfway still gives the in-memory result.
 TEST(GroupSpill, SortedInputAndInputThatStopsBeingSorted) {
@@ -280,38 +318,58 @@ entities:
 }
 
 TEST(GroupSpill, AGroupStateReadsBackAsItWasWritten) {
+  // A first record: csv columns in its raw text, a field that is a trimmed slice of its
+  // column, one that is none of the record's bytes, one absent; and a location.
+  const std::string raw = "VE; 411 ;C1";
+  readers::SourceRecord record;
+  record.raw = raw;
+  record.location = "/Document[2]";
+  record.columns = {std::string_view(raw).substr(0, 2), std::string_view(raw).substr(3, 5),
+                    std::string_view(raw).substr(9, 2)};
+  const std::string decoded = "Clé";
+  record.values = {{.present = true, .text = record.columns[0], .column = 1},
+                   {.present = true, .text = record.columns[1].substr(1, 3), .column = 2},
+                   {.present = true, .text = decoded, .column = 3},
+                   {.present = false, .text = {}, .column = 0}};
   GroupState group;
-  group.index_key = std::string("C1\x1f") + "F1";
-  group.key = "C1 | F1";
-  group.has_record = true;
+  group.aggregate_count = 5;
+  const std::string key = std::string("C1\x1f") + "F1";
+  group.key_size = static_cast<uint32_t>(key.size());
+  group.data.assign(5 * sizeof(GroupAggregate), '\0');
+  group.data += key;
+  std::string packed;
+  PackRecord(record, packed);
+  group.data += packed;
+  group.record_size = static_cast<uint32_t>(packed.size());
+  group.data += "Dupont";  // aggregate texts
   group.order = 41;
   group.line = 7;
-  group.location = "/Document[2]";
-  group.texts = "VE411C1VEC1";
-  group.raw_size = 7;  // "VE411C1"
-  group.spans = {{.offset = 7, .size = 2, .column = 1, .present = true},
-                 {.offset = 9, .size = 2, .column = 3, .present = true},
-                 {.offset = 0, .size = 0, .column = 2, .present = false}};
-  group.column_spans = {{0, 2}, {2, 3}, {5, 2}};
   group.failed = true;
   group.failure_line = 9;
-  GroupAggregate sum;
+  GroupAggregate sum;  // -12345678901234567890.1250: units past 64 bits
   sum.set = true;
-  sum.value = Value::OfDecimal(*model::Decimal::Parse("-12345678901234567890.1250"), 8);
+  sum.kind = Value::Kind::kDecimal;
+  sum.column = 8;
+  const model::Decimal big = *model::Decimal::Parse("-12345678901234567890.1250");
+  sum.low = static_cast<uint64_t>(big.units());
+  sum.high = static_cast<int64_t>(big.units() >> 64);
+  sum.scale = static_cast<int8_t>(big.scale());
+  group.set_aggregate(0, sum);
   GroupAggregate text;
   text.set = true;
-  text.value = Value::Text("", 3);
-  text.value.kind = Value::Kind::kText;
-  text.text = "Dupont";
-  GroupAggregate concat;
-  concat.set = true;
-  concat.distinct = {"a", "b; c"};
+  text.kind = Value::Kind::kText;
+  text.column = 3;
+  text.low = 6;  // offset 0, size 6
+  group.set_aggregate(1, text);
   GroupAggregate count;
-  count.count = 12;
-  GroupAggregate small;
-  small.set = true;
-  small.value = Value::OfDecimal(*model::Decimal::Parse("-0.0050"), 9);
-  group.aggregates = {sum, text, concat, count, GroupAggregate{}, small};
+  count.set = true;
+  count.low = 12;
+  group.set_aggregate(2, count);
+  GroupAggregate date;
+  date.set = true;
+  date.kind = Value::Kind::kDate;
+  date.low = 20000;
+  group.set_aggregate(4, date);
 
   SpillFolder folder;
   auto file = SpillFile::Create(folder.path());
@@ -323,40 +381,70 @@ TEST(GroupSpill, AGroupStateReadsBackAsItWasWritten) {
   GroupState read;
   auto first = (*file)->Read(read);
   ASSERT_TRUE(first.has_value() && *first);
-  EXPECT_EQ(read.index_key, group.index_key);
-  EXPECT_EQ(read.key, group.key);
-  EXPECT_TRUE(read.has_record);
+  EXPECT_EQ(read.index_key(), key);
+  EXPECT_TRUE(read.has_record());
   EXPECT_EQ(read.order, 41);
   EXPECT_EQ(read.line, 7);
-  EXPECT_EQ(read.location, group.location);
-  EXPECT_EQ(read.raw_size, 7u);
-  EXPECT_EQ(read.raw(), "VE411C1");
-  EXPECT_EQ(read.texts, group.texts);
-  ASSERT_EQ(read.spans.size(), 3u);
-  EXPECT_EQ(read.spans[1].offset, 9u);
-  EXPECT_EQ(read.spans[1].column, 3);
-  EXPECT_FALSE(read.spans[2].present);
-  ASSERT_EQ(read.column_spans.size(), 3u);
-  EXPECT_EQ(read.column_spans[2].offset, 5u);
+  EXPECT_EQ(read.location(), "/Document[2]");
+  EXPECT_EQ(read.raw(), raw);
+  EXPECT_EQ(read.texts(), "Dupont");
   EXPECT_TRUE(read.failed);
   EXPECT_EQ(read.failure_line, 9);
-  ASSERT_EQ(read.aggregates.size(), 6u);
-  EXPECT_EQ(read.aggregates[0].value.kind, Value::Kind::kDecimal);
-  EXPECT_EQ(read.aggregates[0].value.decimal.ToString(), "-12345678901234567890.1250");  // scale kept
-  EXPECT_EQ(read.aggregates[0].value.column, 8);
-  EXPECT_EQ(read.aggregates[1].text, "Dupont");
-  EXPECT_EQ(read.aggregates[2].distinct, (std::vector<std::string>{"a", "b; c"}));
-  EXPECT_EQ(read.aggregates[3].count, 12);
-  EXPECT_FALSE(read.aggregates[4].set);
-  EXPECT_EQ(read.aggregates[5].value.kind, Value::Kind::kDecimal);
-  EXPECT_EQ(read.aggregates[5].value.decimal.ToString(), "-0.0050");
+  std::vector<std::string_view> columns;
+  std::vector<readers::FieldValue> fields;
+  ASSERT_TRUE(UnpackRecord(read.record(), nullptr, nullptr, &columns, &fields));
+  EXPECT_THAT(columns, ::testing::ElementsAre("VE", " 411 ", "C1"));
+  ASSERT_EQ(fields.size(), 4u);
+  EXPECT_EQ(fields[0].text, "VE");
+  EXPECT_EQ(fields[1].text, "411");
+  EXPECT_EQ(fields[1].column, 2);
+  EXPECT_EQ(fields[2].text, "Clé");
+  EXPECT_FALSE(fields[3].present);
+  ASSERT_EQ(read.aggregate_count, 5u);
+  const GroupAggregate sum_read = read.aggregate(0);
+  EXPECT_EQ(sum_read.kind, Value::Kind::kDecimal);
+  EXPECT_EQ(sum_read.column, 8);
+  model::Decimal decimal;
+  ASSERT_TRUE(model::Decimal::FromUnits(
+      static_cast<__int128>(static_cast<unsigned __int128>(static_cast<uint64_t>(sum_read.high)) << 64 | sum_read.low),
+      sum_read.scale, decimal));
+  EXPECT_EQ(decimal.ToString(), "-12345678901234567890.1250");  // scale kept
+  EXPECT_EQ(read.aggregate(1).low, 6u);
+  EXPECT_EQ(read.aggregate(2).low, 12u);
+  EXPECT_FALSE(read.aggregate(3).set);
+  EXPECT_EQ(read.aggregate(4).low, 20000u);
   auto second = (*file)->Read(read);
   ASSERT_TRUE(second.has_value() && *second);
-  EXPECT_TRUE(read.index_key.empty());
-  EXPECT_FALSE(read.has_record);
+  EXPECT_TRUE(read.index_key().empty());
+  EXPECT_FALSE(read.has_record());
   auto end = (*file)->Read(read);
   ASSERT_TRUE(end.has_value());
   EXPECT_FALSE(*end);
+}
+
+TEST(GroupSpill, ADamagedGroupStateIsRefused) {
+  GroupState group;
+  group.aggregate_count = 1;
+  group.data.assign(sizeof(GroupAggregate), '\0');
+  group.data += "K";
+  group.key_size = 1;
+  GroupAggregate text;
+  text.set = true;
+  text.kind = Value::Kind::kText;
+  text.low = 4;  // four bytes of aggregate texts, and there are none
+  group.set_aggregate(0, text);
+  std::string bytes;
+  EncodeGroup(group, bytes);
+  GroupState read;
+  EXPECT_FALSE(DecodeGroup(bytes, read));
+  group.data += "abcd";
+  bytes.clear();
+  EncodeGroup(group, bytes);
+  EXPECT_TRUE(DecodeGroup(bytes, read));
+  group.record_size = 3;  // "K" and three bytes that are no packed record
+  bytes.clear();
+  EncodeGroup(group, bytes);
+  EXPECT_FALSE(DecodeGroup(bytes, read));
   EXPECT_FALSE(DecodeGroup("\x01\x02", read));
 }
 
