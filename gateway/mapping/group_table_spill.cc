@@ -135,10 +135,11 @@ Status GroupTable::OrderMerged(Evaluator& evaluator) {
   std::vector<std::unique_ptr<SpillFile>> order_runs;
   std::vector<std::unique_ptr<GroupState>> spare;
   size_t bytes = 0;
-  // What the tables still to emit hold stays held; at least a quarter of the budget is this
-  // table's, so its order runs stay few.
+  // Half of what the tables still to emit leave of the budget (at least an eighth of it, so
+  // order runs stay few): the groups just spilled were freed, but the allocator keeps much of
+  // their memory, and a full budget on top of it would double the peak.
   const size_t others = budget_.Held(this);
-  const size_t limit = std::max(budget_.bytes() / 4, budget_.bytes() > others ? budget_.bytes() - others : 0);
+  const size_t limit = std::max(budget_.bytes() / 8, (budget_.bytes() > others ? budget_.bytes() - others : 0) / 2);
   auto by_order = [](const std::unique_ptr<GroupState>& a, const std::unique_ptr<GroupState>& b) {
     return a->order < b->order;
   };
