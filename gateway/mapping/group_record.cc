@@ -1,6 +1,8 @@
 #include "gateway/mapping/group_record.h"
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 
 namespace tributary::mapping {
@@ -9,12 +11,17 @@ namespace {
 constexpr uint8_t kPresent = 1;
 constexpr uint8_t kWholeColumn = 2;
 
-void PutVarint(std::string& out, uint64_t value) {
+// The most bytes a varint takes.
+constexpr size_t kMaxVarint = 10;
+
+// Writes `value` at `p` (kMaxVarint bytes of room); returns the end.
+char* PutVarint(char* p, uint64_t value) {
   while (value >= 0x80) {
-    out.push_back(static_cast<char>(static_cast<uint8_t>(value) | 0x80));
+    *p++ = static_cast<char>(static_cast<uint8_t>(value) | 0x80);
     value >>= 7;
   }
-  out.push_back(static_cast<char>(value));
+  *p++ = static_cast<char>(value);
+  return p;
 }
 
 uint64_t ZigZag(int64_t value) { return (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63); }
@@ -27,6 +34,7 @@ class Reader {
   explicit Reader(std::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
 
   uint64_t Varint() {
+    if (p_ != end_ && (static_cast<uint8_t>(*p_) & 0x80) == 0) return static_cast<uint8_t>(*p_++);  // most are
     uint64_t value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p_ == end_) break;
@@ -97,57 +105,79 @@ void PackRecord(const readers::SourceRecord& record, std::string& out) {
   for (const readers::FieldValue& value : record.values) {
     if (extra_field(value, ColumnOf(record, value))) extra_size += value.text.size();
   }
-  PutVarint(out, raw.size());
-  PutVarint(out, location.size());
-  PutVarint(out, extra_size);
-  PutVarint(out, record.columns.size());
-  PutVarint(out, record.values.size());
-  out.append(raw);
-  out.append(location);
+  // Room for the most the form can take, written through a pointer, then cut to size.
+  const size_t start = out.size();
+  const size_t room = 5 * kMaxVarint + raw.size() + location.size() + extra_size +
+                      record.columns.size() * 2 * kMaxVarint + record.values.size() * (1 + 3 * kMaxVarint);
+  char* p = nullptr;
+  out.resize_and_overwrite(start + room, [&](char* data, size_t) {
+    p = data + start;
+    return start + room;
+  });
+  auto append = [&p](std::string_view text) {
+    if (!text.empty()) std::memcpy(p, text.data(), text.size());
+    p += text.size();
+  };
+  p = PutVarint(p, raw.size());
+  p = PutVarint(p, location.size());
+  p = PutVarint(p, extra_size);
+  p = PutVarint(p, record.columns.size());
+  p = PutVarint(p, record.values.size());
+  append(raw);
+  append(location);
   for (const std::string_view column : record.columns) {
-    if (!in_raw(column)) out.append(column);
+    if (!in_raw(column)) append(column);
   }
   for (const readers::FieldValue& value : record.values) {
-    if (extra_field(value, ColumnOf(record, value))) out.append(value.text);
+    if (extra_field(value, ColumnOf(record, value))) append(value.text);
   }
   // The entries, with starts counted in the texts above (raw text at 0).
   size_t extra = raw.size() + location.size();
-  std::vector<size_t> column_starts(record.columns.size());
+  // Each column's start, for the fields inside it (on the stack for up to 64 columns).
+  std::array<size_t, 64> few_starts{};
+  std::vector<size_t> many_starts(record.columns.size() > few_starts.size() ? record.columns.size() : 0);
+  size_t* column_starts = many_starts.empty() ? few_starts.data() : many_starts.data();
   size_t previous_end = 0;
   for (size_t i = 0; i < record.columns.size(); ++i) {
     const std::string_view column = record.columns[i];
-    size_t start = extra;
+    size_t column_start = extra;
     if (in_raw(column)) {
-      start = static_cast<size_t>(column.data() - raw.data());
+      column_start = static_cast<size_t>(column.data() - raw.data());
     } else {
       extra += column.size();
     }
-    column_starts[i] = start;
-    PutVarint(out, ZigZag(static_cast<int64_t>(start) - static_cast<int64_t>(previous_end)));
-    PutVarint(out, column.size());
-    previous_end = start + column.size();
+    column_starts[i] = column_start;
+    p = PutVarint(p, ZigZag(static_cast<int64_t>(column_start) - static_cast<int64_t>(previous_end)));
+    p = PutVarint(p, column.size());
+    previous_end = column_start + column.size();
   }
   for (const readers::FieldValue& value : record.values) {
     const std::string_view* column = ColumnOf(record, value);
     const bool whole = whole_column(value, column);
-    PutVarint(out, ZigZag(value.column));
-    out.push_back(static_cast<char>((value.present ? kPresent : 0) | (whole ? kWholeColumn : 0)));
+    p = PutVarint(p, ZigZag(value.column));
+    *p++ = static_cast<char>((value.present ? kPresent : 0) | (whole ? kWholeColumn : 0));
     if (whole) continue;
-    size_t start = extra;
+    size_t field_start = extra;
     if (column != nullptr) {
-      start = column_starts[static_cast<size_t>(value.column) - 1] + static_cast<size_t>(value.text.data() - column->data());
+      field_start = column_starts[static_cast<size_t>(value.column) - 1] +
+                    static_cast<size_t>(value.text.data() - column->data());
     } else if (in_raw(value.text)) {
-      start = static_cast<size_t>(value.text.data() - raw.data());
+      field_start = static_cast<size_t>(value.text.data() - raw.data());
     } else {
       extra += value.text.size();
     }
-    PutVarint(out, start);
-    PutVarint(out, value.text.size());
+    p = PutVarint(p, field_start);
+    p = PutVarint(p, value.text.size());
   }
+  out.resize(static_cast<size_t>(p - out.data()));
 }
 
-bool UnpackRecord(std::string_view packed, std::string_view* raw, std::string_view* location,
-                  std::vector<std::string_view>* columns, std::vector<readers::FieldValue>* fields) {
+namespace {
+
+// UnpackRecord, and with `check` the whole form walked even when no part past the texts is
+// wanted.
+bool Unpack(std::string_view packed, std::string_view* raw, std::string_view* location,
+            std::vector<std::string_view>* columns, std::vector<readers::FieldValue>* fields, bool check) {
   Reader in(packed);
   const uint64_t raw_size = in.Varint();
   const uint64_t location_size = in.Varint();
@@ -161,12 +191,10 @@ bool UnpackRecord(std::string_view packed, std::string_view* raw, std::string_vi
   if (!in.ok()) return false;
   if (raw != nullptr) *raw = texts.substr(0, raw_size);
   if (location != nullptr) *location = texts.substr(raw_size, location_size);
+  if (!check && columns == nullptr && fields == nullptr) return true;
   // Each entry takes at least two bytes: a count past that is damage, not a huge allocation.
   if (column_count > packed.size() || field_count > packed.size()) return false;
-  if (columns != nullptr) {
-    columns->clear();
-    columns->reserve(column_count);
-  }
+  if (columns != nullptr) columns->resize(column_count);
   int64_t previous_end = 0;
   for (uint64_t i = 0; i < column_count; ++i) {
     const int64_t delta = UnZigZag(in.Varint());
@@ -176,13 +204,10 @@ bool UnpackRecord(std::string_view packed, std::string_view* raw, std::string_vi
     if (static_cast<uint64_t>(start) > texts.size() || size > texts.size() - static_cast<uint64_t>(start)) {
       return false;
     }
-    if (columns != nullptr) columns->push_back(texts.substr(static_cast<size_t>(start), size));
+    if (columns != nullptr) (*columns)[i] = texts.substr(static_cast<size_t>(start), size);
     previous_end = start + static_cast<int64_t>(size);
   }
-  if (fields != nullptr) {
-    fields->clear();
-    fields->reserve(field_count);
-  }
+  if (fields != nullptr) fields->resize(field_count);
   for (uint64_t i = 0; i < field_count; ++i) {
     readers::FieldValue value;
     value.column = static_cast<int>(UnZigZag(in.Varint()));
@@ -198,9 +223,18 @@ bool UnpackRecord(std::string_view packed, std::string_view* raw, std::string_vi
       value.text = texts.substr(start, size);
     }
     if (!in.ok()) return false;
-    if (fields != nullptr) fields->push_back(value);
+    if (fields != nullptr) (*fields)[i] = value;
   }
   return in.done();
 }
+
+}  // namespace
+
+bool UnpackRecord(std::string_view packed, std::string_view* raw, std::string_view* location,
+                  std::vector<std::string_view>* columns, std::vector<readers::FieldValue>* fields) {
+  return Unpack(packed, raw, location, columns, fields, false);
+}
+
+bool ValidRecord(std::string_view packed) { return Unpack(packed, nullptr, nullptr, nullptr, nullptr, true); }
 
 }  // namespace tributary::mapping

@@ -22,9 +22,12 @@ namespace tributary::mapping {
 void PackRecord(const readers::SourceRecord& record, std::string& out);
 
 // The parts of a packed record. Each pointer may be null (that part is not wanted), but
-// `fields` needs `columns`; views point into `packed`. False when `packed` is not a packed
-// record (a damaged spill file): the whole form is checked, whatever is wanted.
+// `fields` needs `columns`; views point into `packed`. False when what it reads of `packed`
+// is not a packed record; raw text and location alone read only the start.
 bool UnpackRecord(std::string_view packed, std::string_view* raw, std::string_view* location,
                   std::vector<std::string_view>* columns, std::vector<readers::FieldValue>* fields);
+
+// Whether `packed` is a whole packed record (a spill file read back may be damaged).
+bool ValidRecord(std::string_view packed);
 
 }  // namespace tributary::mapping

@@ -138,7 +138,7 @@ bool DecodeGroup(std::string_view bytes, GroupState& group) {
   const uint64_t fixed =
       uint64_t{group.aggregate_count} * sizeof(GroupAggregate) + uint64_t{group.key_size} + group.record_size;
   if (fixed > group.data.size()) return false;
-  if (group.has_record() && !UnpackRecord(group.record(), nullptr, nullptr, nullptr, nullptr)) return false;
+  if (group.has_record() && !ValidRecord(group.record())) return false;
   for (size_t i = 0; i < group.aggregate_count; ++i) {
     if (!ValidAggregate(group, group.aggregate(i))) return false;
   }
