@@ -50,6 +50,30 @@ Result<std::vector<std::vector<std::string>>> ResolveParameters(const CompiledMa
   return values;
 }
 
+// Puts a record's rejects in the order of its columns (evaluation order within one) and
+// makes one reject of those with one cell and one reason: a bad value that several fields
+// read is one problem, reported once with every field that read it ("total, open_amount").
+void OrderRejects(std::vector<PendingReject>& rejects) {
+  std::stable_sort(rejects.begin(), rejects.end(),
+                   [](const PendingReject& a, const PendingReject& b) { return a.column < b.column; });
+  size_t kept = 0;
+  for (size_t i = 0; i < rejects.size(); ++i) {
+    PendingReject& reject = rejects[i];
+    PendingReject* same = nullptr;
+    for (size_t k = kept; k > 0 && reject.column > 0 && rejects[k - 1].column == reject.column; --k) {
+      if (rejects[k - 1].reason == reject.reason) same = &rejects[k - 1];
+    }
+    if (same == nullptr) {
+      if (kept != i) rejects[kept] = std::move(reject);
+      ++kept;
+      continue;
+    }
+    const std::string listed = ", " + same->field + ", ";
+    if (listed.find(", " + reject.field + ", ") == std::string::npos) same->field += ", " + reject.field;
+  }
+  rejects.resize(kept);
+}
+
 // Ends the evaluator's per-source caching when the source's mapping is done, however.
 struct SourceGuard {
   explicit SourceGuard(Evaluator& e) : evaluator(e) {}
@@ -158,9 +182,7 @@ class MappingRun {
       for (size_t i = 0; i < unit_.size(); ++i) rejected_.push_back(RejectedOf(unit_[i], keys_[i]));
     }
     if (!rejects_.empty()) {
-      // In the order of the record's columns, however the mapping evaluates them.
-      std::stable_sort(rejects_.begin(), rejects_.end(),
-                       [](const PendingReject& a, const PendingReject& b) { return a.column < b.column; });
+      OrderRejects(rejects_);
       for (PendingReject& reject : rejects_) {
         if (auto status = SendReject(record.line, record.location, record.raw, std::move(reject)); !status) {
           return status;
@@ -253,8 +275,7 @@ class MappingRun {
           if (auto status = SendRecord(std::move(out), group.line, location); !status) return status;
           continue;
         }
-        std::stable_sort(rejects_.begin(), rejects_.end(),
-                         [](const PendingReject& a, const PendingReject& b) { return a.column < b.column; });
+        OrderRejects(rejects_);
         for (PendingReject& reject : rejects_) {
           if (auto status = SendReject(group.line, location, group.raw(), std::move(reject)); !status) {
             return status;

@@ -154,6 +154,39 @@ TEST(MappingRun, BadFieldsRejectTheRowOncePerFieldAndTheRestIsMapped) {
   EXPECT_EQ(out->sink.records[3].provenance.line, 6);
 }
 
+// A bad cell that several fields read is one problem: one reject naming every field that
+// read it. Other problems of the same cell, and other cells, stay rejects of their own.
+TEST(MappingRun, ABadCellReadBySeveralFieldsIsOneReject) {
+  auto mapping = Compile(R"(
+name: shared-cells
+reader: {type: csv, delimiter: ";", header: true}
+locale: {decimal: ".", date_formats: [yyyy-MM-dd]}
+entities:
+  - entity: receivable
+    source_key: {column: number}
+    fields:
+      kind: invoice
+      number: {column: number}
+      customer: {ref: customer, key: {column: customer}}
+      issue_date: {column: date}
+      due_date: {column: date}
+      currency: EUR
+      total: {column: amount}
+      open_amount: {column: amount}
+    custom:
+      units: {integer: {column: amount}}
+)");
+  ASSERT_TRUE(mapping);
+  auto out = RunText(*mapping, "number;customer;date;amount\nF1;C1;2026-01-01;12\nF2;C1;2026-13-01;1x\n");
+  ASSERT_TRUE(out->stats.has_value()) << out->stats.error().message;
+  EXPECT_EQ(out->stats->records, 1);
+  EXPECT_THAT(out->sink.RejectLines(),
+              ElementsAre("open_items.csv:3:3: issue_date, due_date: invalid date \"2026-13-01\": no such day in the "
+                          "calendar",
+                          "open_items.csv:3:4: total, open_amount: invalid amount \"1x\": unexpected character \"x\"",
+                          "open_items.csv:3:4: units: invalid integer \"1x\""));
+}
+
 TEST(MappingRun, AmountsFollowTheCurrencyOfTheirOwnRow) {
   // Currencies change from row to row (and back): each row's amounts take its exponent.
   auto mapping = Compile(kGeneric);
