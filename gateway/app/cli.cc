@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "connectors/sftp/sftp_session.h"
+#include "gateway/config/config.h"
 #include "gateway/app/auth_command.h"
 #include "gateway/app/check_command.h"
 #include "gateway/app/daemon.h"
@@ -155,8 +156,9 @@ int Main(int argc, char** argv) {
       const std::string& mib = args.options["group-memory"];
       size_t value = 0;
       const auto [end, error] = std::from_chars(mib.data(), mib.data() + mib.size(), value);
-      if (error != std::errc() || end != mib.data() + mib.size() || value == 0 || value > (size_t{1} << 20)) {
-        return UsageError("--group-memory needs a number of MiB between 1 and 1048576, not " + mib);
+      constexpr auto kMax = static_cast<size_t>(config::FileRule::kMaxGroupMemoryMib);
+      if (error != std::errc() || end != mib.data() + mib.size() || value == 0 || value > kMax) {
+        return UsageError("--group-memory needs a number of MiB between 1 and " + std::to_string(kMax) + ", not " + mib);
       }
       context.group_memory_bytes = value << 20;
     }

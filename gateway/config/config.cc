@@ -353,7 +353,7 @@ class Loader {
         rule.trigger_file = *trigger;
       }
       ReadParameters(entry.Child("parameters"), rule);
-      if (auto memory = entry.Integer("group_memory_mib", 1, 65536)) rule.group_memory_mib = *memory;
+      if (auto memory = entry.Integer("group_memory_mib", 1, FileRule::kMaxGroupMemoryMib)) rule.group_memory_mib = *memory;
       entry.RejectUnknownKeys();
       rules.push_back(std::move(rule));
     }

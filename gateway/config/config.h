@@ -82,6 +82,7 @@ struct FileRule {
   // The memory a run of the rule's mapping may give its groups before spilling them to
   // the spool folder (`files[].group_memory_mib`; docs/mappings.md "Grouping").
   int64_t group_memory_mib = 64;
+  static constexpr int64_t kMaxGroupMemoryMib = 65536;  // 64 GiB; `tributary map --group-memory` too
   int line = 0;  // where the rule starts in the config file, for messages
 
   // `parameters` as MappingContext::parameters takes them (name -> values).

@@ -133,4 +133,23 @@ TEST(MapCommand, AnUndeclaredParamMakesTheFileUnusable) {
 }
 
 }  // namespace
+// The budget has the file rule's range (group_memory_mib), and any budget maps alike.
+TEST(MapCommand, GroupMemoryTakesTheFileRulesRangeAndAnyBudgetMapsAlike) {
+  const std::string input = "tests/data/mapping/fec/sales_journals_param/input.txt";
+  for (const std::string bad : {"0", "65537", "64M", "-1"}) {
+    const CommandResult result =
+        RunTributary("map --mapping mappings/fec/open_items.yaml --group-memory " + bad + " " + input);
+    EXPECT_EQ(result.exit_code, 2) << bad;
+    EXPECT_NE(result.err.find("--group-memory needs a number of MiB between 1 and 65536, not " + bad),
+              std::string::npos)
+        << result.err;
+  }
+  const CommandResult small = RunTributary("map --mapping mappings/fec/open_items.yaml --group-memory 1 " + input);
+  const CommandResult large = RunTributary("map --mapping mappings/fec/open_items.yaml --group-memory 65536 " + input);
+  EXPECT_EQ(small.exit_code, 0) << small.err;
+  EXPECT_EQ(large.exit_code, 0) << large.err;
+  EXPECT_FALSE(small.out.empty());
+  EXPECT_EQ(small.err, large.err);  // the same rejects and summary
+}
+
 }  // namespace tributary::testing
