@@ -190,6 +190,14 @@ void RecordBuilder::SourceKeyInto(size_t entity, const RecordSource& source, std
 bool RecordBuilder::TypeMoney(const FieldRule& rule, Role role, const Value& value, std::string& out,
                               std::string& error) {
   const MoneyFormat& format = rule.format->money;
+  int64_t canonical = 0;
+  if (value.kind == Kind::kText && format.decimal == '.' && !facts_.currency.empty() &&
+      ReadCanonicalAmount(value.text, facts_.exponent, canonical)) {
+    // Already written as the record writes it ("10.00" in EUR): no decimal, no formatting.
+    PutPieces(out, {"\""sv, value.text, "\""sv});
+    RecordAmount(role, canonical);
+    return true;
+  }
   Value amount = evaluator_.ToDecimal(value, format);
   if (amount.IsError()) {
     error = amount.text;
@@ -217,10 +225,14 @@ bool RecordBuilder::TypeMoney(const FieldRule& rule, Role role, const Value& val
     *minor = -*minor;
   }
   AppendQuotedMinorUnits(out, *minor, exponent);
-  if (role == Role::kOpenAmount) facts_.open_minor = *minor;
-  if (role == Role::kTotal) facts_.total_minor = *minor;
-  if (role == Role::kAmount) facts_.amount_minor = *minor;
+  RecordAmount(role, *minor);
   return true;
+}
+
+void RecordBuilder::RecordAmount(Role role, int64_t minor) {
+  if (role == Role::kOpenAmount) facts_.open_minor = minor;
+  if (role == Role::kTotal) facts_.total_minor = minor;
+  if (role == Role::kAmount) facts_.amount_minor = minor;
 }
 
 bool RecordBuilder::TypeCurrency(Role role, const Value& value, std::string& out, std::string& error) {

@@ -102,6 +102,7 @@ class RecordBuilder {
                        std::vector<PendingReject>& rejects);
   bool TypeScalar(const FieldRule& rule, Role role, const Value& value, std::string& out, std::string& error);
   bool TypeMoney(const FieldRule& rule, Role role, const Value& value, std::string& out, std::string& error);
+  void RecordAmount(Role role, int64_t minor);  // into facts_, by the amount's role
   bool TypeCurrency(Role role, const Value& value, std::string& out, std::string& error);
   bool AppendText(std::string& out, std::string_view text, const std::string& field, int column,
                   std::vector<PendingReject>& rejects);

@@ -239,6 +239,26 @@ Result<std::string> NormalizeAmount(std::string_view text, const MoneyFormat& fo
   return ScanAmount(text, format, kLeadingMinus | kTrailingMinus | kParentheses, /*recognize_cr=*/false);
 }
 
+bool ReadCanonicalAmount(std::string_view text, int exponent, int64_t& minor) {
+  if (exponent < 0 || exponent > 17) return false;
+  const auto decimals = static_cast<size_t>(exponent);
+  // "0" at exponent 0, "0.00" at 2: a digit, then the point and the decimals.
+  const size_t point = exponent > 0 ? 1 : 0;
+  if (text.size() < 1 + (exponent > 0 ? decimals + 1 : 0) || text.size() - point > 18) return false;
+  const size_t whole = exponent > 0 ? text.size() - decimals - 1 : text.size();
+  if (exponent > 0 && text[whole] != '.') return false;
+  if (whole > 1 && text[0] == '0') return false;
+  uint64_t units = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (i == whole) continue;
+    const auto digit = static_cast<unsigned>(static_cast<unsigned char>(text[i]) - '0');
+    if (digit > 9) return false;
+    units = units * 10 + digit;
+  }
+  minor = static_cast<int64_t>(units);  // at most 18 digits: fits
+  return true;
+}
+
 Result<model::Decimal> ParseAmount(std::string_view text, const MoneyFormat& format) {
   // The common form first: digits with at most one decimal separator, no sign, no
   // thousands separator, at most 18 digits (int64). The general scan below gives the same

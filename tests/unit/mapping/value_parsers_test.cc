@@ -19,6 +19,30 @@ std::string Money(std::string_view text, const MoneyFormat& format, std::string_
   return minor ? std::to_string(*minor) : "error: " + minor.error().message;
 }
 
+// The canonical form is taken as is; any other is left to ParseAmount, never misread.
+TEST(ReadCanonicalAmount, TakesOnlyTheRecordsOwnForm) {
+  int64_t minor = -1;
+  EXPECT_TRUE(ReadCanonicalAmount("10.00", 2, minor));
+  EXPECT_EQ(minor, 1000);
+  EXPECT_TRUE(ReadCanonicalAmount("0.05", 2, minor));
+  EXPECT_EQ(minor, 5);
+  EXPECT_TRUE(ReadCanonicalAmount("1500", 0, minor));
+  EXPECT_EQ(minor, 1500);
+  EXPECT_TRUE(ReadCanonicalAmount("0", 0, minor));
+  EXPECT_EQ(minor, 0);
+  EXPECT_TRUE(ReadCanonicalAmount("1.234", 3, minor));
+  EXPECT_EQ(minor, 1234);
+  EXPECT_TRUE(ReadCanonicalAmount("9999999999999999.99", 2, minor));  // 18 digits
+  EXPECT_EQ(minor, 999999999999999999);
+  for (const char* other : {"", "5", "5.0", "5.000", "05.00", "-3.00", "+3.00", " 1.50", "1.50 ", "1,50", "1,234.50",
+                            ".50", "5.", "1.5e2", "99999999999999999.99", "0.00.0"}) {
+    EXPECT_FALSE(ReadCanonicalAmount(other, 2, minor)) << other;
+  }
+  EXPECT_FALSE(ReadCanonicalAmount("1234567890123456789", 0, minor));  // 19 digits
+  EXPECT_FALSE(ReadCanonicalAmount("00", 0, minor));
+  EXPECT_FALSE(ReadCanonicalAmount("5.00", 0, minor));
+}
+
 TEST(NormalizeAmount, PlainDecimals) {
   const MoneyFormat dot = Format('.', "");
   EXPECT_EQ(Normalized("1234.56", dot), "1234.56");
