@@ -1,13 +1,15 @@
 // The groups of one grouped entity during a run: each group's key, a copy of its first
 // record, its aggregates, and whether one of its records failed.
 //
-// Memory is bounded: groups stay in memory while their estimated size fits the table's
-// budget; past it, the table writes them, sorted by key, as a spill run (group_spill.h) and
-// starts again empty. At the end the runs are merged by key, the partial states of each
-// group combined exactly (sums added, counts added, first/last/min/max/any/concat as if the
-// records had been folded in one pass; Combine says the one exception, past 38 digits), and the groups come out in the order of their first
-// record, exactly as without spilling. Input already sorted by the group key (each key in
-// one stretch, keys ascending bytewise) is detected and needs neither sorting nor merging.
+// Memory is bounded: groups stay in memory while the estimated size of all the run's tables
+// fits their shared budget (GroupBudget); past it, the table holding the most writes its
+// groups, sorted by key, as a spill run (group_spill.h) and starts again empty. At the end
+// the runs are merged by key, the partial states of each group combined exactly (sums
+// added, counts added, first/last/min/max/any/concat as if the records had been folded in
+// one pass; Combine says the one exception, past 38 digits), and the groups come out in the
+// order of their first record, exactly as without spilling. Input already sorted by the
+// group key (each key in one stretch, keys ascending bytewise) is detected and needs
+// neither sorting nor merging.
 // Internal to the mapping module; single-threaded.
 #pragma once
 
@@ -116,8 +118,8 @@ class GroupTable {
 
   const EntityRule& rule_;
   GroupBudget& budget_;
-  std::string key_;     // Add: the record's group key (buffer reused)
-  std::string scratch_;  // CopyFirstRecord, Fold: a packed record, a concat list (buffer reused)
+  std::string key_;              // Add: the record's group key (buffer reused)
+  std::string scratch_;          // CopyFirstRecord, Fold: a packed record, a concat list
   std::deque<Group> groups_;     // in memory, in the order they were created
   std::vector<uint64_t> index_;  // index key -> groups_ (empty slot: 0); unused while sorted_
   size_t indexed_ = 0;           // groups in index_
