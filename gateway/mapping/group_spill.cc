@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <type_traits>
-#include <vector>
 
 #include "gateway/mapping/group_record.h"
 
@@ -89,10 +88,8 @@ static_assert(sizeof(GroupHeader) == 40);
 bool ValidAggregate(const GroupState& group, const GroupAggregate& aggregate) {
   switch (aggregate.kind) {
     case Value::Kind::kDecimal: {
-      const auto units = static_cast<__int128>(
-          static_cast<unsigned __int128>(static_cast<uint64_t>(aggregate.high)) << 64 | aggregate.low);
       model::Decimal decimal;
-      return model::Decimal::FromUnits(units, aggregate.scale, decimal);
+      return model::Decimal::FromUnits(aggregate.units(), aggregate.scale, decimal);
     }
     case Value::Kind::kText:
     case Value::Kind::kError: {

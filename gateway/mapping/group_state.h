@@ -27,6 +27,11 @@ struct GroupAggregate {
   bool set = false;
   bool flag = false;  // kBool
   int8_t scale = 0;   // kDecimal
+
+  // kDecimal: the units, from low and high.
+  [[nodiscard]] __int128 units() const {
+    return static_cast<__int128>(static_cast<unsigned __int128>(static_cast<uint64_t>(high)) << 64 | low);
+  }
 };
 static_assert(sizeof(GroupAggregate) == 24);
 

@@ -138,9 +138,7 @@ void StoreText(GroupState& group, size_t i, GroupAggregate& aggregate, std::stri
 model::Decimal DecimalOf(const GroupAggregate& aggregate) {
   model::Decimal decimal;
   if (aggregate.kind != Kind::kDecimal) return decimal;
-  const auto units = static_cast<__int128>(
-      static_cast<unsigned __int128>(static_cast<uint64_t>(aggregate.high)) << 64 | aggregate.low);
-  model::Decimal::FromUnits(units, aggregate.scale, decimal);
+  model::Decimal::FromUnits(aggregate.units(), aggregate.scale, decimal);
   return decimal;
 }
 

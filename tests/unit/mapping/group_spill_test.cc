@@ -405,9 +405,7 @@ TEST(GroupSpill, AGroupStateReadsBackAsItWasWritten) {
   EXPECT_EQ(sum_read.kind, Value::Kind::kDecimal);
   EXPECT_EQ(sum_read.column, 8);
   model::Decimal decimal;
-  ASSERT_TRUE(model::Decimal::FromUnits(
-      static_cast<__int128>(static_cast<unsigned __int128>(static_cast<uint64_t>(sum_read.high)) << 64 | sum_read.low),
-      sum_read.scale, decimal));
+  ASSERT_TRUE(model::Decimal::FromUnits(sum_read.units(), sum_read.scale, decimal));
   EXPECT_EQ(decimal.ToString(), "-12345678901234567890.1250");  // scale kept
   EXPECT_EQ(read.aggregate(1).low, 6u);
   EXPECT_EQ(read.aggregate(2).low, 12u);
