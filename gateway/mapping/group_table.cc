@@ -43,16 +43,15 @@ std::string_view GroupState::location() const {
 size_t GroupFootprint(const GroupState& group) { return sizeof(GroupState) + StringBytes(group.data); }
 
 std::optional<std::string> GroupKeyOf(Evaluator& evaluator, const EntityRule& rule, const RecordSource& source,
-                                      std::vector<PendingReject>* rejects, std::string* shown) {
+                                      std::vector<PendingReject>* rejects) {
   std::string key;
-  if (!GroupKeyInto(evaluator, rule, source, rejects, key, shown)) return std::nullopt;
+  if (!GroupKeyInto(evaluator, rule, source, rejects, key)) return std::nullopt;
   return key;
 }
 
 bool GroupKeyInto(Evaluator& evaluator, const EntityRule& rule, const RecordSource& source,
-                  std::vector<PendingReject>* rejects, std::string& key, std::string* shown) {
+                  std::vector<PendingReject>* rejects, std::string& key) {
   key.clear();
-  if (shown != nullptr) shown->clear();
   for (size_t i = 0; i < rule.group->by.size(); ++i) {
     const Value part = evaluator.Eval(rule.group->by[i], source.scope);
     if (part.IsError() || part.IsNull()) {
@@ -72,20 +71,13 @@ bool GroupKeyInto(Evaluator& evaluator, const EntityRule& rule, const RecordSour
     const std::string_view text = evaluator.Text(part);
     if (i > 0) key += kKeySeparator;
     key += text;
-    if (shown != nullptr) {
-      if (i > 0) *shown += " | ";
-      *shown += text;
-    }
   }
   return true;
 }
 
-namespace {
-
-// The key as a person reads it: "411CLI1 | F001".
-std::string ShownKey(std::string_view index_key) {
+std::string ShownKey(std::string_view key) {
   std::string shown;
-  for (const char c : index_key) {
+  for (const char c : key) {
     if (c == kKeySeparator) {
       shown += " | ";
     } else {
@@ -94,6 +86,8 @@ std::string ShownKey(std::string_view index_key) {
   }
   return shown;
 }
+
+namespace {
 
 uint64_t HashKey(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
@@ -314,7 +308,7 @@ void GroupTable::Index() {
 
 Status GroupTable::Add(Evaluator& evaluator, const readers::SourceRecord& record, const RecordSource& source,
                        std::vector<PendingReject>& rejects) {
-  if (!GroupKeyInto(evaluator, rule_, source, &rejects, key_, nullptr)) return Ok();
+  if (!GroupKeyInto(evaluator, rule_, source, &rejects, key_)) return Ok();
   auto found = Find(key_);
   if (!found) return std::unexpected(found.error());
   Group& group = **found;

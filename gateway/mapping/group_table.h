@@ -31,15 +31,17 @@ class GroupStream;
 class GroupTable;
 class SpillFile;
 
-// The key of the group `source` belongs to in `rule`: its by-parts joined, or nullopt when
-// a part fails or is empty (a reject added to `rejects` when given). `shown` gets the
-// parts as a person reads them ("411CLI1 | F001").
+// The key of the group `source` belongs to in `rule`: its by-parts joined by a separator
+// byte, or nullopt when a part fails or is empty (a reject added to `rejects` when given).
 std::optional<std::string> GroupKeyOf(Evaluator& evaluator, const EntityRule& rule, const RecordSource& source,
-                                      std::vector<PendingReject>* rejects, std::string* shown);
+                                      std::vector<PendingReject>* rejects);
 
 // GroupKeyOf into `key` (its buffer reused): false when a part fails or is empty.
 bool GroupKeyInto(Evaluator& evaluator, const EntityRule& rule, const RecordSource& source,
-                  std::vector<PendingReject>* rejects, std::string& key, std::string* shown);
+                  std::vector<PendingReject>* rejects, std::string& key);
+
+// A group key as a person reads it, for messages: "411CLI1 | F001".
+std::string ShownKey(std::string_view key);
 
 // The memory the group tables of one run share, and where they spill. Past it, the table
 // holding the most writes its groups to a spill run. Outlives its tables; single-threaded.

@@ -217,10 +217,9 @@ class MappingRun {
         const Value keep = evaluator_.Condition(*rule.filter, source.scope);
         if (keep.IsError() || !keep.flag) continue;
       }
-      std::string shown;
-      if (auto key = GroupKeyOf(evaluator_, rule, source, nullptr, &shown)) {
+      if (auto key = GroupKeyOf(evaluator_, rule, source, nullptr)) {
         if (auto status = tables_[e]->Fail(evaluator_, *key, record.line); !status) return status;
-        reason += " (the " + std::string(rule.schema->name) + " group " + config::QuoteForMessage(shown) +
+        reason += " (the " + std::string(rule.schema->name) + " group " + config::QuoteForMessage(ShownKey(*key)) +
                   " is not emitted)";
       }
     }
