@@ -183,7 +183,7 @@ Value Evaluator::ToInteger(const Value& value) {
   }
 }
 
-Value Evaluator::Eval(const Expr& expr, const EvalScope& scope) {
+Value Evaluator::EvalAny(const Expr& expr, const EvalScope& scope) {
   Value value = EvalCore(expr, scope);
   if (expr.trim && value.kind == Kind::kText) value = Value::Text(TrimSpaces(value.text), value.column);
   if (expr.modifiers) value = ApplyModifiers(*expr.modifiers, value);

@@ -9,6 +9,7 @@
 
 #include "gateway/mapping/mapping_rules.h"
 #include "gateway/mapping/value.h"
+#include "gateway/mapping/value_parsers.h"
 #include "gateway/readers/record_reader.h"
 
 namespace tributary::mapping {
@@ -29,7 +30,15 @@ class Evaluator {
   Evaluator(const CompiledMapping& mapping, const MappingContext& context,
             const std::vector<std::vector<std::string>>& parameters);
 
-  Value Eval(const Expr& expr, const EvalScope& scope);
+  Value Eval(const Expr& expr, const EvalScope& scope) {
+    // The commonest expression, a field of the record as it is (trimmed), without a call.
+    if (expr.op == Expr::Op::kField && !expr.modifiers) {
+      const readers::FieldValue& field = scope.fields[expr.slot];
+      if (!field.present) return Value::Null(field.column);
+      return Value::Text(expr.trim ? TrimSpaces(field.text) : field.text, field.column);
+    }
+    return EvalAny(expr, scope);
+  }
   // A condition's outcome: kBool, or kError.
   Value Condition(const Expr& expr, const EvalScope& scope);
 
@@ -61,6 +70,7 @@ class Evaluator {
   void EndSource() { caching_ = false; }
 
  private:
+  Value EvalAny(const Expr& expr, const EvalScope& scope);  // Eval, for every expression
   Value EvalCore(const Expr& expr, const EvalScope& scope);
   Value ApplyModifiers(const Modifiers& modifiers, Value value);
   Value EvalTemplate(const Expr& expr, const EvalScope& scope);

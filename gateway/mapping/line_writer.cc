@@ -1,7 +1,5 @@
 #include "gateway/mapping/line_writer.h"
 
-#include <sys/uio.h>
-
 #include <cerrno>
 #include <cstring>
 
@@ -9,20 +7,16 @@ namespace tributary::mapping {
 
 Status LineWriter::Add(std::string& line) {
   pending_bytes_ += line.size();
-  pending_.emplace_back();
-  pending_.back().swap(line);
-  if (!spare_.empty()) {
-    line.swap(spare_.back());
-    spare_.pop_back();
-  }
-  if (pending_bytes_ >= kBatchBytes || pending_.size() >= kBatchLines) return Flush();
+  if (pending_ == slots_.size()) slots_.emplace_back();
+  slots_[pending_++].swap(line);
+  if (pending_bytes_ >= kBatchBytes || pending_ >= kBatchLines) return Flush();
   return Ok();
 }
 
 Status LineWriter::Flush() {
-  std::vector<iovec> parts;
-  parts.reserve(pending_.size());
-  for (std::string& line : pending_) parts.push_back({line.data(), line.size()});
+  std::vector<iovec>& parts = parts_;
+  parts.clear();
+  for (size_t i = 0; i < pending_; ++i) parts.push_back({slots_[i].data(), slots_[i].size()});
   size_t first = 0;
   Status status = Ok();
   while (first < parts.size()) {
@@ -40,11 +34,8 @@ Status LineWriter::Flush() {
       parts[first].iov_len -= left;
     }
   }
-  for (std::string& line : pending_) {
-    line.clear();
-    spare_.push_back(std::move(line));
-  }
-  pending_.clear();
+  for (size_t i = 0; i < pending_; ++i) slots_[i].clear();
+  pending_ = 0;
   pending_bytes_ = 0;
   return status;
 }

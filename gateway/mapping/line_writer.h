@@ -3,6 +3,8 @@
 // rest of the printing. Internal to the mapping module.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <string>
 #include <vector>
 
@@ -12,8 +14,9 @@ namespace tributary::mapping {
 
 // Collects lines (each a whole std::string, taken by swapping it with an emptied one that
 // keeps its capacity, so the caller's next line allocates nothing) and writes them with
-// writev(2) once 256 KiB or 1024 lines are pending. Owns neither the descriptor nor its
-// position; single-threaded.
+// writev(2) once 256 KiB or 1024 lines are pending. The lines live in slots that are
+// emptied after each write and reused, so taking a line is one swap. Owns neither the
+// descriptor nor its position; single-threaded.
 class LineWriter {
  public:
   explicit LineWriter(int fd) : fd_(fd) {}
@@ -30,9 +33,12 @@ class LineWriter {
   static constexpr size_t kBatchBytes = 256 << 10;
   static constexpr size_t kBatchLines = 1024;  // IOV_MAX on Linux
   int fd_;
-  std::vector<std::string> pending_;
-  std::vector<std::string> spare_;  // written lines, emptied, handed back by Add
+  // slots_[0, pending_) are the lines to write; the others are written lines, emptied,
+  // which Add hands back in exchange.
+  std::vector<std::string> slots_;
+  size_t pending_ = 0;
   size_t pending_bytes_ = 0;
+  std::vector<iovec> parts_;  // Flush's, kept from batch to batch
 };
 
 }  // namespace tributary::mapping

@@ -536,10 +536,10 @@ void RecordBuilder::AppendRaw(const RecordSource& source, std::string& out) {
           if (name.empty()) continue;
           if (!first) *w++ = ',';
           first = false;
-          std::memcpy(w, name.data(), name.size());
+          CopyBytes(w, name.data(), name.size());
           w += name.size();
           *w++ = '"';
-          std::memcpy(w, source.columns[i].data(), source.columns[i].size());
+          CopyBytes(w, source.columns[i].data(), source.columns[i].size());
           w += source.columns[i].size();
           *w++ = '"';
         }
