@@ -213,7 +213,7 @@ bool RecordBuilder::TypeMoney(const FieldRule& rule, Role role, const Value& val
   if (!minor) {
     error = amount.decimal.SignificantScale() > exponent
                 ? "amount " + Quoted(shown()) + " has more than " + std::to_string(exponent) + " decimal digits for " +
-                      facts_.currency
+                      std::string(facts_.currency)
                 : "amount " + Quoted(shown()) + " is out of range";
     return false;
   }
@@ -253,7 +253,8 @@ bool RecordBuilder::TypeCurrency(Role role, const Value& value, std::string& out
   out += currency_json_;
   if (role == Role::kCurrency) {
     facts_.exponent = currency_exponent_;
-    facts_.currency = currency_code_;
+    if (fact_currency_ != currency_code_) fact_currency_ = currency_code_;
+    facts_.currency = fact_currency_;
   }
   return true;
 }
@@ -301,7 +302,11 @@ bool RecordBuilder::TypeScalar(const FieldRule& rule, Role role, const Value& va
     case FieldType::kEnum: {
       text = evaluator_.Text(value);
       const auto& allowed = rule.spec->enum_values;
-      auto it = std::find_if(allowed.begin(), allowed.end(), [&](std::string_view v) { return EqualsIgnoreCase(v, text); });
+      // The schema's own spelling first: what most sources (and `map:`) give.
+      auto it = std::find(allowed.begin(), allowed.end(), text);
+      if (it == allowed.end()) {
+        it = std::find_if(allowed.begin(), allowed.end(), [&](std::string_view v) { return EqualsIgnoreCase(v, text); });
+      }
       if (it == allowed.end()) {
         std::string known;
         for (std::string_view v : allowed) known += (known.empty() ? "" : ", ") + std::string(v);
@@ -309,7 +314,7 @@ bool RecordBuilder::TypeScalar(const FieldRule& rule, Role role, const Value& va
         return false;
       }
       PutQuoted(out, *it);  // the schema's own words: ASCII identifiers
-      if (role == Role::kKind) facts_.kind.assign(*it);
+      if (role == Role::kKind) facts_.kind = *it;
       return true;
     }
     case FieldType::kBool: {
@@ -701,12 +706,12 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
                      model::ReceivableStatus(lifecycle, facts_.open_minor.value_or(0), facts_.total_minor),
                      "\"}"sv});
     out.open_amount_minor = facts_.open_minor;
-    out.kind = facts_.kind;
+    out.kind.assign(facts_.kind);
   } else {
     Put(json, "}");
   }
   json_capacity_ = std::max(json_capacity_, json.size() + 64);
-  out.currency = facts_.currency;
+  out.currency.assign(facts_.currency);
   out.amount_minor = facts_.amount_minor;
   if (with_data_) {
     out.hash = HashWithout(json, {{updated_begin, updated_end}, {raw_begin, raw_end}});

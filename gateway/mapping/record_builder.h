@@ -61,13 +61,15 @@ class RecordBuilder {
 
  private:
   // What typing learnt about the record, beyond the text.
+  // Views, so that resetting it per record costs nothing: `currency` is fact_currency_,
+  // `kind` one of the schema's enum words.
   struct Facts {
-    std::string currency;
+    std::string_view currency;
     int exponent = 2;  // the currency's
     std::optional<int64_t> open_minor;
     std::optional<int64_t> total_minor;
     std::optional<int64_t> amount_minor;
-    std::string kind;
+    std::string_view kind;
     bool has_due_date = false;
   };
   // The fields whose typed value the record's facts keep (by name, whatever the entity).
@@ -121,6 +123,7 @@ class RecordBuilder {
   std::string currency_json_;
   int currency_exponent_ = 2;
   bool currency_known_ = false;
+  std::string fact_currency_;  // the record's currency (facts_.currency views it)
   std::string plain_;                // scratch: a value's plain text
   std::string date_;                 // scratch: a date's ISO text
   size_t json_capacity_ = 1024;      // the biggest record text so far, for reserve()
