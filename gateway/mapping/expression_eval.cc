@@ -76,7 +76,12 @@ void RegexDeleter::operator()(re2::RE2* regex) const { delete regex; }
 
 Evaluator::Evaluator(const CompiledMapping& mapping, const MappingContext& context,
                      const std::vector<std::vector<std::string>>& parameters)
-    : mapping_(mapping), context_(context), parameters_(parameters) {}
+    : mapping_(mapping),
+      context_(context),
+      parameters_(parameters),
+      // Sized once: SourceKey hands out references into key_values_.
+      key_serials_(mapping.entities.size(), 0),
+      key_values_(mapping.entities.size()) {}
 
 Value Evaluator::MakeError(std::string_view reason, int column) {
   return Value::Error(arena_.Copy(reason), column);
@@ -304,11 +309,10 @@ Value Evaluator::EvalTemplate(const Expr& expr, const EvalScope& scope) {
   return Value::Text(arena_.Copy(scratch_), column);
 }
 
-Value Evaluator::SourceKey(size_t entity, const EvalScope& scope) {
-  if (!caching_) return Eval(mapping_.entities[entity].source_key, scope);
-  if (key_serials_.size() <= entity) {
-    key_serials_.resize(entity + 1, 0);
-    key_values_.resize(entity + 1);
+const Value& Evaluator::SourceKey(size_t entity, const EvalScope& scope) {
+  if (!caching_) {
+    uncached_key_ = Eval(mapping_.entities[entity].source_key, scope);
+    return uncached_key_;
   }
   if (key_serials_[entity] != source_serial_) {
     key_values_[entity] = Eval(mapping_.entities[entity].source_key, scope);
@@ -318,7 +322,9 @@ Value Evaluator::SourceKey(size_t entity, const EvalScope& scope) {
 }
 
 Value Evaluator::EvalRef(const Expr& expr, const EvalScope& scope) {
-  Value key = expr.args.empty() ? SourceKey(expr.slot, scope) : Eval(expr.args[0], scope);
+  Value evaluated;
+  if (!expr.args.empty()) evaluated = Eval(expr.args[0], scope);
+  const Value& key = expr.args.empty() ? SourceKey(expr.slot, scope) : evaluated;
   // Without `key:`, a failing source key is the target entity's own reject (it shares the
   // record), not this field's: the reference is null.
   if (key.IsError() && expr.args.empty()) return Value::Null(key.column);

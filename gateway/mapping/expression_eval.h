@@ -62,7 +62,8 @@ class Evaluator {
   // Between BeginSource() and EndSource() (or ResetArena()) every evaluation is over the
   // same source record or group: each entity's source key is then evaluated once, however
   // many `ref`s to it the record's fields have.
-  Value SourceKey(size_t entity, const EvalScope& scope);
+  // The reference stays valid until the next call.
+  const Value& SourceKey(size_t entity, const EvalScope& scope);
   void BeginSource() {
     ++source_serial_;
     caching_ = true;
@@ -92,6 +93,7 @@ class Evaluator {
   uint64_t source_serial_ = 0;
   std::vector<uint64_t> key_serials_;
   std::vector<Value> key_values_;
+  Value uncached_key_;  // SourceKey's result outside BeginSource()/EndSource()
 };
 
 // True when `a` and `b` are the same value: numbers by value (1.50 = 1.5), dates by day,

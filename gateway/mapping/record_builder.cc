@@ -171,7 +171,7 @@ void RecordBuilder::SourceKeyInto(size_t entity, const RecordSource& source, std
                                   std::string& key_text) {
   key_text.clear();
   const EntityRule& rule = mapping_.entities[entity];
-  const Value key = evaluator_.SourceKey(entity, source.scope);
+  const Value& key = evaluator_.SourceKey(entity, source.scope);
   if (key.IsError()) {
     rejects.push_back({key.column, "source_key", std::string(key.text)});
     return;
@@ -602,7 +602,7 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
   const EntityRule& rule = mapping_.entities[entity];
   const model::EntitySchema& schema = *rule.schema;
   const Layout& layout = layouts_[entity];
-  facts_ = Facts{};
+  facts_.Reset();
   if (!raw_ready_) {
     raw_plain_ = source.raw.size() < kMaxRawBytes && IsPlainJsonText(source.raw);
     plain_raw_ = raw_plain_ ? source.raw : std::string_view();

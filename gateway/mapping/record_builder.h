@@ -71,6 +71,17 @@ class RecordBuilder {
     std::optional<int64_t> amount_minor;
     std::string_view kind;
     bool has_due_date = false;
+
+    // Member by member: assigning a new Facts copies it from a temporary on the stack.
+    void Reset() {
+      currency = {};
+      exponent = 2;
+      open_minor.reset();
+      total_minor.reset();
+      amount_minor.reset();
+      kind = {};
+      has_due_date = false;
+    }
   };
   // The fields whose typed value the record's facts keep (by name, whatever the entity).
   enum class Role : uint8_t { kOther, kOpenAmount, kTotal, kAmount, kDueDate, kCurrency, kKind };
