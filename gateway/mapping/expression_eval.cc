@@ -315,7 +315,16 @@ const Value& Evaluator::SourceKey(size_t entity, const EvalScope& scope) {
     return uncached_key_;
   }
   if (key_serials_[entity] != source_serial_) {
-    key_values_[entity] = Eval(mapping_.entities[entity].source_key, scope);
+    // Member by member: a whole-object copy reads the just written value with wide loads
+    // the narrow stores cannot forward to, and waits for them.
+    const Value key = Eval(mapping_.entities[entity].source_key, scope);
+    Value& slot = key_values_[entity];
+    slot.kind = key.kind;
+    slot.flag = key.flag;
+    slot.column = key.column;
+    slot.number = key.number;
+    slot.text = key.text;
+    slot.decimal = key.decimal;
     key_serials_[entity] = source_serial_;
   }
   return key_values_[entity];

@@ -135,6 +135,7 @@ void RecordBuilder::PrepareLayouts() {
         step.kind = Step::Kind::kCurrency;
       } else {
         step.field = static_cast<size_t>(index);
+        step.shortcut = ShortcutOf(rule.fields[step.field]);
       }
       step.literal = std::move(literal);
       literal.clear();
@@ -143,7 +144,58 @@ void RecordBuilder::PrepareLayouts() {
     layout.after_fields_and_raw = std::move(literal);
     layout.after_fields_and_raw += kRawMember;
     for (const FieldRule& field : rule.fields) layout.roles.push_back(RoleOf(field.name));
+    if (rule.currency_field) layout.currency_shortcut = ShortcutOf(rule.fields[*rule.currency_field]);
   }
+}
+
+RecordBuilder::Shortcut RecordBuilder::ShortcutOf(const FieldRule& rule) {
+  if (rule.expr.op != Expr::Op::kField || rule.expr.modifiers || rule.check) return Shortcut::kNone;
+  const FieldType type = rule.spec ? rule.spec->type : FieldType::kString;
+  if (type == FieldType::kString) return Shortcut::kText;
+  if (rule.format == nullptr) return Shortcut::kNone;
+  if (type == FieldType::kDate && rule.format->date_formats.size() == 1 && rule.format->date_formats[0].iso()) {
+    return Shortcut::kIsoDate;
+  }
+  if (type == FieldType::kMoney && rule.format->money.decimal == '.') return Shortcut::kAmount;
+  if (type == FieldType::kCurrency) return Shortcut::kCurrency;
+  return Shortcut::kNone;
+}
+
+// What TypeField writes for these values, without its bookkeeping: a null, an error, text
+// that needs escaping or another reading of the value are left to it.
+bool RecordBuilder::TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Role role, const RecordSource& source,
+                                   std::string& out) {
+  const readers::FieldValue& field = source.scope.fields[rule.expr.slot];
+  const std::string_view text = rule.expr.trim ? TrimSpaces(field.text) : field.text;
+  if (!field.present || text.empty()) return false;
+  switch (shortcut) {
+    case Shortcut::kText:
+      if (plain_raw_.empty() || text.data() < plain_raw_.data() ||
+          text.data() + text.size() > plain_raw_.data() + plain_raw_.size()) {
+        return false;
+      }
+      PutQuoted(out, text);
+      return true;
+    case Shortcut::kIsoDate:
+      if (DatePattern::MatchIso(TrimSpaces(text)) != DatePattern::Match::kOk) return false;
+      PutQuoted(out, TrimSpaces(text));
+      if (role == Role::kDueDate) facts_.has_due_date = true;
+      return true;
+    case Shortcut::kAmount: {
+      int64_t canonical = 0;
+      if (facts_.currency.empty() || !ReadCanonicalAmount(text, facts_.exponent, canonical)) return false;
+      PutPieces(out, {"\""sv, text, "\""sv});
+      RecordAmount(role, canonical);
+      return true;
+    }
+    case Shortcut::kCurrency:
+      if (!currency_known_ || text != currency_input_) return false;
+      PutKnownCurrency(role, out);
+      return true;
+    case Shortcut::kNone:
+      break;
+  }
+  return false;
 }
 
 std::string RecordBuilder::ColumnName(int column, const RecordSource& source) {
@@ -250,13 +302,17 @@ bool RecordBuilder::TypeCurrency(Role role, const Value& value, std::string& out
     currency_code_ = std::move(*code);
     currency_known_ = true;
   }
-  out += currency_json_;
+  PutKnownCurrency(role, out);
+  return true;
+}
+
+void RecordBuilder::PutKnownCurrency(Role role, std::string& out) {
+  Put(out, currency_json_);
   if (role == Role::kCurrency) {
     facts_.exponent = currency_exponent_;
     if (fact_currency_ != currency_code_) fact_currency_ = currency_code_;
     facts_.currency = fact_currency_;
   }
-  return true;
 }
 
 bool RecordBuilder::TypeScalar(const FieldRule& rule, Role role, const Value& value, std::string& out,
@@ -614,8 +670,12 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
   currency_text_.clear();
   bool ok = true;
   if (rule.currency_field) {
-    ok = TypeField(rule.fields[*rule.currency_field], layout.roles[*rule.currency_field], rule, source,
-                   currency_text_, rejects);
+    const FieldRule& field = rule.fields[*rule.currency_field];
+    const Role role = layout.roles[*rule.currency_field];
+    if (layout.currency_shortcut == Shortcut::kNone ||
+        !TypeByShortcut(layout.currency_shortcut, field, role, source, currency_text_)) {
+      ok = TypeField(field, role, rule, source, currency_text_, rejects);
+    }
   }
 
   out.entity.assign(schema.name);
@@ -677,7 +737,10 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
         break;
       case Step::Kind::kField:
         Put(json, step.literal);
-        ok = TypeField(rule.fields[step.field], layout.roles[step.field], rule, source, json, rejects) && ok;
+        if (step.shortcut == Shortcut::kNone ||
+            !TypeByShortcut(step.shortcut, rule.fields[step.field], layout.roles[step.field], source, json)) {
+          ok = TypeField(rule.fields[step.field], layout.roles[step.field], rule, source, json, rejects) && ok;
+        }
         break;
     }
   }

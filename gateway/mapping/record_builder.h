@@ -85,11 +85,21 @@ class RecordBuilder {
   };
   // The fields whose typed value the record's facts keep (by name, whatever the entity).
   enum class Role : uint8_t { kOther, kOpenAmount, kTotal, kAmount, kDueDate, kCurrency, kKind };
+  // How a field that reads one source field as it is can be typed without the general
+  // path (TypeField), when its value is the usual one; kNone: always the general path.
+  enum class Shortcut : uint8_t {
+    kNone,
+    kText,     // string: the field's text, when it needs no escaping
+    kIsoDate,  // date with the one format yyyy-MM-dd: the text, when it is such a date
+    kAmount,   // money with a '.' decimal: the text, when already canonical (ReadCanonicalAmount)
+    kCurrency, // currency: the last code read, when the text is the same
+  };
   // One schema field of the record text after the constant text before it.
   struct Step {
     enum class Kind : uint8_t { kField, kCurrency, kDueDateSource };
     std::string literal;  // `,"name":`, with the members before it that are always null
     Kind kind = Kind::kField;
+    Shortcut shortcut = Shortcut::kNone;  // kField
     size_t field = 0;  // kField: index in EntityRule::fields
   };
   // The text of an entity's records that does not change within a run, in pieces.
@@ -102,8 +112,14 @@ class RecordBuilder {
     std::vector<Step> steps;
     std::string after_fields_and_raw;  // the null members after the last step, then `,"raw":`
     std::vector<Role> roles;   // per EntityRule::fields
+    Shortcut currency_shortcut = Shortcut::kNone;  // of EntityRule::currency_field
   };
   static Role RoleOf(const std::string& name);
+  static Shortcut ShortcutOf(const FieldRule& rule);
+  // Types a field by its shortcut into `out`: true when done, false (nothing written)
+  // when the value is not the usual one and TypeField must type it.
+  bool TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Role role, const RecordSource& source,
+                      std::string& out);
   void PrepareLayouts();
   // The record's `lifecycle:` (active or voided) into `lifecycle`; false (a reject added)
   // for any other value, an empty one or an error.
@@ -117,6 +133,8 @@ class RecordBuilder {
   bool TypeMoney(const FieldRule& rule, Role role, const Value& value, std::string& out, std::string& error);
   void RecordAmount(Role role, int64_t minor);  // into facts_, by the amount's role
   bool TypeCurrency(Role role, const Value& value, std::string& out, std::string& error);
+  // The currency read last (currency_json_) into `out`, and into facts_ for kCurrency.
+  void PutKnownCurrency(Role role, std::string& out);
   bool AppendText(std::string& out, std::string_view text, const std::string& field, int column,
                   std::vector<PendingReject>& rejects);
   void AppendRaw(const RecordSource& source, std::string& out);

@@ -187,6 +187,36 @@ entities:
                           "open_items.csv:3:4: units: invalid integer \"1x\""));
 }
 
+// Plain values are typed by shortcuts; any other spelling goes the general way. Both
+// must write the same text for the same value.
+TEST(MappingRun, ValuesReadTheSameWhetherPlainOrNot) {
+  auto mapping = Compile(kGeneric);
+  ASSERT_TRUE(mapping);
+  auto out = RunText(*mapping, std::string(kHeader) +
+                                   "C001;Acme;INV-1;invoice;2026-03-01;2026-03-31;EUR;10.00;7.50\n"
+                                   "C002;Acme\\Sub;INV-2;invoice; 2026-03-01 ;2026-03-31 ;eur; 10.00 ;7.5\n"
+                                   "C003;Caf\xc3\xa9;INV-3;invoice;2026-03-01;2026-03-31;EUR;10;7.50\n");
+  ASSERT_TRUE(out->stats.has_value()) << out->stats.error().message;
+  EXPECT_THAT(out->sink.RejectLines(), ElementsAre());
+  ASSERT_EQ(out->sink.records.size(), 6u);
+  for (size_t row = 0; row < 3; ++row) {
+    const model::CanonicalRecord& receivable = out->sink.records[2 * row + 1];
+    EXPECT_EQ(receivable.json, receivable.data.dump());
+    EXPECT_EQ(receivable.data["issue_date"], "2026-03-01");
+    EXPECT_EQ(receivable.data["due_date"], "2026-03-31");
+    EXPECT_EQ(receivable.data["due_date_source"], "explicit");
+    EXPECT_EQ(receivable.data["currency"], "EUR");
+    EXPECT_EQ(receivable.data["total"], "10.00");
+    EXPECT_EQ(receivable.data["open_amount"], "7.50");
+    EXPECT_EQ(receivable.open_amount_minor, 750);
+    EXPECT_EQ(receivable.data["status"], "partially_paid");
+    EXPECT_EQ(out->sink.records[2 * row].json, out->sink.records[2 * row].data.dump());
+  }
+  EXPECT_EQ(out->sink.records[2].data["name"], "Acme\\Sub");
+  EXPECT_THAT(out->sink.records[2].json, ::testing::HasSubstr(R"("name":"Acme\\Sub")"));
+  EXPECT_EQ(out->sink.records[4].data["name"], "Caf\xc3\xa9");
+}
+
 TEST(MappingRun, AmountsFollowTheCurrencyOfTheirOwnRow) {
   // Currencies change from row to row (and back): each row's amounts take its exponent.
   auto mapping = Compile(kGeneric);
