@@ -135,7 +135,7 @@ void RecordBuilder::PrepareLayouts() {
         step.kind = Step::Kind::kCurrency;
       } else {
         step.field = static_cast<size_t>(index);
-        step.shortcut = ShortcutOf(rule.fields[step.field]);
+        step.shortcut = ShortcutOf(rule.fields[step.field], &step.ref_prefix);
       }
       step.literal = std::move(literal);
       literal.clear();
@@ -144,13 +144,23 @@ void RecordBuilder::PrepareLayouts() {
     layout.after_fields_and_raw = std::move(literal);
     layout.after_fields_and_raw += kRawMember;
     for (const FieldRule& field : rule.fields) layout.roles.push_back(RoleOf(field.name));
-    if (rule.currency_field) layout.currency_shortcut = ShortcutOf(rule.fields[*rule.currency_field]);
+    if (rule.currency_field) layout.currency_shortcut = ShortcutOf(rule.fields[*rule.currency_field], nullptr);
   }
 }
 
-RecordBuilder::Shortcut RecordBuilder::ShortcutOf(const FieldRule& rule) {
-  if (rule.expr.op != Expr::Op::kField || rule.expr.modifiers || rule.check) return Shortcut::kNone;
+RecordBuilder::Shortcut RecordBuilder::ShortcutOf(const FieldRule& rule, std::string* ref_prefix) const {
+  if (rule.expr.modifiers || rule.check) return Shortcut::kNone;
   const FieldType type = rule.spec ? rule.spec->type : FieldType::kString;
+  if (rule.expr.op == Expr::Op::kRef && rule.expr.args.empty() && !rule.expr.trim && rule.yields_key &&
+      type == FieldType::kEntityRef && ref_prefix != nullptr) {
+    // EvalRef's model::MakeKey, quoted: when the context's and entity's names need no
+    // escaping, a plain source key does not either.
+    const std::string prefix = context_.source + ":" + rule.expr.text + ":";
+    if (!IsPlainJsonText(prefix)) return Shortcut::kNone;
+    *ref_prefix = "\"" + prefix;
+    return Shortcut::kRef;
+  }
+  if (rule.expr.op != Expr::Op::kField) return Shortcut::kNone;
   if (type == FieldType::kString) return Shortcut::kText;
   if (rule.format == nullptr) return Shortcut::kNone;
   if (type == FieldType::kDate && rule.format->date_formats.size() == 1 && rule.format->date_formats[0].iso()) {
@@ -163,8 +173,14 @@ RecordBuilder::Shortcut RecordBuilder::ShortcutOf(const FieldRule& rule) {
 
 // What TypeField writes for these values, without its bookkeeping: a null, an error, text
 // that needs escaping or another reading of the value are left to it.
-bool RecordBuilder::TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Role role, const RecordSource& source,
-                                   std::string& out) {
+bool RecordBuilder::TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Role role, std::string_view ref_prefix,
+                                   const RecordSource& source, std::string& out) {
+  if (shortcut == Shortcut::kRef) {
+    const Value& key = evaluator_.SourceKey(rule.expr.slot, source.scope);
+    if (key.kind != Kind::kText || !IsPlainJsonText(key.text)) return false;
+    PutPieces(out, {ref_prefix, key.text, "\""sv});
+    return true;
+  }
   const readers::FieldValue& field = source.scope.fields[rule.expr.slot];
   const std::string_view text = rule.expr.trim ? TrimSpaces(field.text) : field.text;
   if (!field.present || text.empty()) return false;
@@ -193,6 +209,7 @@ bool RecordBuilder::TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Rol
       PutKnownCurrency(role, out);
       return true;
     case Shortcut::kNone:
+    case Shortcut::kRef:
       break;
   }
   return false;
@@ -673,7 +690,7 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
     const FieldRule& field = rule.fields[*rule.currency_field];
     const Role role = layout.roles[*rule.currency_field];
     if (layout.currency_shortcut == Shortcut::kNone ||
-        !TypeByShortcut(layout.currency_shortcut, field, role, source, currency_text_)) {
+        !TypeByShortcut(layout.currency_shortcut, field, role, {}, source, currency_text_)) {
       ok = TypeField(field, role, rule, source, currency_text_, rejects);
     }
   }
@@ -738,7 +755,8 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
       case Step::Kind::kField:
         Put(json, step.literal);
         if (step.shortcut == Shortcut::kNone ||
-            !TypeByShortcut(step.shortcut, rule.fields[step.field], layout.roles[step.field], source, json)) {
+            !TypeByShortcut(step.shortcut, rule.fields[step.field], layout.roles[step.field], step.ref_prefix, source,
+                            json)) {
           ok = TypeField(rule.fields[step.field], layout.roles[step.field], rule, source, json, rejects) && ok;
         }
         break;

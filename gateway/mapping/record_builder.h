@@ -93,6 +93,7 @@ class RecordBuilder {
     kIsoDate,  // date with the one format yyyy-MM-dd: the text, when it is such a date
     kAmount,   // money with a '.' decimal: the text, when already canonical (ReadCanonicalAmount)
     kCurrency, // currency: the last code read, when the text is the same
+    kRef,      // `ref` to an entity of the mapping: its cached source key, when plain
   };
   // One schema field of the record text after the constant text before it.
   struct Step {
@@ -101,6 +102,7 @@ class RecordBuilder {
     Kind kind = Kind::kField;
     Shortcut shortcut = Shortcut::kNone;  // kField
     size_t field = 0;  // kField: index in EntityRule::fields
+    std::string ref_prefix;  // Shortcut::kRef: `"source:entity:`
   };
   // The text of an entity's records that does not change within a run, in pieces.
   struct Layout {
@@ -115,11 +117,12 @@ class RecordBuilder {
     Shortcut currency_shortcut = Shortcut::kNone;  // of EntityRule::currency_field
   };
   static Role RoleOf(const std::string& name);
-  static Shortcut ShortcutOf(const FieldRule& rule);
+  // The shortcut of `rule`; kRef only when `ref_prefix` could be written (it is then).
+  Shortcut ShortcutOf(const FieldRule& rule, std::string* ref_prefix) const;
   // Types a field by its shortcut into `out`: true when done, false (nothing written)
   // when the value is not the usual one and TypeField must type it.
-  bool TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Role role, const RecordSource& source,
-                      std::string& out);
+  bool TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Role role, std::string_view ref_prefix,
+                      const RecordSource& source, std::string& out);
   void PrepareLayouts();
   // The record's `lifecycle:` (active or voided) into `lifecycle`; false (a reject added)
   // for any other value, an empty one or an error.

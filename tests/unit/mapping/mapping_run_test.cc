@@ -194,7 +194,7 @@ TEST(MappingRun, ValuesReadTheSameWhetherPlainOrNot) {
   ASSERT_TRUE(mapping);
   auto out = RunText(*mapping, std::string(kHeader) +
                                    "C001;Acme;INV-1;invoice;2026-03-01;2026-03-31;EUR;10.00;7.50\n"
-                                   "C002;Acme\\Sub;INV-2;invoice; 2026-03-01 ;2026-03-31 ;eur; 10.00 ;7.5\n"
+                                   "C\\002;Acme\\Sub;INV-2;invoice; 2026-03-01 ;2026-03-31 ;eur; 10.00 ;7.5\n"
                                    "C003;Caf\xc3\xa9;INV-3;invoice;2026-03-01;2026-03-31;EUR;10;7.50\n");
   ASSERT_TRUE(out->stats.has_value()) << out->stats.error().message;
   EXPECT_THAT(out->sink.RejectLines(), ElementsAre());
@@ -212,6 +212,8 @@ TEST(MappingRun, ValuesReadTheSameWhetherPlainOrNot) {
     EXPECT_EQ(receivable.data["status"], "partially_paid");
     EXPECT_EQ(out->sink.records[2 * row].json, out->sink.records[2 * row].data.dump());
   }
+  EXPECT_EQ(out->sink.records[1].data["customer"], "erp:customer:FR01-C001");
+  EXPECT_EQ(out->sink.records[3].data["customer"], "erp:customer:FR01-C\\002");
   EXPECT_EQ(out->sink.records[2].data["name"], "Acme\\Sub");
   EXPECT_THAT(out->sink.records[2].json, ::testing::HasSubstr(R"("name":"Acme\\Sub")"));
   EXPECT_EQ(out->sink.records[4].data["name"], "Caf\xc3\xa9");
