@@ -118,22 +118,24 @@ Status DryRunPrinter::OnRecord(model::CanonicalRecord&& record) {
     out_.write(record.json.data(), static_cast<std::streamsize>(record.json.size()));
   }
   ++records_;
+  // Names compared as views: their sizes first, most often enough.
+  const std::string_view entity_name = record.entity;
   for (auto& [entity, count] : records_by_entity_) {
-    if (entity == record.entity) ++count;
+    if (std::string_view(entity) == entity_name) ++count;
   }
   if (record.open_amount_minor && !record.currency.empty()) {
     // Records built by hand may carry their kind in `data` only.
     const std::string kind_in_data =
         record.kind.empty() && record.data.is_object() ? record.data.value("kind", "") : std::string();
     const std::string& kind = record.kind.empty() ? kind_in_data : record.kind;
-    const bool credit = kind == "credit_note" || kind == "payment_on_account";
+    const bool credit = std::string_view(kind) == "credit_note" || std::string_view(kind) == "payment_on_account";
     // Most files have one currency: its sum is found again without a map lookup.
     if (last_open_ == nullptr || last_open_->first != record.currency) {
       last_open_ = &*open_minor_by_currency_.try_emplace(record.currency, 0).first;
     }
     last_open_->second += credit ? -*record.open_amount_minor : *record.open_amount_minor;
   }
-  if (record.entity == "payment" && record.amount_minor && !record.currency.empty()) {
+  if (entity_name == "payment" && record.amount_minor && !record.currency.empty()) {
     payment_minor_by_currency_[record.currency] += *record.amount_minor;
   }
   return Ok();

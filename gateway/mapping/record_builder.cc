@@ -318,6 +318,7 @@ bool RecordBuilder::TypeCurrency(Role role, const Value& value, std::string& out
     AppendKnownString(currency_json_, *code);
     currency_code_ = std::move(*code);
     currency_known_ = true;
+    fact_currency_stale_ = true;
   }
   PutKnownCurrency(role, out);
   return true;
@@ -327,7 +328,10 @@ void RecordBuilder::PutKnownCurrency(Role role, std::string& out) {
   Put(out, currency_json_);
   if (role == Role::kCurrency) {
     facts_.exponent = currency_exponent_;
-    if (fact_currency_ != currency_code_) fact_currency_ = currency_code_;
+    if (fact_currency_stale_) {
+      fact_currency_ = currency_code_;
+      fact_currency_stale_ = false;
+    }
     facts_.currency = fact_currency_;
   }
 }

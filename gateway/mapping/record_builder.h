@@ -156,6 +156,7 @@ class RecordBuilder {
   int currency_exponent_ = 2;
   bool currency_known_ = false;
   std::string fact_currency_;  // the record's currency (facts_.currency views it)
+  bool fact_currency_stale_ = false;  // currency_code_ changed since fact_currency_ was set
   std::string plain_;                // scratch: a value's plain text
   std::string date_;                 // scratch: a date's ISO text
   size_t json_capacity_ = 1024;      // the biggest record text so far, for reserve()
