@@ -53,7 +53,22 @@ void AppendQuotedMinorUnits(std::string& out, int64_t minor, int exponent);
     std::memcpy(&tail, from + size - 4, 4);
     std::memcpy(to, &head, 4);
     std::memcpy(to + size - 4, &tail, 4);
-  } else if (size > 32) {
+  } else if (size > 32 && size <= 64) {
+    // The member names and null runs between values: two overlapping halves of 32 bytes.
+    char head[32];
+    char tail[32];
+    std::memcpy(head, from, 32);
+    std::memcpy(tail, from + size - 32, 32);
+    std::memcpy(to, head, 32);
+    std::memcpy(to + size - 32, tail, 32);
+  } else if (size > 64 && size <= 128) {
+    char head[64];
+    char tail[64];
+    std::memcpy(head, from, 64);
+    std::memcpy(tail, from + size - 64, 64);
+    std::memcpy(to, head, 64);
+    std::memcpy(to + size - 64, tail, 64);
+  } else if (size > 128) {
     std::memcpy(to, from, size);
   } else {
     for (size_t i = 0; i < size; ++i) to[i] = from[i];

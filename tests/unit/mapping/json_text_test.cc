@@ -107,5 +107,25 @@ TEST(JsonText, Integers) {
   EXPECT_EQ(out, "-9223372036854775808,42");
 }
 
+// CopyBytes picks a way to copy by size: every size up to past the largest inline one
+// copies exactly its bytes and touches nothing around them.
+TEST(JsonText, CopyBytesCopiesExactlyTheBytesOfEverySize) {
+  std::string source(300, ' ');
+  for (size_t i = 0; i < source.size(); ++i) source[i] = static_cast<char>('a' + i % 26);
+  for (size_t size = 0; size <= 200; ++size) {
+    std::string target(size + 2, '#');
+    CopyBytes(target.data() + 1, source.data() + 3, size);
+    EXPECT_EQ(target, "#" + source.substr(3, size) + "#") << "size " << size;
+  }
+}
+
+TEST(JsonText, PiecesAreAppendedInOrder) {
+  std::string out = "{";
+  PutPieces(out, {"\"a\":", std::string(70, 'x'), "", ",\"b\":null"});
+  Put(out, std::string(40, 'y'));
+  PutQuoted(out, "z");
+  EXPECT_EQ(out, "{\"a\":" + std::string(70, 'x') + ",\"b\":null" + std::string(40, 'y') + "\"z\"");
+}
+
 }  // namespace
 }  // namespace tributary::mapping
