@@ -32,46 +32,35 @@ void AppendQuotedMinorUnits(std::string& out, int64_t minor, int exponent);
 // Copies `size` bytes: the short pieces a record is made of (member names, values) with a
 // few moves instead of a call to memcpy.
 [[gnu::always_inline]] inline void CopyBytes(char* to, const char* from, size_t size) {
-  if (size >= 8 && size <= 16) {
-    uint64_t head;
-    uint64_t tail;
-    std::memcpy(&head, from, 8);
-    std::memcpy(&tail, from + size - 8, 8);
-    std::memcpy(to, &head, 8);
-    std::memcpy(to + size - 8, &tail, 8);
-  } else if (size > 16 && size <= 32) {
-    char head[16];
-    char tail[16];
-    std::memcpy(head, from, 16);
-    std::memcpy(tail, from + size - 16, 16);
-    std::memcpy(to, head, 16);
-    std::memcpy(to + size - 16, tail, 16);
-  } else if (size >= 4 && size < 8) {
-    uint32_t head;
-    uint32_t tail;
-    std::memcpy(&head, from, 4);
-    std::memcpy(&tail, from + size - 4, 4);
-    std::memcpy(to, &head, 4);
-    std::memcpy(to + size - 4, &tail, 4);
-  } else if (size > 32 && size <= 64) {
-    // The member names and null runs between values: two overlapping halves of 32 bytes.
-    char head[32];
-    char tail[32];
-    std::memcpy(head, from, 32);
-    std::memcpy(tail, from + size - 32, 32);
-    std::memcpy(to, head, 32);
-    std::memcpy(to + size - 32, tail, 32);
-  } else if (size > 64 && size <= 128) {
-    char head[64];
-    char tail[64];
-    std::memcpy(head, from, 64);
-    std::memcpy(tail, from + size - 64, 64);
-    std::memcpy(to, head, 64);
-    std::memcpy(to + size - 64, tail, 64);
-  } else if (size > 128) {
-    std::memcpy(to, from, size);
+  // Each size class copies a head and a tail that overlap as needed.
+  auto copy_ends = [&]<size_t kHalf>() {
+    char head[kHalf];
+    char tail[kHalf];
+    std::memcpy(head, from, kHalf);
+    std::memcpy(tail, from + size - kHalf, kHalf);
+    std::memcpy(to, head, kHalf);
+    std::memcpy(to + size - kHalf, tail, kHalf);
+  };
+  if (size <= 16) {
+    if (size >= 8) {
+      copy_ends.template operator()<8>();
+    } else if (size >= 4) {
+      copy_ends.template operator()<4>();
+    } else if (size > 0) {
+      // 1 to 3 bytes: the first, the middle and the last.
+      to[0] = from[0];
+      to[size / 2] = from[size / 2];
+      to[size - 1] = from[size - 1];
+    }
+  } else if (size <= 32) {
+    copy_ends.template operator()<16>();
+  } else if (size <= 64) {
+    // The member names and null runs between values.
+    copy_ends.template operator()<32>();
+  } else if (size <= 128) {
+    copy_ends.template operator()<64>();
   } else {
-    for (size_t i = 0; i < size; ++i) to[i] = from[i];
+    std::memcpy(to, from, size);
   }
 }
 

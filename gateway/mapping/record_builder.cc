@@ -116,6 +116,8 @@ void RecordBuilder::PrepareLayouts() {
     layout.after_key += ",\"source_key\":";
     layout.updated = ",\"source_updated_at\":";
     AppendStringOrNull(layout.updated, context_.source_updated_at);
+    layout.between_keys = "\"" + layout.after_key + "\"";
+    layout.after_keys = "\"" + layout.updated;
     // A lifecycle that depends on the record is written by Build() after `updated`.
     std::string literal;
     if (!rule.lifecycle) literal = ",\"lifecycle\":\"" + std::string(rule.lifecycle_constant) + "\"";
@@ -141,6 +143,7 @@ void RecordBuilder::PrepareLayouts() {
       literal.clear();
       layout.steps.push_back(std::move(step));
     }
+    layout.receivable = schema.name == "receivable";
     layout.after_fields_and_raw = std::move(literal);
     layout.after_fields_and_raw += kRawMember;
     for (const FieldRule& field : rule.fields) layout.roles.push_back(RoleOf(field.name));
@@ -717,9 +720,11 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
     return false;
   };
   const bool plain_key = IsPlainJsonText(source_key);
+  size_t updated_begin = 0;
   if (plain_key && !layout.key_prefix.empty()) {
-    // The usual envelope, in one step.
-    PutPieces(json, {layout.key_prefix, source_key, "\""sv, layout.after_key, "\""sv, source_key, "\""sv});
+    // The usual envelope, with source_updated_at, in one step.
+    PutPieces(json, {layout.key_prefix, source_key, layout.between_keys, source_key, layout.after_keys});
+    updated_begin = json.size() - layout.updated.size();
   } else {
     if (!layout.key_prefix.empty()) {
       Put(json, layout.key_prefix);
@@ -739,9 +744,9 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
     } else if (!AppendJsonString(json, source_key)) {
       return invalid_source_key();
     }
+    updated_begin = json.size();
+    Put(json, layout.updated);
   }
-  const size_t updated_begin = json.size();
-  Put(json, layout.updated);
   const size_t updated_end = json.size();
   std::string_view lifecycle = rule.lifecycle_constant;
   if (rule.lifecycle) {
@@ -773,8 +778,15 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
   }
   const size_t raw_begin = json.size() + layout.after_fields_and_raw.size() - kRawMember.size();
   const size_t raw_end = raw_begin + kRawMember.size() + raw_.size();
+  auto status = [&] { return model::ReceivableStatus(lifecycle, facts_.open_minor.value_or(0), facts_.total_minor); };
   if (rule.custom.empty()) {
-    PutPieces(json, {layout.after_fields_and_raw, raw_, ",\"custom\":{}"sv});
+    // The usual end, in one step.
+    if (!ok || source_key.empty()) return false;
+    if (layout.receivable) {
+      PutPieces(json, {layout.after_fields_and_raw, raw_, ",\"custom\":{},\"status\":\""sv, status(), "\"}"sv});
+    } else {
+      PutPieces(json, {layout.after_fields_and_raw, raw_, ",\"custom\":{}}"sv});
+    }
   } else {
     PutPieces(json, {layout.after_fields_and_raw, raw_, ",\"custom\":{"sv});
     for (size_t i = 0; i < rule.custom.size(); ++i) {
@@ -783,18 +795,16 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
       json.push_back(':');
       ok = TypeField(rule.custom[i], Role::kOther, rule, source, json, rejects) && ok;
     }
-    Put(json, "}");
+    if (!ok || source_key.empty()) return false;
+    if (layout.receivable) {
+      PutPieces(json, {"},\"status\":\""sv, status(), "\"}"sv});
+    } else {
+      Put(json, "}}");
+    }
   }
-  if (!ok || source_key.empty()) return false;
-  if (schema.name == "receivable") {
-    PutPieces(json, {",\"status\":\""sv,
-                     model::ReceivableStatus(lifecycle, facts_.open_minor.value_or(0), facts_.total_minor),
-                     "\"}"sv});
-    out.open_amount_minor = facts_.open_minor;
-    out.kind.assign(facts_.kind);
-  } else {
-    Put(json, "}");
-  }
+  // Always set: `out` may be a record of another entity reused.
+  out.open_amount_minor = layout.receivable ? facts_.open_minor : std::nullopt;
+  out.kind.assign(layout.receivable ? facts_.kind : std::string_view());
   json_capacity_ = std::max(json_capacity_, json.size() + 64);
   out.currency.assign(facts_.currency);
   out.amount_minor = facts_.amount_minor;

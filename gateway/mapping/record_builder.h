@@ -111,9 +111,14 @@ class RecordBuilder {
     std::string key_prefix;
     std::string after_key;  // `,"tenant":…,"source_key":`
     std::string updated;    // `,"source_updated_at":…` (left out of the content hash)
+    // The usual envelope's constant parts around the (plain) source key: `","tenant":…,
+    // "source_key":"` and `"` with `updated`.
+    std::string between_keys;
+    std::string after_keys;
     std::vector<Step> steps;
     std::string after_fields_and_raw;  // the null members after the last step, then `,"raw":`
     std::vector<Role> roles;   // per EntityRule::fields
+    bool receivable = false;   // the entity has the derived `status`
     Shortcut currency_shortcut = Shortcut::kNone;  // of EntityRule::currency_field
   };
   static Role RoleOf(const std::string& name);

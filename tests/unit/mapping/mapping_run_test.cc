@@ -211,12 +211,57 @@ TEST(MappingRun, ValuesReadTheSameWhetherPlainOrNot) {
     EXPECT_EQ(receivable.open_amount_minor, 750);
     EXPECT_EQ(receivable.data["status"], "partially_paid");
     EXPECT_EQ(out->sink.records[2 * row].json, out->sink.records[2 * row].data.dump());
+    // The hash skips source_updated_at and raw in the text as ContentHash does in the tree.
+    EXPECT_EQ(receivable.hash, model::ContentHash(receivable.data));
+    EXPECT_EQ(out->sink.records[2 * row].hash, model::ContentHash(out->sink.records[2 * row].data));
   }
   EXPECT_EQ(out->sink.records[1].data["customer"], "erp:customer:FR01-C001");
   EXPECT_EQ(out->sink.records[3].data["customer"], "erp:customer:FR01-C\\002");
   EXPECT_EQ(out->sink.records[2].data["name"], "Acme\\Sub");
   EXPECT_THAT(out->sink.records[2].json, ::testing::HasSubstr(R"("name":"Acme\\Sub")"));
   EXPECT_EQ(out->sink.records[4].data["name"], "Caf\xc3\xa9");
+}
+
+// Which entities a row makes can change from row to row (a filter): a customer never
+// carries the open amount or kind of the receivable built in its place before.
+TEST(MappingRun, ARecordCarriesOnlyItsOwnEntitysFacts) {
+  auto mapping = Compile(R"(
+name: varying-units
+reader: {type: csv, delimiter: ";", header: true}
+entities:
+  - entity: customer
+    source_key: {column: customer}
+    repeatable: true
+    filter: {equals: [{column: new_customer}, "yes"]}
+    fields:
+      account_number: {column: customer}
+      name: {column: customer}
+      currency: {column: currency}
+  - entity: receivable
+    source_key: {column: number}
+    fields:
+      kind: invoice
+      number: {column: number}
+      customer: {ref: customer}
+      issue_date: {column: date}
+      currency: {column: currency}
+      total: {column: amount}
+      open_amount: {column: amount}
+)");
+  ASSERT_TRUE(mapping);
+  auto out = RunText(*mapping, "number;customer;new_customer;date;currency;amount\n"
+                               "F1;C1;no;2026-01-01;EUR;12.00\n"
+                               "F2;C2;yes;2026-01-01;EUR;3.00\n");
+  ASSERT_TRUE(out->stats.has_value()) << out->stats.error().message;
+  EXPECT_THAT(out->sink.RejectLines(), ElementsAre());
+  ASSERT_EQ(out->sink.records.size(), 3u);
+  EXPECT_EQ(out->sink.records[0].entity, "receivable");
+  EXPECT_EQ(out->sink.records[0].open_amount_minor, 1200);
+  EXPECT_EQ(out->sink.records[1].entity, "customer");
+  EXPECT_EQ(out->sink.records[1].currency, "EUR");
+  EXPECT_EQ(out->sink.records[1].open_amount_minor, std::nullopt);
+  EXPECT_EQ(out->sink.records[1].kind, "");
+  EXPECT_EQ(out->sink.records[2].open_amount_minor, 300);
 }
 
 TEST(MappingRun, AmountsFollowTheCurrencyOfTheirOwnRow) {
