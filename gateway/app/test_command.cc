@@ -180,7 +180,7 @@ std::expected<MappingTestOutput, std::string> RunMappingTestCase(const MappingTe
 
   std::ostringstream records;
   std::ostringstream rejects;
-  mapping::DryRunPrinter printer((*mapping)->entities(), records, rejects);
+  mapping::DryRunPrinter printer((*mapping)->entities(), records, rejects, (*mapping)->source_record_noun());
   std::istringstream stream(*input);
   auto stats = (*mapping)->Run(stream, context, printer);
   if (stats) {

@@ -98,8 +98,9 @@ class BlockOutputBuffer : public std::streambuf {
 
 }  // namespace
 
-DryRunPrinter::DryRunPrinter(std::span<const EntityInfo> entities, std::ostream& out, std::ostream& err)
-    : out_(out), err_(err) {
+DryRunPrinter::DryRunPrinter(std::span<const EntityInfo> entities, std::ostream& out, std::ostream& err,
+                             std::string_view source_record_noun)
+    : out_(out), err_(err), source_record_noun_(source_record_noun) {
   for (const EntityInfo& info : entities) records_by_entity_.emplace_back(info.entity, 0);
 }
 
@@ -160,7 +161,7 @@ Status DryRunPrinter::OnReject(model::Reject&& reject) {
 }
 
 std::string DryRunPrinter::Summary() const {
-  std::string text = "summary: " + Plural(rows_, "row") + ", " + Plural(records_, "record");
+  std::string text = "summary: " + Plural(rows_, source_record_noun_) + ", " + Plural(records_, "record");
   if (!records_by_entity_.empty()) {
     text += " (";
     for (size_t i = 0; i < records_by_entity_.size(); ++i) {
@@ -196,7 +197,7 @@ int RunMapCommand(const std::string& mapping_path, const std::vector<std::string
   }
   BlockOutputBuffer block(out.rdbuf());
   std::ostream buffered_out(&block);
-  DryRunPrinter printer((*mapping)->entities(), buffered_out, err);
+  DryRunPrinter printer((*mapping)->entities(), buffered_out, err, (*mapping)->source_record_noun());
   // On the process's standard output, record lines go to the descriptor as they are
   // (gathered, not copied into a buffer first).
   std::optional<LineWriter> stdout_lines;

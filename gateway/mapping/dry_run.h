@@ -20,7 +20,10 @@ namespace tributary::mapping {
 // streams; not thread-safe.
 class DryRunPrinter : public model::RecordSink {
  public:
-  DryRunPrinter(std::span<const EntityInfo> entities, std::ostream& out, std::ostream& err);
+  // `source_record_noun` names the mapped file's records in the summary
+  // (Mapping::source_record_noun).
+  DryRunPrinter(std::span<const EntityInfo> entities, std::ostream& out, std::ostream& err,
+                std::string_view source_record_noun = "row");
 
   Status OnRecord(model::CanonicalRecord&& record) override;
   Status OnReject(model::Reject&& reject) override;
@@ -54,6 +57,7 @@ class DryRunPrinter : public model::RecordSink {
   std::map<std::string, int64_t> open_minor_by_currency_;
   std::pair<const std::string, int64_t>* last_open_ = nullptr;  // the last one added to
   std::map<std::string, int64_t> payment_minor_by_currency_;
+  std::string source_record_noun_;
   int64_t rows_ = 0;
   int64_t skipped_ = 0;
   int64_t records_ = 0;

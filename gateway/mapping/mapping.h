@@ -78,6 +78,9 @@ class Mapping {
   const std::string& version() const;
   // The entities the mapping produces, in the order their records arrive for a row.
   std::span<const EntityInfo> entities() const;
+  // What one source record is called in summaries: "row" (csv, fixed_width) or "source
+  // record" (an xml element, a json object).
+  std::string_view source_record_noun() const;
 
   // Streams `input`; records and rejects go to `sink` in file order (the records of grouped
   // entities after the last source record, in the order of each group's first record). An

@@ -188,6 +188,10 @@ const std::string& Mapping::name() const { return compiled_->name; }
 const std::string& Mapping::version() const { return compiled_->version; }
 std::span<const EntityInfo> Mapping::entities() const { return compiled_->infos; }
 
+std::string_view Mapping::source_record_noun() const {
+  return compiled_->shape.Tabular() ? "row" : "source record";
+}
+
 std::expected<std::unique_ptr<Mapping>, Diagnostics> Mapping::Parse(const std::string& text,
                                                                    const std::string& display_name,
                                                                    const std::string& base_dir) {
