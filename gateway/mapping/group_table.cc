@@ -20,6 +20,9 @@ constexpr char kKeySeparator = '\x1f';
 // The key index starts with this many slots and doubles when half full.
 constexpr size_t kFirstIndexSlots = 1024;
 constexpr uint64_t kPlaceMask = 0xffffffffu;
+// A `concat` aggregate's list of distinct values is bounded: it becomes a field, and its
+// place in the group's texts is addressed with 32 bits (kPlaceMask).
+constexpr size_t kMaxConcatBytes = 64 << 10;
 
 size_t StringBytes(const std::string& text) {
   // Short strings live inside the object; longer ones add a heap block and its header.
@@ -220,6 +223,17 @@ void AppendListed(std::string& list, std::string_view text) {
   list.append(text);
 }
 
+// Makes `aggregate` (number `i` of `group`) the error of a `concat` past kMaxConcatBytes:
+// the group is rejected when it is read. Whatever the order the records were folded or
+// combined in, the list of distinct values is the same, so is the outcome.
+void SetConcatTooLong(GroupState& group, size_t i, GroupAggregate& aggregate) {
+  aggregate.kind = Kind::kError;
+  aggregate.column = 0;
+  StoreText(group, i, aggregate,
+            "concat of more than " + std::to_string(kMaxConcatBytes >> 10) +
+                " KiB of distinct values (a group field, not a document: map fewer values)");
+}
+
 }  // namespace
 
 void GroupTable::CopyFirstRecord(const readers::SourceRecord& record, Group& group) {
@@ -403,12 +417,17 @@ void GroupTable::Fold(Evaluator& evaluator, Group& group, size_t i, const Aggreg
       break;
     }
     case Function::kConcat: {
+      if (aggregate.kind == Kind::kError) return;  // too long already: it stays
       const std::string_view text = evaluator.Text(value);
       if (aggregate.set && Listed(TextOf(group, aggregate), text)) return;
       scratch_.assign(aggregate.set ? TextOf(group, aggregate) : std::string_view());
       AppendListed(scratch_, text);
-      aggregate.kind = Kind::kText;
       aggregate.set = true;
+      if (scratch_.size() > kMaxConcatBytes) {
+        SetConcatTooLong(group, i, aggregate);
+        break;
+      }
+      aggregate.kind = Kind::kText;
       StoreText(group, i, aggregate, scratch_);
       break;
     }
@@ -477,16 +496,21 @@ void GroupTable::Combine(Evaluator& evaluator, Group& into, Group& later) const 
         break;
       }
       case Function::kConcat: {
-        if (!a.set) {
+        if (!a.set || (a.kind != Kind::kError && b.kind == Kind::kError)) {
           take();
           break;
         }
+        if (a.kind == Kind::kError) break;
         list.assign(TextOf(into, a));
         const size_t before = list.size();
         ForEachListed(TextOf(later, b), [&](std::string_view item) {
           if (!Listed(list, item)) AppendListed(list, item);
         });
-        if (list.size() != before) StoreText(into, i, a, list);
+        if (list.size() > kMaxConcatBytes) {
+          SetConcatTooLong(into, i, a);
+        } else if (list.size() != before) {
+          StoreText(into, i, a, list);
+        }
         break;
       }
     }
@@ -506,7 +530,7 @@ EvalScope GroupTable::Scope(const Group& group, std::vector<std::string_view>& c
       aggregates.push_back(Value::Integer(static_cast<int64_t>(aggregate.low)));
     } else if (!aggregate.set) {
       aggregates.push_back(Value::Null());
-    } else if (function == Function::kConcat) {
+    } else if (function == Function::kConcat && aggregate.kind != Kind::kError) {
       std::string& joined = joined_[i];
       joined.clear();
       ForEachListed(TextOf(group, aggregate), [&](std::string_view item) {

@@ -182,6 +182,55 @@ TEST(GroupSpill, EveryBudgetGivesTheSameResult) {
   EXPECT_EQ(folder.Entries(), 0u);
 }
 
+// A `concat` past 64 KiB of distinct values rejects its group (its place in the group's
+// texts is 32 bits, and a field is not a document); every budget gives the same outcome,
+// whichever partial lists the spill runs combined.
+TEST(GroupSpill, AConcatPastItsBoundRejectsItsGroupWhateverTheBudget) {
+  auto mapping = Compile(R"(
+name: labels
+reader: {delimiter: "|"}
+entities:
+  - entity: receivable
+    group:
+      by: [{column: doc}]
+      values: {labels: {concat: {column: label}}}
+    source_key: {column: doc}
+    fields:
+      kind: invoice
+      number: {column: doc}
+      customer: {ref: customer, key: C1}
+      issue_date: 2026-01-01
+      currency: EUR
+      open_amount: "1.00"
+    custom: {labels: {agg: labels}}
+)");
+  ASSERT_TRUE(mapping);
+  std::string input = "doc|label\n";
+  // D1: 1,100 distinct labels of 60 bytes (past the bound); D2: the same label again and
+  // again (within it); the lines of both interleaved.
+  for (int i = 0; i < 1100; ++i) {
+    input += "D1|" + std::string(52, 'x') + std::to_string(10000000 + i) + "\n";
+    input += "D2|same label\n";
+  }
+  SpillFolder folder;
+  auto in_memory = MapText(*mapping, input);
+  ASSERT_TRUE(in_memory->stats.has_value()) << in_memory->stats.error().message;
+  ASSERT_EQ(in_memory->sink.records.size(), 1u);
+  EXPECT_EQ(in_memory->sink.records[0].data["number"], "D2");
+  EXPECT_EQ(in_memory->sink.records[0].data["custom"]["labels"], "same label");
+  ASSERT_EQ(in_memory->sink.rejects.size(), 1u);
+  EXPECT_EQ(in_memory->sink.rejects[0].line, 2);
+  EXPECT_EQ(in_memory->sink.rejects[0].field, "labels");
+  EXPECT_THAT(in_memory->sink.rejects[0].reason, HasSubstr("concat of more than 64 KiB of distinct values"));
+  const std::vector<std::string> expected = Transcript(*in_memory);
+  for (size_t budget : {1, 20000, 100000}) {
+    auto spilled = MapText(*mapping, input, Budget(budget, folder.path()));
+    ASSERT_TRUE(spilled->stats.has_value()) << spilled->stats.error().message;
+    EXPECT_GT(spilled->stats->group_spills, 0) << "budget " << budget;
+    EXPECT_EQ(Transcript(*spilled), expected) << "budget " << budget;
+  }
+}
+
 // The smallest budget, to 512 bytes, with which `mapping` maps `input` without spilling.
 size_t SmallestBudgetWithoutSpill(const Mapping& mapping, const std::string& input, const std::string& dir) {
   size_t spills = 0;        // a budget that spills
