@@ -171,9 +171,9 @@ class MappingRun {
     }
     if (any_filter && all_filtered) ++stats_.skipped;
     // Every source key first: a rejected entity rejects its whole unit.
-    keys_.resize(unit_.size());  // each key is rewritten below, in its kept buffer
+    keys_.resize(unit_.size());
     const size_t rejects_before = rejects_.size();
-    for (size_t i = 0; i < unit_.size(); ++i) builder_.SourceKeyInto(unit_[i], source, rejects_, keys_[i]);
+    for (size_t i = 0; i < unit_.size(); ++i) keys_[i] = builder_.SourceKeyText(unit_[i], source, rejects_);
     records_.resize(unit_.size());
     // Fields too when a key failed: the reject lists every problem of the record at once.
     for (size_t i = 0; i < unit_.size(); ++i) builder_.Build(unit_[i], keys_[i], source, records_[i], rejects_);
@@ -293,7 +293,7 @@ class MappingRun {
   }
 
   // `entity` with its source key as SourceKey gave it ("" when it failed).
-  model::RejectedEntity RejectedOf(size_t entity, const std::string& source_key) const {
+  model::RejectedEntity RejectedOf(size_t entity, std::string_view source_key) const {
     const std::string_view name = mapping_.entities[entity].schema->name;
     if (source_key.empty()) return {std::string(name), std::nullopt};
     return {std::string(name), model::MakeKey(context_.source, name, source_key)};
@@ -347,7 +347,7 @@ class MappingRun {
   std::vector<PendingReject> key_rejects_;            // KeyOf's, not sent
   std::vector<model::RejectedEntity> rejected_;     // what the current record's rejects name
   std::vector<size_t> unit_;
-  std::vector<std::string> keys_;
+  std::vector<std::string_view> keys_;  // the unit's source keys (in the evaluator's arena)
   std::vector<model::CanonicalRecord> records_;
 };
 

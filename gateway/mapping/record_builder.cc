@@ -40,6 +40,12 @@ std::string_view Utf8Prefix(std::string_view text, size_t max) {
 
 std::string Quoted(std::string_view text) { return config::QuoteForMessage(text); }
 
+// `to` = `text`. A record buffer reused from row to row mostly holds it already (its
+// entity, currency, kind): comparing is cheaper than assigning.
+void SetText(std::string& to, std::string_view text) {
+  if (std::string_view(to) != text) to.assign(text);
+}
+
 // A JSON string of text known to be valid UTF-8 (context values, names, keys).
 void AppendKnownString(std::string& out, std::string_view text) {
   if (!AppendJsonString(out, text)) AppendJsonString(out, config::QuoteForMessage(text));
@@ -234,19 +240,16 @@ std::string RecordBuilder::ColumnName(int column, const RecordSource& source) {
 }
 
 std::string RecordBuilder::SourceKey(size_t entity, const RecordSource& source, std::vector<PendingReject>& rejects) {
-  std::string key;
-  SourceKeyInto(entity, source, rejects, key);
-  return key;
+  return std::string(SourceKeyText(entity, source, rejects));
 }
 
-void RecordBuilder::SourceKeyInto(size_t entity, const RecordSource& source, std::vector<PendingReject>& rejects,
-                                  std::string& key_text) {
-  key_text.clear();
+std::string_view RecordBuilder::SourceKeyText(size_t entity, const RecordSource& source,
+                                              std::vector<PendingReject>& rejects) {
   const EntityRule& rule = mapping_.entities[entity];
   const Value& key = evaluator_.SourceKey(entity, source.scope);
   if (key.IsError()) {
     rejects.push_back({key.column, "source_key", std::string(key.text)});
-    return;
+    return {};
   }
   if (key.IsNull()) {
     std::string reason = "empty " + std::string(rule.schema->name) + " source key";
@@ -254,9 +257,9 @@ void RecordBuilder::SourceKeyInto(size_t entity, const RecordSource& source, std
       reason += " (column " + Quoted(name) + " is empty)";
     }
     rejects.push_back({key.column, "source_key", std::move(reason)});
-    return;
+    return {};
   }
-  key_text.assign(evaluator_.Text(key));
+  return evaluator_.Text(key);
 }
 
 bool RecordBuilder::TypeMoney(const FieldRule& rule, Role role, const Value& value, std::string& out,
@@ -677,7 +680,7 @@ bool RecordBuilder::EvaluateLifecycle(const Expr& expr, const RecordSource& sour
   return false;
 }
 
-bool RecordBuilder::Build(size_t entity, const std::string& source_key, const RecordSource& source,
+bool RecordBuilder::Build(size_t entity, std::string_view source_key, const RecordSource& source,
                           model::CanonicalRecord& out, std::vector<PendingReject>& rejects) {
   const EntityRule& rule = mapping_.entities[entity];
   const model::EntitySchema& schema = *rule.schema;
@@ -702,7 +705,7 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
     }
   }
 
-  out.entity.assign(schema.name);
+  SetText(out.entity, schema.name);
   // model::MakeKey, in the record's own buffer; a printing sink reads neither (both are
   // in the text).
   out.key.clear();
@@ -804,9 +807,9 @@ bool RecordBuilder::Build(size_t entity, const std::string& source_key, const Re
   }
   // Always set: `out` may be a record of another entity reused.
   out.open_amount_minor = layout.receivable ? facts_.open_minor : std::nullopt;
-  out.kind.assign(layout.receivable ? facts_.kind : std::string_view());
+  SetText(out.kind, layout.receivable ? facts_.kind : std::string_view());
   json_capacity_ = std::max(json_capacity_, json.size() + 64);
-  out.currency.assign(facts_.currency);
+  SetText(out.currency, facts_.currency);
   out.amount_minor = facts_.amount_minor;
   if (with_data_) {
     out.hash = HashWithout(json, {{updated_begin, updated_end}, {raw_begin, raw_end}});

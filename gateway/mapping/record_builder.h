@@ -42,14 +42,13 @@ class RecordBuilder {
 
   // Evaluates the source key of `entity`: its text, or empty after adding a reject.
   std::string SourceKey(size_t entity, const RecordSource& source, std::vector<PendingReject>& rejects);
-  // The same into `key` (its buffer reused from record to record).
-  void SourceKeyInto(size_t entity, const RecordSource& source, std::vector<PendingReject>& rejects,
-                     std::string& key);
+  // The same as a view, valid until the evaluator's arena is reset (the next record).
+  std::string_view SourceKeyText(size_t entity, const RecordSource& source, std::vector<PendingReject>& rejects);
 
   // Builds `entity` with its source key (empty when it failed: fields are still checked,
   // so every problem of the record is reported at once). Returns false (rejects added)
   // when something fails; `out` then holds nothing useful.
-  bool Build(size_t entity, const std::string& source_key, const RecordSource& source, model::CanonicalRecord& out,
+  bool Build(size_t entity, std::string_view source_key, const RecordSource& source, model::CanonicalRecord& out,
              std::vector<PendingReject>& rejects);
 
   // The name of source column `column` ("" when unknown).
