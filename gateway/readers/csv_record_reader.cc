@@ -121,7 +121,10 @@ Result<bool> CsvRecordReader::NextCsvRecord() {
       if (auto error = text_.StreamError()) return std::unexpected(*error);
       return false;
     }
-    display_ = decoder_.Display(current_.raw);
+    // Every encoding a reader decodes writes ASCII as itself: one check of the record's
+    // bytes for its display and its fields (Decode), no decoding buffer.
+    ascii_record_ = IsAscii(current_.raw);
+    display_ = decoder_.Display(current_.raw, ascii_record_);
     if (!options_.skip_patterns.empty() && MatchesSkipPattern(options_.skip_patterns, display_)) continue;
     return true;
   }
@@ -281,9 +284,7 @@ bool CsvRecordReader::DecodeField(SourceRecord& record, size_t field, std::strin
 
 void CsvRecordReader::Decode(SourceRecord& record) {
   const bool all = plan_.plans[0].all_columns;
-  // Every encoding a reader decodes writes ASCII as itself: one check of the record's
-  // bytes instead of one per field, and no decoding buffer.
-  ascii_record_ = IsAscii(current_.raw);
+  // ascii_record_ was set when the record was read (NextCsvRecord).
   if (!ascii_record_) {
     size_t total = 0;
     if (all) {

@@ -42,7 +42,8 @@ bool FieldDecoder::Decode(std::string_view bytes, std::string_view& out) {
   return true;
 }
 
-std::string_view FieldDecoder::Display(std::string_view raw) {
+std::string_view FieldDecoder::Display(std::string_view raw, bool ascii) {
+  if (ascii) return raw.substr(0, kMaxRawBytes);
   if (encoding_ == Encoding::kUtf8) {
     const std::string_view prefix = Utf8Prefix(raw, kMaxRawBytes);
     if (FindInvalidUtf8(prefix) == std::string_view::npos) return prefix;

@@ -33,8 +33,9 @@ class FieldDecoder {
   [[nodiscard]] const std::string& error() const { return error_; }
 
   // The record's raw text for rejects, as UTF-8, at most kMaxRawBytes: undecodable bytes
-  // shown as \xNN. Valid until the next call.
-  std::string_view Display(std::string_view raw);
+  // shown as \xNN. Valid until the next call. `ascii`: the caller knows `raw` is ASCII
+  // (IsAscii), which every encoding reads as itself.
+  std::string_view Display(std::string_view raw, bool ascii = false);
 
   [[nodiscard]] Encoding encoding() const { return encoding_; }
 
