@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <charconv>
+#include <cstring>
 
 #include "gateway/config/values.h"
 #include "gateway/model/money.h"
@@ -389,11 +390,30 @@ Result<DatePattern> DatePattern::Compile(std::string_view pattern) {
 }
 
 DatePattern::Match DatePattern::MatchIso(std::string_view text) {
-  auto digit = [&](size_t at) { return static_cast<unsigned>(text[at] - '0'); };
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return Match::kNoMatch;
-  for (size_t at : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (digit(at) > 9) return Match::kNoMatch;
+  if (text.size() != 10) return Match::kNoMatch;
+  // Ten bytes as two words (byte i of the text is byte i of the word, whatever the host's
+  // order: it is read and compared through the same memcpy): "YYYY-MM-" and "DD".
+  uint64_t head;
+  uint16_t tail;
+  std::memcpy(&head, text.data(), 8);
+  std::memcpy(&tail, text.data() + 8, 2);
+  uint64_t dashes;
+  std::memcpy(&dashes, "\0\0\0\0-\0\0-", 8);
+  uint64_t dash_bytes;
+  std::memcpy(&dash_bytes, "\0\0\0\0\xff\0\0\xff", 8);
+  if ((head & dash_bytes) != dashes) return Match::kNoMatch;
+  // The digits, the dashes made '0': every byte '0' to '9' when its high nibble is 3 both
+  // before and after adding 6 (a byte above '9' carries into it).
+  uint64_t zeros;
+  std::memcpy(&zeros, "00000000", 8);
+  const uint64_t digits = (head & ~dash_bytes) | (zeros & dash_bytes);
+  constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ULL;
+  constexpr uint64_t kSixes = 0x0606060606060606ULL;
+  const uint64_t day_digits = static_cast<uint64_t>(tail) | (zeros & ~uint64_t{0xFFFF});
+  for (const uint64_t word : {digits, day_digits}) {
+    if ((word & kHigh) != (zeros & kHigh) || ((word + kSixes) & kHigh) != (zeros & kHigh)) return Match::kNoMatch;
   }
+  auto digit = [&](size_t at) { return static_cast<unsigned>(text[at] - '0'); };
   const auto year = static_cast<int>(digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3));
   const auto month = static_cast<int>(digit(5) * 10 + digit(6));
   const auto day = static_cast<int>(digit(8) * 10 + digit(9));

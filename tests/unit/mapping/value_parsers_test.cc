@@ -177,6 +177,27 @@ TEST(ParseDate, IsoPatternChecksEveryDigitAndSeparator) {
   EXPECT_EQ(Date("2026-01-0 ", iso), "error: invalid date \"2026-01-0\" (expected yyyy-MM-dd)");
   EXPECT_EQ(Date("9999-12-31", iso), "9999-12-31");
   EXPECT_EQ(Date("0001-01-01", iso), "0001-01-01");
+  // The bytes around the digits and the dash, in every place.
+  for (size_t at : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+    for (char c : {'/', ':', '\x80', '\xb0', '-', '0', ' '}) {
+      std::string text = "2024-12-28";
+      if (text[at] == c || (c == '0' && (at == 4 || at == 7))) continue;
+      text[at] = c;
+      const bool digit_for_digit = c == '0' && at != 4 && at != 7;
+      const auto match = DatePattern::MatchIso(text);
+      if (digit_for_digit) {
+        EXPECT_NE(match, DatePattern::Match::kNoMatch) << text;
+      } else {
+        EXPECT_EQ(match, DatePattern::Match::kNoMatch) << text;
+      }
+    }
+  }
+  EXPECT_EQ(DatePattern::MatchIso("0000-01-01"), DatePattern::Match::kNotADate);
+  EXPECT_EQ(DatePattern::MatchIso("2024-00-10"), DatePattern::Match::kNotADate);
+  EXPECT_EQ(DatePattern::MatchIso("2024-13-10"), DatePattern::Match::kNotADate);
+  EXPECT_EQ(DatePattern::MatchIso("2024-02-29"), DatePattern::Match::kOk);
+  EXPECT_EQ(DatePattern::MatchIso("2024-02-30"), DatePattern::Match::kNotADate);
+  EXPECT_EQ(DatePattern::MatchIso("2024-12-28 "), DatePattern::Match::kNoMatch);
 }
 
 TEST(DatePattern, RejectsUnknownTokens) {
