@@ -18,28 +18,49 @@ std::string ReadAll(int fd) {
   return text;
 }
 
-TEST(LineWriter, WritesTheLinesInOrderAndHandsBackEmptiedBuffers) {
+TEST(LineWriter, WritesTheLinesInOrderAndLeavesTheirBuffersEmptyButKept) {
   int pipe_fds[2];
   ASSERT_EQ(::pipe(pipe_fds), 0);
   std::string expected;
   {
     LineWriter writer(pipe_fds[1]);
     std::string line;
-    // More than one batch of lines (1024), in all less than the pipe's 64 KiB buffer.
+    // In all less than the pipe's 64 KiB buffer: nothing blocks before the reader reads.
     for (int i = 0; i < 1500; ++i) {
       line.assign(40, static_cast<char>('a' + i % 26)).append("\n");
       expected += line;
       ASSERT_TRUE(writer.Add(line).has_value());
       EXPECT_TRUE(line.empty());
     }
-    // After the first batch went out, Add hands back a written line's buffer (a new
-    // string would have room for 15 bytes only).
+    // The caller's buffer keeps its room for the next line (an empty new string would
+    // have room for 15 bytes only).
     EXPECT_GE(line.capacity(), 41u);
     ASSERT_TRUE(writer.Flush().has_value());
   }
   ::close(pipe_fds[1]);
   EXPECT_EQ(ReadAll(pipe_fds[0]), expected);
   ::close(pipe_fds[0]);
+}
+
+TEST(LineWriter, BlocksFollowEachOtherInOrder) {
+  char path[] = "/tmp/line-writer-test-XXXXXX";
+  const int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ::unlink(path);
+  std::string expected;
+  LineWriter writer(fd);
+  std::string line;
+  // Lines of every length up to 1 KiB, about 300 KiB in all: several blocks, the lines
+  // cut anywhere by their ends.
+  for (int i = 0; i < 600; ++i) {
+    line.assign(static_cast<size_t>(i * 7 % 1024), static_cast<char>('a' + i % 26)).append("\n");
+    expected += line;
+    ASSERT_TRUE(writer.Add(line).has_value());
+  }
+  ASSERT_TRUE(writer.Flush().has_value());
+  ASSERT_EQ(::lseek(fd, 0, SEEK_SET), 0);
+  EXPECT_EQ(ReadAll(fd), expected);
+  ::close(fd);
 }
 
 TEST(LineWriter, AWriteErrorNamesTheSystemError) {
