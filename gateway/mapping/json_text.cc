@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "gateway/config/values.h"
 #include "gateway/model/money.h"
 #include "gateway/readers/encoding.h"
 
@@ -133,6 +134,10 @@ bool AppendEscaped(std::string& out, std::string_view text) {
 }  // namespace
 
 bool AppendJsonString(std::string& out, std::string_view text) { return AppendEscaped<true>(out, text); }
+
+void AppendKnownJsonString(std::string& out, std::string_view text) {
+  if (!AppendJsonString(out, text)) AppendJsonString(out, config::QuoteForMessage(text));
+}
 
 bool IsPlainJsonText(std::string_view text) {
   unsigned high = 0;

@@ -17,6 +17,9 @@ namespace tributary::mapping {
 bool AppendJsonString(std::string& out, std::string_view text);
 // The same without the quotes: what goes between them (to write one string in parts).
 bool AppendJsonStringContent(std::string& out, std::string_view text);
+// A JSON string of text known to be valid UTF-8 (context values, names, keys); should it
+// not be, its quoted form for messages, whose bytes are (config::QuoteForMessage).
+void AppendKnownJsonString(std::string& out, std::string_view text);
 
 // True when `text` is ASCII with no byte a JSON string escapes: it goes between quotes as
 // it is, and so does every text made of its bytes.

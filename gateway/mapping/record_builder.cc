@@ -1,7 +1,6 @@
 #include "gateway/mapping/record_builder.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 
 #include <openssl/evp.h>
@@ -23,13 +22,6 @@ constexpr std::string_view kRawMember = ",\"raw\":";
 // `raw` of records is bounded: enough to audit a row, never a whole file.
 constexpr size_t kMaxRawBytes = 4096;
 
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return AsciiLower(x) == AsciiLower(y); });
-}
-
 // The longest prefix of `text` of at most `max` bytes that does not cut a UTF-8 character.
 std::string_view Utf8Prefix(std::string_view text, size_t max) {
   if (text.size() <= max) return text;
@@ -46,16 +38,11 @@ void SetText(std::string& to, std::string_view text) {
   if (std::string_view(to) != text) to.assign(text);
 }
 
-// A JSON string of text known to be valid UTF-8 (context values, names, keys).
-void AppendKnownString(std::string& out, std::string_view text) {
-  if (!AppendJsonString(out, text)) AppendJsonString(out, config::QuoteForMessage(text));
-}
-
 void AppendStringOrNull(std::string& out, std::string_view text) {
   if (text.empty()) {
     out += "null";
   } else {
-    AppendKnownString(out, text);
+    AppendKnownJsonString(out, text);
   }
 }
 
@@ -114,11 +101,11 @@ void RecordBuilder::PrepareLayouts() {
       layout.key_prefix = std::move(key_prefix);
     }
     layout.after_key = ",\"tenant\":";
-    AppendKnownString(layout.after_key, context_.tenant);
+    AppendKnownJsonString(layout.after_key, context_.tenant);
     layout.after_key += ",\"legal_entity\":";
     AppendStringOrNull(layout.after_key, context_.legal_entity);
     layout.after_key += ",\"source\":";
-    AppendKnownString(layout.after_key, context_.source);
+    AppendKnownJsonString(layout.after_key, context_.source);
     layout.after_key += ",\"source_key\":";
     layout.updated = ",\"source_updated_at\":";
     AppendStringOrNull(layout.updated, context_.source_updated_at);
@@ -155,73 +142,6 @@ void RecordBuilder::PrepareLayouts() {
     for (const FieldRule& field : rule.fields) layout.roles.push_back(RoleOf(field.name));
     if (rule.currency_field) layout.currency_shortcut = ShortcutOf(rule.fields[*rule.currency_field], nullptr);
   }
-}
-
-RecordBuilder::Shortcut RecordBuilder::ShortcutOf(const FieldRule& rule, std::string* ref_prefix) const {
-  if (rule.expr.modifiers || rule.check) return Shortcut::kNone;
-  const FieldType type = rule.spec ? rule.spec->type : FieldType::kString;
-  if (rule.expr.op == Expr::Op::kRef && rule.expr.args.empty() && !rule.expr.trim && rule.yields_key &&
-      type == FieldType::kEntityRef && ref_prefix != nullptr) {
-    // EvalRef's model::MakeKey, quoted: when the context's and entity's names need no
-    // escaping, a plain source key does not either.
-    const std::string prefix = context_.source + ":" + rule.expr.text + ":";
-    if (!IsPlainJsonText(prefix)) return Shortcut::kNone;
-    *ref_prefix = "\"" + prefix;
-    return Shortcut::kRef;
-  }
-  if (rule.expr.op != Expr::Op::kField) return Shortcut::kNone;
-  if (type == FieldType::kString) return Shortcut::kText;
-  if (rule.format == nullptr) return Shortcut::kNone;
-  if (type == FieldType::kDate && rule.format->date_formats.size() == 1 && rule.format->date_formats[0].iso()) {
-    return Shortcut::kIsoDate;
-  }
-  if (type == FieldType::kMoney && rule.format->money.decimal == '.') return Shortcut::kAmount;
-  if (type == FieldType::kCurrency) return Shortcut::kCurrency;
-  return Shortcut::kNone;
-}
-
-// What TypeField writes for these values, without its bookkeeping: a null, an error, text
-// that needs escaping or another reading of the value are left to it.
-bool RecordBuilder::TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Role role, std::string_view ref_prefix,
-                                   const RecordSource& source, std::string& out) {
-  if (shortcut == Shortcut::kRef) {
-    const Value& key = evaluator_.SourceKey(rule.expr.slot, source.scope);
-    if (key.kind != Kind::kText || !IsPlainJsonText(key.text)) return false;
-    PutPieces(out, {ref_prefix, key.text, "\""sv});
-    return true;
-  }
-  const readers::FieldValue& field = source.scope.fields[rule.expr.slot];
-  const std::string_view text = rule.expr.trim ? TrimSpaces(field.text) : field.text;
-  if (!field.present || text.empty()) return false;
-  switch (shortcut) {
-    case Shortcut::kText:
-      if (plain_raw_.empty() || text.data() < plain_raw_.data() ||
-          text.data() + text.size() > plain_raw_.data() + plain_raw_.size()) {
-        return false;
-      }
-      PutQuoted(out, text);
-      return true;
-    case Shortcut::kIsoDate:
-      if (DatePattern::MatchIso(TrimSpaces(text)) != DatePattern::Match::kOk) return false;
-      PutQuoted(out, TrimSpaces(text));
-      if (role == Role::kDueDate) facts_.has_due_date = true;
-      return true;
-    case Shortcut::kAmount: {
-      int64_t canonical = 0;
-      if (facts_.currency.empty() || !ReadCanonicalAmount(text, facts_.exponent, canonical)) return false;
-      PutPieces(out, {"\""sv, text, "\""sv});
-      RecordAmount(role, canonical);
-      return true;
-    }
-    case Shortcut::kCurrency:
-      if (!currency_known_ || text != currency_input_) return false;
-      PutKnownCurrency(role, out);
-      return true;
-    case Shortcut::kNone:
-    case Shortcut::kRef:
-      break;
-  }
-  return false;
 }
 
 std::string RecordBuilder::ColumnName(int column, const RecordSource& source) {
@@ -262,319 +182,9 @@ std::string_view RecordBuilder::SourceKeyText(size_t entity, const RecordSource&
   return evaluator_.Text(key);
 }
 
-bool RecordBuilder::TypeMoney(const FieldRule& rule, Role role, const Value& value, std::string& out,
-                              std::string& error) {
-  const MoneyFormat& format = rule.format->money;
-  int64_t canonical = 0;
-  if (value.kind == Kind::kText && format.decimal == '.' && !facts_.currency.empty() &&
-      ReadCanonicalAmount(value.text, facts_.exponent, canonical)) {
-    // Already written as the record writes it ("10.00" in EUR): no decimal, no formatting.
-    PutPieces(out, {"\""sv, value.text, "\""sv});
-    RecordAmount(role, canonical);
-    return true;
-  }
-  Value amount = evaluator_.ToDecimal(value, format);
-  if (amount.IsError()) {
-    error = amount.text;
-    return false;
-  }
-  // No usable currency (already rejected): the amount was still checked above.
-  if (facts_.currency.empty()) return true;
-  auto shown = [&] {
-    return value.kind == Kind::kText ? std::string(TrimSpaces(value.text)) : amount.decimal.ToString();
-  };
-  const int exponent = facts_.exponent;
-  auto minor = amount.decimal.ToMinorUnits(exponent);
-  if (!minor) {
-    error = amount.decimal.SignificantScale() > exponent
-                ? "amount " + Quoted(shown()) + " has more than " + std::to_string(exponent) + " decimal digits for " +
-                      std::string(facts_.currency)
-                : "amount " + Quoted(shown()) + " is out of range";
-    return false;
-  }
-  if (*minor < 0) {
-    if (format.negative == NegativeAmounts::kReject) {
-      error = "negative amount " + Quoted(shown()) + "; amounts are magnitudes, the kind gives the sign";
-      return false;
-    }
-    *minor = -*minor;
-  }
-  AppendQuotedMinorUnits(out, *minor, exponent);
-  RecordAmount(role, *minor);
-  return true;
-}
-
-void RecordBuilder::RecordAmount(Role role, int64_t minor) {
-  if (role == Role::kOpenAmount) facts_.open_minor = minor;
-  if (role == Role::kTotal) facts_.total_minor = minor;
-  if (role == Role::kAmount) facts_.amount_minor = minor;
-}
-
-bool RecordBuilder::TypeCurrency(Role role, const Value& value, std::string& out, std::string& error) {
-  const std::string_view text = evaluator_.Text(value);
-  if (!currency_known_ || text != currency_input_) {
-    auto code = ParseCurrency(text);
-    if (!code) {
-      error = code.error().message;
-      return false;
-    }
-    currency_input_.assign(text);
-    currency_exponent_ = model::CurrencyExponent(*code).value_or(2);
-    currency_json_.clear();
-    AppendKnownString(currency_json_, *code);
-    currency_code_ = std::move(*code);
-    currency_known_ = true;
-    fact_currency_stale_ = true;
-  }
-  PutKnownCurrency(role, out);
-  return true;
-}
-
-void RecordBuilder::PutKnownCurrency(Role role, std::string& out) {
-  Put(out, currency_json_);
-  if (role == Role::kCurrency) {
-    facts_.exponent = currency_exponent_;
-    if (fact_currency_stale_) {
-      fact_currency_ = currency_code_;
-      fact_currency_stale_ = false;
-    }
-    facts_.currency = fact_currency_;
-  }
-}
-
-bool RecordBuilder::TypeScalar(const FieldRule& rule, Role role, const Value& value, std::string& out,
-                               std::string& error) {
-  const FieldType type = rule.spec ? rule.spec->type : FieldType::kString;
-  std::string_view text;
-  switch (type) {
-    case FieldType::kDate: {
-      const std::span<const DatePattern> patterns = rule.format->date_formats;
-      if (value.kind == Kind::kText && patterns.size() == 1 && patterns[0].iso() &&
-          DatePattern::MatchIso(TrimSpaces(value.text)) == DatePattern::Match::kOk) {
-        // An ISO date: its own text.
-        PutQuoted(out, TrimSpaces(value.text));
-      } else if (value.kind == Kind::kText && patterns.size() == 1 && !patterns[0].iso() &&
-                 patterns[0].Parse(TrimSpaces(value.text), date_) == DatePattern::Match::kOk) {
-        // One pattern that matches: ParseDate's result, without its bookkeeping.
-        PutQuoted(out, date_);
-      } else if (value.kind == Kind::kText) {
-        // Text straight to its ISO form: what ToDate and IsoDateFromDays would give.
-        auto iso = ParseDate(value.text, rule.format->date_formats, rule.format->date_order);
-        if (!iso) {
-          error = iso.error().message;
-          return false;
-        }
-        PutQuoted(out, *iso);
-      } else {
-        Value date = evaluator_.ToDate(value, *rule.format);
-        if (date.IsError()) {
-          error = date.text;
-          return false;
-        }
-        out.push_back('"');
-        out += IsoDateFromDays(date.number);
-        out.push_back('"');
-      }
-      if (role == Role::kDueDate) facts_.has_due_date = true;
-      return true;
-    }
-    case FieldType::kCurrency:
-      return TypeCurrency(role, value, out, error);
-    case FieldType::kMoney:
-      return TypeMoney(rule, role, value, out, error);
-    case FieldType::kEnum: {
-      text = evaluator_.Text(value);
-      const auto& allowed = rule.spec->enum_values;
-      // The schema's own spelling first: what most sources (and `map:`) give.
-      auto it = std::find(allowed.begin(), allowed.end(), text);
-      if (it == allowed.end()) {
-        it = std::find_if(allowed.begin(), allowed.end(), [&](std::string_view v) { return EqualsIgnoreCase(v, text); });
-      }
-      if (it == allowed.end()) {
-        std::string known;
-        for (std::string_view v : allowed) known += (known.empty() ? "" : ", ") + std::string(v);
-        error = Quoted(text) + " is not an allowed " + rule.name + " (one of: " + known + ")";
-        return false;
-      }
-      PutQuoted(out, *it);  // the schema's own words: ASCII identifiers
-      if (role == Role::kKind) facts_.kind = *it;
-      return true;
-    }
-    case FieldType::kBool: {
-      bool flag = value.flag;
-      if (value.kind != Kind::kBool) {
-        auto parsed = ParseBool(evaluator_.Text(value));
-        if (!parsed) {
-          error = parsed.error().message;
-          return false;
-        }
-        flag = *parsed;
-      }
-      out += flag ? "true" : "false";
-      return true;
-    }
-    case FieldType::kInteger: {
-      Value number = evaluator_.ToInteger(value);
-      if (number.IsError()) {
-        error = number.text;
-        return false;
-      }
-      AppendJsonInteger(out, number.number);
-      return true;
-    }
-    case FieldType::kEntityRef:
-      // `ref` yields the canonical key; any other expression a source key of ref_entity.
-      if (rule.yields_key) {
-        text = evaluator_.Text(value);
-      } else {
-        plain_ = model::MakeKey(context_.source, rule.spec->ref_entity, evaluator_.Text(value));
-        text = plain_;
-      }
-      break;
-    default:
-      text = evaluator_.Text(value);
-      break;
-  }
-  // Bytes of a record that needs no escaping need none either (nor do those of a
-  // tab-separated line that needs none but for its tabs, when they hold no tab).
-  if (!plain_raw_.empty() && text.data() >= plain_raw_.data() &&
-      text.data() + text.size() <= plain_raw_.data() + plain_raw_.size()) {
-    PutQuoted(out, text);
-    return true;
-  }
-  if (!plain_but_tabs_raw_.empty() && text.data() >= plain_but_tabs_raw_.data() &&
-      text.data() + text.size() <= plain_but_tabs_raw_.data() + plain_but_tabs_raw_.size() &&
-      std::memchr(text.data(), '\t', text.size()) == nullptr) {
-    PutQuoted(out, text);
-    return true;
-  }
-  if (!AppendJsonString(out, text)) {
-    error = "invalid UTF-8 in " + Quoted(text);
-    return false;
-  }
-  return true;
-}
-
-bool RecordBuilder::TypeField(const FieldRule& rule, Role role, const EntityRule& entity, const RecordSource& source,
-                              std::string& out, std::vector<PendingReject>& rejects) {
-  const size_t start = out.size();
-  if (rule.spec != nullptr && (rule.spec->type == FieldType::kObject || rule.spec->type == FieldType::kObjectList ||
-                               rule.spec->type == FieldType::kStringList)) {
-    return TypeObjectField(rule, entity, source, out, rejects);
-  }
-  const Value value = evaluator_.Eval(rule.expr, source.scope);
-  if (value.IsError()) {
-    rejects.push_back({value.column, rule.name, std::string(value.text)});
-    return false;
-  }
-  if (value.IsNull()) {
-    out += "null";
-    if (!rule.required) return true;
-    rejects.push_back({value.column, rule.name, "required value is empty"});
-    return false;
-  }
-  std::string error;
-  if (!TypeScalar(rule, role, value, out, error)) {
-    rejects.push_back({value.column, rule.name, std::move(error)});
-    return false;
-  }
-  if (out.size() == start) out += "null";  // an amount without a usable currency
-  if (rule.check) {
-    if (auto status = CheckIdentifier(*rule.check, evaluator_.Text(value)); !status) {
-      rejects.push_back({value.column, rule.name, status.error().message});
-      return false;
-    }
-  }
-  return true;
-}
-
-bool RecordBuilder::AppendText(std::string& out, std::string_view text, const std::string& field, int column,
-                               std::vector<PendingReject>& rejects) {
-  if (AppendJsonString(out, text)) return true;
-  rejects.push_back({column, field, "invalid UTF-8 in " + Quoted(text)});
-  return false;
-}
-
-bool RecordBuilder::TypeObjectField(const FieldRule& rule, const EntityRule& entity, const RecordSource& source,
-                                    std::string& out, std::vector<PendingReject>& rejects) {
-  const model::FieldSpec& spec = *rule.spec;
-  const size_t start = out.size();
-  bool ok = true;
-  size_t count = 0;
-  if (spec.type == FieldType::kStringList) {
-    out.push_back('[');
-    for (const Expr& item : rule.items) {
-      const Value value = evaluator_.Eval(item, source.scope);
-      if (value.IsError()) {
-        rejects.push_back({value.column, rule.name, std::string(value.text)});
-        ok = false;
-        continue;
-      }
-      if (value.IsNull()) continue;
-      if (count++ > 0) out.push_back(',');
-      ok = AppendText(out, evaluator_.Text(value), rule.name, value.column, rejects) && ok;
-    }
-    out.push_back(']');
-  } else {
-    if (spec.type == FieldType::kObjectList) out.push_back('[');
-    std::vector<Value> members(spec.members.size());
-    for (const std::vector<MemberRule>& element : rule.elements) {
-      std::fill(members.begin(), members.end(), Value::Null());
-      for (const MemberRule& member : element) {
-        members[member.member] = evaluator_.Eval(member.expr, source.scope);
-        if (members[member.member].IsError()) {
-          rejects.push_back({members[member.member].column, rule.name, std::string(members[member.member].text)});
-          ok = false;
-        }
-      }
-      // An identifier without a value, or an address with only its type, is left out.
-      bool any = false;
-      for (size_t m = 0; m < spec.members.size(); ++m) {
-        if (!members[m].IsNull() && !members[m].IsError() && spec.members[m] != "type" && spec.members[m] != "scheme") {
-          any = true;
-        }
-      }
-      if (spec.name == "identifiers") {
-        any = !members[1].IsNull() && !members[1].IsError();
-        for (const IdentifierSchemeCheck& check : entity.identifier_checks) {
-          if (!any || evaluator_.Text(members[0]) != check.scheme) continue;
-          if (auto status = CheckIdentifier(check.check, evaluator_.Text(members[1])); !status) {
-            rejects.push_back({members[1].column, "identifiers." + check.scheme, status.error().message});
-            ok = false;
-          }
-        }
-      }
-      if (!any) continue;
-      if (count++ > 0) out.push_back(',');
-      out.push_back('{');
-      for (size_t m = 0; m < spec.members.size(); ++m) {
-        if (m > 0) out.push_back(',');
-        AppendKnownString(out, spec.members[m]);
-        out.push_back(':');
-        if (members[m].IsNull() || members[m].IsError()) {
-          out += "null";
-        } else {
-          ok = AppendText(out, evaluator_.Text(members[m]), rule.name, members[m].column, rejects) && ok;
-        }
-      }
-      out.push_back('}');
-    }
-    if (spec.type == FieldType::kObjectList) out.push_back(']');
-  }
-  if (count == 0) {
-    out.resize(start);
-    out += "null";
-    if (rule.required) {
-      rejects.push_back({0, rule.name, "required value is empty"});
-      return false;
-    }
-  }
-  return ok;
-}
-
 void RecordBuilder::AppendRaw(const RecordSource& source, std::string& out) {
   if (!mapping_.shape.Tabular() || source.column_names == nullptr) {
-    AppendKnownString(out, Utf8Prefix(source.raw, kMaxRawBytes));
+    AppendKnownJsonString(out, Utf8Prefix(source.raw, kMaxRawBytes));
     return;
   }
   // Column name -> text of every column, in column order, 4 KiB at most. The names are
@@ -588,7 +198,7 @@ void RecordBuilder::AppendRaw(const RecordSource& source, std::string& out) {
       // A name repeated in the header keeps its first column, as a JSON object would.
       if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) ==
           names.begin() + static_cast<std::ptrdiff_t>(i)) {
-        AppendKnownString(member, names[i]);
+        AppendKnownJsonString(member, names[i]);
         member.push_back(':');
       }
       raw_names_.push_back(std::move(member));
@@ -651,7 +261,7 @@ void RecordBuilder::AppendRaw(const RecordSource& source, std::string& out) {
       if (plain) {
         PutQuoted(out, text);
       } else {
-        AppendKnownString(out, text);
+        AppendKnownJsonString(out, text);
       }
     }
     budget -= name_size + text.size();
@@ -739,7 +349,7 @@ bool RecordBuilder::Build(size_t entity, std::string_view source_key, const Reco
       Put(json, "\"");
     } else {
       json += "{\"key\":"sv;
-      AppendKnownString(json, out.key);
+      AppendKnownJsonString(json, out.key);
     }
     Put(json, layout.after_key);
     if (plain_key) {
@@ -794,7 +404,7 @@ bool RecordBuilder::Build(size_t entity, std::string_view source_key, const Reco
     PutPieces(json, {layout.after_fields_and_raw, raw_, ",\"custom\":{"sv});
     for (size_t i = 0; i < rule.custom.size(); ++i) {
       if (i > 0) json.push_back(',');
-      AppendKnownString(json, rule.custom[i].name);
+      AppendKnownJsonString(json, rule.custom[i].name);
       json.push_back(':');
       ok = TypeField(rule.custom[i], Role::kOther, rule, source, json, rejects) && ok;
     }

@@ -2,7 +2,7 @@
 // evaluates the source key, fields, custom members and checks, types each value for its
 // schema field, and writes the wire object as JSON text with its content hash (the same
 // bytes and hash model::Finalize gives for the equivalent tree). Internal to the mapping
-// module.
+// module. Defined in record_builder.cc (the record) and record_typing.cc (the values).
 #pragma once
 
 #include <cstdint>
