@@ -130,7 +130,7 @@ void RecordBuilder::PrepareLayouts() {
         step.kind = Step::Kind::kCurrency;
       } else {
         step.field = static_cast<size_t>(index);
-        step.shortcut = ShortcutOf(rule.fields[step.field], &step.ref_prefix);
+        step.shortcut = ShortcutOf(rule.fields[step.field], &step.shortcut_data);
       }
       step.literal = std::move(literal);
       literal.clear();
@@ -310,7 +310,7 @@ bool RecordBuilder::Build(size_t entity, std::string_view source_key, const Reco
     const FieldRule& field = rule.fields[*rule.currency_field];
     const Role role = layout.roles[*rule.currency_field];
     if (layout.currency_shortcut == Shortcut::kNone ||
-        !TypeByShortcut(layout.currency_shortcut, field, role, {}, source, currency_text_)) {
+        !TypeByShortcut(layout.currency_shortcut, field, role, layout.currency_data, source, currency_text_)) {
       ok = TypeField(field, role, rule, source, currency_text_, rejects);
     }
   }
@@ -377,8 +377,8 @@ bool RecordBuilder::Build(size_t entity, std::string_view source_key, const Reco
       case Step::Kind::kField:
         Put(json, step.literal);
         if (step.shortcut == Shortcut::kNone ||
-            !TypeByShortcut(step.shortcut, rule.fields[step.field], layout.roles[step.field], step.ref_prefix, source,
-                            json)) {
+            !TypeByShortcut(step.shortcut, rule.fields[step.field], layout.roles[step.field], step.shortcut_data,
+                            source, json)) {
           ok = TypeField(rule.fields[step.field], layout.roles[step.field], rule, source, json, rejects) && ok;
         }
         break;

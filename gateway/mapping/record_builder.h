@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gateway/mapping/expression_eval.h"
@@ -93,6 +94,14 @@ class RecordBuilder {
     kAmount,   // money with a '.' decimal: the text, when already canonical (ReadCanonicalAmount)
     kCurrency, // currency: the last code read, when the text is the same
     kRef,      // `ref` to an entity of the mapping: its cached source key, when plain
+    kEnumMap,  // enum through a `map:` alone: the enum word of the key written as mapped
+  };
+  // What a shortcut needs besides the field rule, prepared once per run.
+  struct ShortcutData {
+    std::string ref_prefix;  // kRef: `"source:entity:`
+    // kEnumMap: per map key (as written), the schema's enum word it maps to; keys mapped
+    // to no enum word are left out (the general path rejects them).
+    std::vector<std::pair<std::string_view, std::string_view>> enum_words;
   };
   // One schema field of the record text after the constant text before it.
   struct Step {
@@ -101,7 +110,7 @@ class RecordBuilder {
     Kind kind = Kind::kField;
     Shortcut shortcut = Shortcut::kNone;  // kField
     size_t field = 0;  // kField: index in EntityRule::fields
-    std::string ref_prefix;  // Shortcut::kRef: `"source:entity:`
+    ShortcutData shortcut_data;  // kField
   };
   // The text of an entity's records that does not change within a run, in pieces.
   struct Layout {
@@ -119,13 +128,17 @@ class RecordBuilder {
     std::vector<Role> roles;   // per EntityRule::fields
     bool receivable = false;   // the entity has the derived `status`
     Shortcut currency_shortcut = Shortcut::kNone;  // of EntityRule::currency_field
+    ShortcutData currency_data;                    // (none needed: kCurrency)
   };
   static Role RoleOf(const std::string& name);
-  // The shortcut of `rule`; kRef only when `ref_prefix` could be written (it is then).
-  Shortcut ShortcutOf(const FieldRule& rule, std::string* ref_prefix) const;
+  // The shortcut of `rule`, with what it needs into `data` (kRef and kEnumMap only when
+  // `data` is given).
+  Shortcut ShortcutOf(const FieldRule& rule, ShortcutData* data) const;
+  static Shortcut EnumMapShortcut(const Modifiers& modifiers, std::span<const std::string_view> allowed,
+                                  std::vector<std::pair<std::string_view, std::string_view>>& words);
   // Types a field by its shortcut into `out`: true when done, false (nothing written)
   // when the value is not the usual one and TypeField must type it.
-  bool TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Role role, std::string_view ref_prefix,
+  bool TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Role role, const ShortcutData& data,
                       const RecordSource& source, std::string& out);
   void PrepareLayouts();
   // The record's `lifecycle:` (active or voided) into `lifecycle`; false (a reject added)

@@ -4,6 +4,8 @@
 // builder is in record_builder.cc.
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <span>
 
 #include "gateway/config/values.h"
 #include "gateway/mapping/json_text.h"
@@ -26,18 +28,54 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 std::string Quoted(std::string_view text) { return config::QuoteForMessage(text); }
 
+// The schema's enum word for `text` as TypeScalar finds it: as spelt, else ignoring case.
+std::optional<std::string_view> EnumWord(std::span<const std::string_view> allowed, std::string_view text) {
+  auto it = std::find(allowed.begin(), allowed.end(), text);
+  if (it == allowed.end()) {
+    it = std::find_if(allowed.begin(), allowed.end(), [&](std::string_view v) { return EqualsIgnoreCase(v, text); });
+  }
+  if (it == allowed.end()) return std::nullopt;
+  return *it;
+}
+
 }  // namespace
 
-RecordBuilder::Shortcut RecordBuilder::ShortcutOf(const FieldRule& rule, std::string* ref_prefix) const {
-  if (rule.expr.modifiers || rule.check) return Shortcut::kNone;
+// kEnumMap when the modifiers are a `map:` alone (no default, no other step) whose keys
+// differ from each other by more than case; `words` gets each key's enum word.
+RecordBuilder::Shortcut RecordBuilder::EnumMapShortcut(const Modifiers& modifiers,
+                                                       std::span<const std::string_view> allowed,
+                                                       std::vector<std::pair<std::string_view, std::string_view>>& words) {
+  if (modifiers.regex || modifiers.substring_start > 0 || modifiers.replace || modifiers.pad_width > 0 ||
+      modifiers.letter_case != Modifiers::Case::kKeep || modifiers.map.empty() || modifiers.default_value ||
+      modifiers.required) {
+    return Shortcut::kNone;
+  }
+  for (size_t i = 0; i < modifiers.map.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (EqualsIgnoreCase(modifiers.map[i].first, modifiers.map[j].first)) return Shortcut::kNone;
+    }
+  }
+  words.clear();
+  for (const auto& [key, value] : modifiers.map) {
+    if (auto word = EnumWord(allowed, value)) words.emplace_back(key, *word);
+  }
+  return Shortcut::kEnumMap;
+}
+
+RecordBuilder::Shortcut RecordBuilder::ShortcutOf(const FieldRule& rule, ShortcutData* data) const {
   const FieldType type = rule.spec ? rule.spec->type : FieldType::kString;
+  if (rule.check) return Shortcut::kNone;
+  if (rule.expr.modifiers) {
+    if (rule.expr.op != Expr::Op::kField || type != FieldType::kEnum || data == nullptr) return Shortcut::kNone;
+    return EnumMapShortcut(*rule.expr.modifiers, rule.spec->enum_values, data->enum_words);
+  }
   if (rule.expr.op == Expr::Op::kRef && rule.expr.args.empty() && !rule.expr.trim && rule.yields_key &&
-      type == FieldType::kEntityRef && ref_prefix != nullptr) {
+      type == FieldType::kEntityRef && data != nullptr) {
     // EvalRef's model::MakeKey, quoted: when the context's and entity's names need no
     // escaping, a plain source key does not either.
     const std::string prefix = context_.source + ":" + rule.expr.text + ":";
     if (!IsPlainJsonText(prefix)) return Shortcut::kNone;
-    *ref_prefix = "\"" + prefix;
+    data->ref_prefix = "\"" + prefix;
     return Shortcut::kRef;
   }
   if (rule.expr.op != Expr::Op::kField) return Shortcut::kNone;
@@ -53,12 +91,12 @@ RecordBuilder::Shortcut RecordBuilder::ShortcutOf(const FieldRule& rule, std::st
 
 // What TypeField writes for these values, without its bookkeeping: a null, an error, text
 // that needs escaping or another reading of the value are left to it.
-bool RecordBuilder::TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Role role, std::string_view ref_prefix,
+bool RecordBuilder::TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Role role, const ShortcutData& data,
                                    const RecordSource& source, std::string& out) {
   if (shortcut == Shortcut::kRef) {
     const Value& key = evaluator_.SourceKey(rule.expr.slot, source.scope);
     if (key.kind != Kind::kText || !IsPlainJsonText(key.text)) return false;
-    PutPieces(out, {ref_prefix, key.text, "\""sv});
+    PutPieces(out, {data.ref_prefix, key.text, "\""sv});
     return true;
   }
   const readers::FieldValue& field = source.scope.fields[rule.expr.slot];
@@ -88,6 +126,18 @@ bool RecordBuilder::TypeByShortcut(Shortcut shortcut, const FieldRule& rule, Rol
       if (!currency_known_ || text != currency_input_) return false;
       PutKnownCurrency(role, out);
       return true;
+    case Shortcut::kEnumMap: {
+      // The key as written: with no two keys alike but for case, the only one the map's
+      // case-insensitive lookup can find.
+      const std::string_view key = TrimSpaces(text);
+      for (const auto& [written, word] : data.enum_words) {
+        if (written != key) continue;
+        PutQuoted(out, word);
+        if (role == Role::kKind) facts_.kind = word;
+        return true;
+      }
+      return false;
+    }
     case Shortcut::kNone:
     case Shortcut::kRef:
       break;

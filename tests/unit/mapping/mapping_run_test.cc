@@ -194,7 +194,7 @@ TEST(MappingRun, ValuesReadTheSameWhetherPlainOrNot) {
   ASSERT_TRUE(mapping);
   auto out = RunText(*mapping, std::string(kHeader) +
                                    "C001;Acme;INV-1;invoice;2026-03-01;2026-03-31;EUR;10.00;7.50\n"
-                                   "C\\002;Acme\\Sub;INV-2;invoice; 2026-03-01 ;2026-03-31 ;eur; 10.00 ;7.5\n"
+                                   "C\\002;Acme\\Sub;INV-2; Invoice ; 2026-03-01 ;2026-03-31 ;eur; 10.00 ;7.5\n"
                                    "C003;Caf\xc3\xa9;INV-3;invoice;2026-03-01;2026-03-31;EUR;10;7.50\n");
   ASSERT_TRUE(out->stats.has_value()) << out->stats.error().message;
   EXPECT_THAT(out->sink.RejectLines(), ElementsAre());
@@ -210,6 +210,8 @@ TEST(MappingRun, ValuesReadTheSameWhetherPlainOrNot) {
     EXPECT_EQ(receivable.data["open_amount"], "7.50");
     EXPECT_EQ(receivable.open_amount_minor, 750);
     EXPECT_EQ(receivable.data["status"], "partially_paid");
+    EXPECT_EQ(receivable.data["kind"], "invoice");
+    EXPECT_EQ(receivable.kind, "invoice");
     EXPECT_EQ(out->sink.records[2 * row].json, out->sink.records[2 * row].data.dump());
     // The hash skips source_updated_at and raw in the text as ContentHash does in the tree.
     EXPECT_EQ(receivable.hash, model::ContentHash(receivable.data));
@@ -262,6 +264,34 @@ entities:
   EXPECT_EQ(out->sink.records[1].open_amount_minor, std::nullopt);
   EXPECT_EQ(out->sink.records[1].kind, "");
   EXPECT_EQ(out->sink.records[2].open_amount_minor, 300);
+}
+
+// A `map:` is looked up ignoring case, first key first: keys alike but for case keep that
+// order, whatever the spelling of the value.
+TEST(MappingRun, AMapWithKeysAlikeButForCaseTakesTheFirst) {
+  auto mapping = Compile(R"(
+name: kinds
+reader: {type: csv, delimiter: ";", header: true}
+entities:
+  - entity: receivable
+    source_key: {column: number}
+    fields:
+      kind: {column: type, map: {AV: credit_note, av: invoice, FA: invoice}}
+      number: {column: number}
+      customer: {ref: customer, key: C1}
+      issue_date: 2026-01-01
+      currency: EUR
+      open_amount: "1.00"
+)");
+  ASSERT_TRUE(mapping);
+  auto out = RunText(*mapping, "number;type\nF1;av\nF2;AV\nF3;fa\nF4;bill\n");
+  ASSERT_TRUE(out->stats.has_value()) << out->stats.error().message;
+  ASSERT_EQ(out->sink.records.size(), 3u);
+  EXPECT_EQ(out->sink.records[0].data["kind"], "credit_note");
+  EXPECT_EQ(out->sink.records[1].data["kind"], "credit_note");
+  EXPECT_EQ(out->sink.records[2].data["kind"], "invoice");
+  EXPECT_THAT(out->sink.RejectLines(),
+              ElementsAre(::testing::HasSubstr("open_items.csv:5:2: kind: \"bill\" is not in the map")));
 }
 
 TEST(MappingRun, AmountsFollowTheCurrencyOfTheirOwnRow) {
