@@ -317,6 +317,7 @@ const Value& Evaluator::SourceKey(size_t entity, const EvalScope& scope) {
   if (key_serials_[entity] != source_serial_) {
     // Member by member: a whole-object copy reads the just written value with wide loads
     // the narrow stores cannot forward to, and waits for them.
+    static_assert(sizeof(Value) == 64, "a member added to Value must be copied here too");
     const Value key = Eval(mapping_.entities[entity].source_key, scope);
     Value& slot = key_values_[entity];
     slot.kind = key.kind;
