@@ -5,6 +5,7 @@
 #include "connectors/common/file_pickup.h"
 #include "connectors/directory/directory_config.h"
 #include "connectors/directory/local_drop_site.h"
+#include "gateway/common/private_folder.h"
 
 namespace tributary::connectors::directory {
 namespace {
@@ -45,10 +46,13 @@ Result<std::unique_ptr<Connector>> MakeDirectoryConnector(const config::Connecto
   // The spool folder only takes the temporary files of groups past their memory budget.
   const std::filesystem::path state_dir = std::filesystem::path(context.state_path).parent_path();
   const std::string spool = state_dir.empty() ? std::string() : (state_dir / "spool" / config.name).string();
-  for (const std::string& folder : {settings->path, settings->archive_dir, settings->error_dir, spool}) {
+  for (const std::string& folder : {settings->path, settings->archive_dir, settings->error_dir}) {
     if (folder.empty()) continue;
     std::filesystem::create_directories(folder, ec);
     if (ec) return Fail(ErrorCode::kIo, "cannot create " + folder + ": " + ec.message());
+  }
+  if (!spool.empty()) {
+    if (auto created = CreatePrivateFolder(spool, /*tighten_existing=*/true); !created) return created;
   }
   PickupSettings pickup{.drop_dir = settings->path,
                         .archive_dir = settings->archive_dir,

@@ -11,6 +11,7 @@
 #include "connectors/quickbooks/quickbooks_config.h"
 #include "connectors/quickbooks/webhook.h"
 #include "gateway/http/http_client.h"
+#include "gateway/http/json_response.h"
 #include "gateway/store/store.h"
 
 namespace tributary::connectors::quickbooks {
@@ -18,7 +19,7 @@ namespace {
 
 http::Response JsonAnswer(int status, const std::string& outcome, const std::string& message) {
   nlohmann::json body = {{"status", outcome}, {"message", message}};
-  return http::Response{status, {{"Content-Type", "application/json"}}, body.dump() + "\n"};
+  return http::JsonResponse(status, body);
 }
 
 std::string EscapeHtml(const std::string& text) {

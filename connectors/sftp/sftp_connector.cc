@@ -5,6 +5,7 @@
 #include "connectors/common/file_pickup.h"
 #include "connectors/sftp/sftp_config.h"
 #include "connectors/sftp/sftp_session.h"
+#include "gateway/common/private_folder.h"
 
 namespace tributary::connectors::sftp {
 namespace {
@@ -77,9 +78,9 @@ Result<std::unique_ptr<Connector>> MakeSftpConnector(const config::ConnectorConf
   auto rules = PrepareFileRules(config);
   if (!rules) return std::unexpected(rules.error());
   fs::path spool = fs::path(context.state_path).parent_path() / "spool" / config.name;
-  std::error_code ec;
-  fs::create_directories(spool, ec);
-  if (ec) return Fail(ErrorCode::kIo, "cannot create spool folder " + spool.string() + ": " + ec.message());
+  if (auto created = CreatePrivateFolder(spool, /*tighten_existing=*/true); !created) {
+    return Fail(ErrorCode::kIo, "cannot create spool folder: " + created.error().message);
+  }
   if (context.metrics != nullptr) {
     context.metrics->Describe("tributary_sftp_bytes_total", "counter", "Bytes downloaded from SFTP servers.");
     context.metrics->Describe("tributary_sftp_connection_errors_total", "counter",

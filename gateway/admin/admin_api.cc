@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/admin/query_string.h"
+#include "gateway/http/json_response.h"
 #include "gateway/model/money.h"
 
 namespace tributary::admin {
@@ -17,9 +18,7 @@ using nlohmann::ordered_json;
 
 constexpr int kMaxLongPollSeconds = 60;
 
-http::Response Json(int status, const ordered_json& body) {
-  return http::Response{status, {{"Content-Type", "application/json"}}, body.dump() + "\n"};
-}
+http::Response Json(int status, const ordered_json& body) { return http::JsonResponse(status, body); }
 
 http::Response ErrorResponse(int status, const std::string& code, const std::string& message) {
   return Json(status, {{"error", {{"code", code}, {"message", message}}}});

@@ -56,7 +56,9 @@ int RunAuthCommand(const AuthOptions& options, std::istream& in, std::ostream& o
     return 2;
   }
   auto types = connectors::RegisteredConfigTypes();
-  auto config = config::LoadConfig(options.config_path, types);
+  // The consent needs the connector's credentials, not the admin or core tokens.
+  auto config = config::LoadConfig(options.config_path, types, {},
+                                   [](std::string_view path) { return path.starts_with("connectors["); });
   if (!config) {
     for (const Diagnostic& diagnostic : config.error()) err << diagnostic.ToString() << "\n";
     return 2;

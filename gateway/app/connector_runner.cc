@@ -7,8 +7,9 @@
 namespace tributary::app {
 
 ConnectorRunner::ConnectorRunner(std::unique_ptr<connectors::Connector> connector, std::string type,
-                                 std::chrono::milliseconds schedule, admin::ConnectorStatusBoard* board)
-    : connector_(std::move(connector)), schedule_(schedule), board_(board) {
+                                 std::chrono::milliseconds schedule, admin::ConnectorStatusBoard* board,
+                                 SharedRedactor redactor)
+    : connector_(std::move(connector)), schedule_(schedule), board_(board), redactor_(std::move(redactor)) {
   status_.name = connector_->name();
   status_.type = std::move(type);
   board_->Put(status_);
@@ -45,7 +46,7 @@ void ConnectorRunner::Loop(std::stop_token stop) {
     } else {
       ++status_.failures;
       status_.state = "failing";
-      status_.last_error = polled.error().message;
+      status_.last_error = redactor_ != nullptr ? redactor_->Redact(polled.error().message) : polled.error().message;
       spdlog::error("[{}] poll failed: {}", status_.name, polled.error().message);
     }
     board_->Put(status_);

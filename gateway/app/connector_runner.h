@@ -13,13 +13,17 @@
 
 #include "connectors/connector.h"
 #include "gateway/admin/connector_status.h"
+#include "gateway/common/secret_redactor.h"
 
 namespace tributary::app {
 
 class ConnectorRunner {
  public:
+  // `redactor` (may be null) takes the config's secrets out of the errors the status
+  // board shows.
   ConnectorRunner(std::unique_ptr<connectors::Connector> connector, std::string type,
-                  std::chrono::milliseconds schedule, admin::ConnectorStatusBoard* board);
+                  std::chrono::milliseconds schedule, admin::ConnectorStatusBoard* board,
+                  SharedRedactor redactor = nullptr);
   ~ConnectorRunner();  // requests stop and joins
 
   // Makes the next poll start now (thread-safe).
@@ -31,6 +35,7 @@ class ConnectorRunner {
   std::unique_ptr<connectors::Connector> connector_;
   std::chrono::milliseconds schedule_;
   admin::ConnectorStatusBoard* board_;
+  SharedRedactor redactor_;
   admin::ConnectorStatus status_;
   std::mutex mutex_;
   std::condition_variable_any wake_;

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "gateway/app/pusher_service.h"
 #include "gateway/common/change_signal.h"
 #include "gateway/common/metrics.h"
+#include "gateway/common/secret_redactor.h"
 #include "gateway/config/config.h"
 #include "gateway/http/http_server.h"
 #include "gateway/store/store.h"
@@ -47,7 +49,11 @@ void DescribeMetrics(Metrics& metrics) {
 class Runtime {
  public:
   Runtime(const config::Config& config, Metrics* metrics, admin::ConnectorStatusBoard* board, ChangeSignal* changes)
-      : config_(config), metrics_(metrics), board_(board), changes_(changes) {}
+      : config_(config),
+        redactor_(std::make_shared<const SecretRedactor>(config.secrets)),
+        metrics_(metrics),
+        board_(board),
+        changes_(changes) {}
 
   ~Runtime() { Stop(); }
 
@@ -114,7 +120,7 @@ class Runtime {
       const config::ConnectorConfig& connector_config = config_.connectors[i];
       std::lock_guard lock(runners_mutex_);
       runners_.push_back(std::make_unique<ConnectorRunner>(std::move(connectors_[i]), connector_config.type,
-                                                           connector_config.schedule, board_));
+                                                           connector_config.schedule, board_, redactor_));
     }
     connectors_.clear();
     ready_ = true;
@@ -158,6 +164,7 @@ class Runtime {
   }
 
   config::Config config_;
+  SharedRedactor redactor_;  // the config's secrets, out of what the status board shows
   Metrics* metrics_;
   admin::ConnectorStatusBoard* board_;
   ChangeSignal* changes_;
@@ -169,6 +176,13 @@ class Runtime {
   std::mutex runners_mutex_;
   std::vector<std::unique_ptr<ConnectorRunner>> runners_;  // guarded by runners_mutex_
 };
+
+// The config as loaded, a log line a line (each line is escaped on its own).
+void LogConfig(const std::string& config_path, const config::Config& config) {
+  spdlog::info("config {}:", config_path);
+  std::istringstream lines(config.Describe());
+  for (std::string line; std::getline(lines, line);) spdlog::info("  {}", line);
+}
 
 std::optional<config::Config> LoadOrReport(const std::string& config_path) {
   auto types = connectors::RegisteredConfigTypes();
@@ -199,8 +213,8 @@ int RunDaemon(const std::string& config_path) {
     spdlog::error("{}: invalid config, not starting (run `tributary check --config {}`)", config_path, config_path);
     return 1;
   }
-  ConfigureLogging(config->log.level, config->log.format);
-  spdlog::info("config {}:\n{}", config_path, config->Describe());
+  ConfigureLogging(config->log.level, config->log.format, std::make_shared<const SecretRedactor>(config->secrets));
+  LogConfig(config_path, *config);
 
   Metrics metrics;
   DescribeMetrics(metrics);
@@ -235,7 +249,8 @@ int RunDaemon(const std::string& config_path) {
       if (!reloaded) {
         spdlog::error("SIGHUP: the new config is invalid; keeping the running one");
       } else {
-        ConfigureLogging(reloaded->log.level, reloaded->log.format);
+        ConfigureLogging(reloaded->log.level, reloaded->log.format,
+                         std::make_shared<const SecretRedactor>(reloaded->secrets));
         runtime.reset();
         runtime = std::make_unique<Runtime>(*reloaded, &metrics, &board, &changes);
         if (auto started = runtime->Start(); !started) {

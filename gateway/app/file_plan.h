@@ -34,8 +34,8 @@ struct EntityPlan {
 // signed minor units: credit notes and payments on account lower it.
 struct BalancePlan {
   std::string currency;
-  int64_t before_minor = 0;
-  int64_t after_minor = 0;
+  model::MinorUnitsSum before_minor = 0;
+  model::MinorUnitsSum after_minor = 0;
 };
 
 // One receivable whose open amount the file changes (signed minor units, 0 when it is not

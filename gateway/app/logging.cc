@@ -10,34 +10,65 @@
 namespace tributary::app {
 namespace {
 
-// `%*` in the JSON pattern: the message as a JSON string (quoted and escaped).
-class JsonMessageFlag final : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& message, const std::tm&, spdlog::memory_buf_t& dest) override {
-    std::string text(message.payload.data(), message.payload.size());
-    std::string quoted = nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    dest.append(quoted.data(), quoted.data() + quoted.size());
+// One line of text: control characters (C0, DEL) escaped, other bytes as they are.
+std::string EscapeControls(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
   }
-  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageFlag>(); }
+  return out;
+}
+
+// `%*`: the message, secrets redacted, as one line of text or as a JSON string.
+class SafeMessageFlag final : public spdlog::custom_flag_formatter {
+ public:
+  SafeMessageFlag(SharedRedactor redactor, bool json) : redactor_(std::move(redactor)), json_(json) {}
+
+  void format(const spdlog::details::log_msg& message, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const std::string_view payload(message.payload.data(), message.payload.size());
+    std::string text = redactor_ != nullptr ? redactor_->Redact(payload) : std::string(payload);
+    text = json_ ? nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                 : EscapeControls(text);
+    dest.append(text.data(), text.data() + text.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<SafeMessageFlag>(redactor_, json_);
+  }
+
+ private:
+  SharedRedactor redactor_;
+  bool json_;
 };
 
 }  // namespace
 
-void ConfigureLogging(const std::string& level, const std::string& format) {
+void ConfigureLogging(const std::string& level, const std::string& format, SharedRedactor redactor) {
   auto logger = spdlog::default_logger();
   if (logger->name() != "tributary") {
     logger = std::make_shared<spdlog::logger>("tributary", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     spdlog::set_default_logger(logger);
   }
-  if (format == "json") {
-    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-    formatter->add_flag<JsonMessageFlag>('*').set_pattern(
-        R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":%*})");
-    logger->set_formatter(std::move(formatter));
-  } else {
-    logger->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %l %v",
-                                                                      spdlog::pattern_time_type::utc));
-  }
+  const bool json = format == "json";
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  formatter->add_flag<SafeMessageFlag>('*', std::move(redactor), json)
+      .set_pattern(json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":%*})"
+                        : "%Y-%m-%dT%H:%M:%S.%eZ %l %*");
+  logger->set_formatter(std::move(formatter));
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::info);
 }

@@ -29,11 +29,11 @@ constexpr const char* kUsage =
     "  of the drop folder (connectors with recursion: each folder is its own snapshot);\n"
     "  --param: overrides a mapping parameter over the files rule's `parameters` (repeat for a list)\n";
 
-std::string Amount(int64_t minor, const std::string& currency) {
+std::string Amount(model::MinorUnitsSum minor, const std::string& currency) {
   return model::FormatMinorUnits(minor, model::CurrencyExponent(currency).value_or(2));
 }
 
-std::string SignedAmount(int64_t minor, const std::string& currency) {
+std::string SignedAmount(model::MinorUnitsSum minor, const std::string& currency) {
   return (minor > 0 ? "+" : "") + Amount(minor, currency);
 }
 
@@ -311,7 +311,10 @@ int RunPlanCommand(const std::vector<std::string>& arguments, std::ostream& out,
   const std::string& input_path = args.inputs.front();
 
   auto types = connectors::RegisteredConfigTypes();
-  auto config = config::LoadConfig(args.config, types, connectors::MappingParameterCheck());
+  // A plan reads the input file and the store, never a network peer: it needs no secret,
+  // and an admin or core token's variable need not be set where it runs.
+  auto config = config::LoadConfig(args.config, types, connectors::MappingParameterCheck(),
+                                   [](std::string_view) { return false; });
   if (!config) {
     for (const Diagnostic& diagnostic : config.error()) err << diagnostic.ToString() << "\n";
     return 1;

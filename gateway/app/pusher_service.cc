@@ -66,6 +66,7 @@ Result<std::unique_ptr<PusherService>> StartPusherService(const config::Config& 
   sync::PushOptions options;
   options.url = push.url;
   options.token = push.token ? push.token->value : "";
+  options.redactor = std::make_shared<const SecretRedactor>(config.secrets);
   options.tenant = config.tenant;
   options.batch_size = push.batch_size;
   options.max_backoff = push.max_backoff;

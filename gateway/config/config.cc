@@ -404,6 +404,7 @@ std::expected<Config, Diagnostics> Finish(ConfigDocument& document, std::span<co
                                           const RuleParameterCheck& check_parameter) {
   // After a syntax error the root is undefined and reading it reports nothing more.
   Config config = Loader(document, types, check_parameter).Read();
+  config.secrets = document.secrets();
   Diagnostics diagnostics = std::move(document.diagnostics());
   if (diagnostics.empty()) return config;
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -425,8 +426,10 @@ std::map<std::string, std::vector<std::string>> FileRule::ParameterValues() cons
 }
 
 std::expected<Config, Diagnostics> LoadConfig(const std::string& path, std::span<const ConnectorType> types,
-                                              const RuleParameterCheck& check_parameter) {
+                                              const RuleParameterCheck& check_parameter,
+                                              const SecretFilter& resolve_secret) {
   std::unique_ptr<ConfigDocument> document = ConfigDocument::Load(path);
+  if (resolve_secret) document->ResolveSecretsOnly(resolve_secret);
   return Finish(*document, types, check_parameter);
 }
 

@@ -138,6 +138,8 @@ struct Config {
   LogConfig log;
   std::optional<PushConfig> push;  // absent: the core pulls the change feed
   std::vector<ConnectorConfig> connectors;
+  // The value of every secret resolved above, for SecretRedactor: never logged.
+  std::vector<std::string> secrets;
 
   // A YAML-like dump for logs and `check`, secrets redacted.
   [[nodiscard]] std::string Describe() const;
@@ -145,9 +147,12 @@ struct Config {
 
 // Reads and validates the config file at `path` (diagnostics name it as given). With
 // `check_parameter`, every `files[].parameters` entry is also checked against its mapping,
-// its problems reported with the others; without, only their shape is.
+// its problems reported with the others; without, only their shape is. With
+// `resolve_secret`, only the secrets it accepts are resolved (a command that needs no
+// admin or core token does not require their variables); the others are left empty.
 std::expected<Config, Diagnostics> LoadConfig(const std::string& path, std::span<const ConnectorType> types,
-                                              const RuleParameterCheck& check_parameter = {});
+                                              const RuleParameterCheck& check_parameter = {},
+                                              const SecretFilter& resolve_secret = {});
 
 // Same, from text (tests): display_name is used in diagnostics, base_dir resolves paths.
 std::expected<Config, Diagnostics> ParseConfig(const std::string& text, const std::string& display_name,

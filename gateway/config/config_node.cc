@@ -27,6 +27,10 @@ struct DocumentCore {
   std::unordered_map<std::string, std::set<std::string, std::less<>>> read_keys;
   std::unordered_set<std::string> shape_reported;
   std::unordered_set<std::string> unknown_checked;
+  // Which secrets to resolve, by the path of their key; empty: all of them.
+  SecretFilter resolve_secret;
+  // The values of the secrets resolved so far, for the redaction of logs.
+  std::vector<std::string> secrets;
 
   void Report(int line, int column, std::string path, std::string message) {
     diagnostics.push_back(Diagnostic{display_name, line, column, std::move(path), std::move(message)});
@@ -404,11 +408,18 @@ std::optional<Secret> ConfigNode::SecretValue(std::string_view key, Presence pre
   ConfigNode value = Child(key, presence);
   std::optional<std::string> text = ScalarText(value, presence, "a string");
   if (!text) return std::nullopt;
-  Result<Secret> secret = ResolveSecret(*text, state_->doc->base_dir);
+  DocumentCore& doc = *state_->doc;
+  if (text->starts_with("${") && doc.resolve_secret && !doc.resolve_secret(value.path())) {
+    // A command that does not use this secret: its reference is kept, its value left
+    // empty, and a missing variable or file is not an error.
+    return Secret{.value = "", .reference = *text};
+  }
+  Result<Secret> secret = ResolveSecret(*text, doc.base_dir);
   if (!secret) {
     value.Error(secret.error().message);
     return std::nullopt;
   }
+  doc.secrets.push_back(secret->value);
   return std::move(*secret);
 }
 
@@ -487,6 +498,10 @@ std::unique_ptr<ConfigDocument> ConfigDocument::Load(const std::string& file_pat
   }
   return Parse(*text, file_path, base_dir);
 }
+
+void ConfigDocument::ResolveSecretsOnly(SecretFilter filter) { impl_->core.resolve_secret = std::move(filter); }
+
+const std::vector<std::string>& ConfigDocument::secrets() const { return impl_->core.secrets; }
 
 ConfigNode ConfigDocument::root() {
   ConfigNode node;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -32,6 +33,10 @@ struct Secret {
 };
 
 enum class Presence { kOptional, kRequired };
+
+// Whether the secret under the config path `path` ("core.push.token",
+// "connectors[1].sftp.password") is resolved; a command resolves only those it uses.
+using SecretFilter = std::function<bool(std::string_view path)>;
 
 class ConfigDocument;
 
@@ -117,6 +122,11 @@ class ConfigDocument {
   ~ConfigDocument();
 
   ConfigNode root();
+  // Before root() is read: SecretValue() resolves only the secrets `filter` accepts and
+  // returns the others unresolved (empty value, reference kept). Default: all.
+  void ResolveSecretsOnly(SecretFilter filter);
+  // The values of every secret SecretValue() resolved, for SecretRedactor.
+  [[nodiscard]] const std::vector<std::string>& secrets() const;
   [[nodiscard]] const std::string& display_name() const;
   [[nodiscard]] const std::string& base_dir() const;
   Diagnostics& diagnostics();

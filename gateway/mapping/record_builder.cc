@@ -333,6 +333,19 @@ bool RecordBuilder::Build(size_t entity, std::string_view source_key, const Reco
     return false;
   };
   const bool plain_key = IsPlainJsonText(source_key);
+  if (!plain_key) {
+    // A key is an identifier the core and every log line quote: a control character in
+    // it is a broken export, never part of an id.
+    for (size_t i = 0; i < source_key.size(); ++i) {
+      const auto byte = static_cast<unsigned char>(source_key[i]);
+      if (byte < 0x20 || byte == 0x7f) {
+        rejects.push_back({0, "source_key", "control character " + Quoted(source_key.substr(i, 1)) +
+                                                " in " + std::string(schema.name) + " source key " +
+                                                Quoted(source_key)});
+        return false;
+      }
+    }
+  }
   size_t updated_begin = 0;
   if (plain_key && !layout.key_prefix.empty()) {
     // The usual envelope, with source_updated_at, in one step.

@@ -38,6 +38,23 @@ std::optional<std::string_view> EnumWord(std::span<const std::string_view> allow
   return *it;
 }
 
+// A control character a text field does not keep: NUL and the other C0 controls and DEL,
+// but for tab, line feed and carriage return (multi-line addresses and notes).
+bool IsUnsafeControl(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7f;
+}
+
+bool HasUnsafeControl(std::string_view text) { return std::ranges::any_of(text, IsUnsafeControl); }
+
+// `text` with each unsafe control character replaced by a space: a name with a NUL in it
+// reaches the core (and its logs and screens) readable and harmless.
+std::string WithoutUnsafeControls(std::string_view text) {
+  std::string safe(text);
+  std::ranges::replace_if(safe, IsUnsafeControl, ' ');
+  return safe;
+}
+
 }  // namespace
 
 // kEnumMap when the modifiers are a `map:` alone (no default, no other step) whose keys
@@ -173,6 +190,11 @@ bool RecordBuilder::TypeMoney(const FieldRule& rule, Role role, const Value& val
                 ? "amount " + Quoted(shown()) + " has more than " + std::to_string(exponent) + " decimal digits for " +
                       std::string(facts_.currency)
                 : "amount " + Quoted(shown()) + " is out of range";
+    return false;
+  }
+  if (*minor > model::kMaxAmountMinorUnits || *minor < -model::kMaxAmountMinorUnits) {
+    error = "amount " + Quoted(shown()) + " is out of range (at most " +
+            model::FormatMinorUnits(model::kMaxAmountMinorUnits, exponent) + " " + std::string(facts_.currency) + ")";
     return false;
   }
   if (*minor < 0) {
@@ -330,6 +352,11 @@ bool RecordBuilder::TypeScalar(const FieldRule& rule, Role role, const Value& va
       std::memchr(text.data(), '\t', text.size()) == nullptr) {
     PutQuoted(out, text);
     return true;
+  }
+  std::string safe;
+  if (type == FieldType::kString && HasUnsafeControl(text)) {
+    safe = WithoutUnsafeControls(text);
+    text = safe;
   }
   if (!AppendJsonString(out, text)) {
     error = "invalid UTF-8 in " + Quoted(text);

@@ -190,7 +190,7 @@ Result<std::string> ScanAmount(std::string_view text, const MoneyFormat& format,
                                          " is not the decimal separator " +
                                          Quoted(std::string(1, format.decimal)) + " and " + declared);
     }
-    return invalid("unexpected character " + Quoted(text.substr(i, 1)));
+    return invalid("unexpected character " + Quoted(CharacterAt(text, i)));
   }
   if (digits == 0) return invalid("no digits");
   if (seen_separator && !seen_decimal && group_digits != 3) return invalid("misplaced thousands separator");
@@ -245,7 +245,7 @@ bool ReadCanonicalAmount(std::string_view text, int exponent, int64_t& minor) {
   const auto decimals = static_cast<size_t>(exponent);
   // "0" at exponent 0, "0.00" at 2: a digit, then the point and the decimals.
   const size_t point = exponent > 0 ? 1 : 0;
-  if (text.size() < 1 + (exponent > 0 ? decimals + 1 : 0) || text.size() - point > 18) return false;
+  if (text.size() < 1 + (exponent > 0 ? decimals + 1 : 0) || text.size() - point > 17) return false;
   const size_t whole = exponent > 0 ? text.size() - decimals - 1 : text.size();
   if (exponent > 0 && text[whole] != '.') return false;
   if (whole > 1 && text[0] == '0') return false;
@@ -256,7 +256,7 @@ bool ReadCanonicalAmount(std::string_view text, int exponent, int64_t& minor) {
     if (digit > 9) return false;
     units = units * 10 + digit;
   }
-  minor = static_cast<int64_t>(units);  // at most 18 digits: fits
+  minor = static_cast<int64_t>(units);  // at most 17 digits: within kMaxAmountMinorUnits
   return true;
 }
 

@@ -71,8 +71,9 @@ Result<model::Decimal> ParseAmount(std::string_view text, const MoneyFormat& for
 
 // Whether `text` is an amount already written the way the canonical record writes it at a
 // currency's `exponent`: digits with no leading zero (a lone 0 before the point), then a '.'
-// and exactly `exponent` digits (none and no point at exponent 0), at most 18 digits: then
-// its minor units are in `minor`, and the canonical text is `text` itself. Any other form
+// and exactly `exponent` digits (none and no point at exponent 0), at most 17 digits (within
+// model::kMaxAmountMinorUnits): then its minor units are in `minor`, and the canonical text
+// is `text` itself. Any other form
 // ("5", "05.00", "-3", " 1.50", "1,234.50") is for ParseAmount.
 bool ReadCanonicalAmount(std::string_view text, int exponent, int64_t& minor);
 

@@ -71,14 +71,15 @@ Result<Decimal> Decimal::Parse(std::string_view text) {
   int significant = 0;
   bool seen_point = false;
   bool seen_digit = false;
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     if (c == '.') {
       if (seen_point) return invalid("more than one '.'");
       seen_point = true;
       continue;
     }
     if (c < '0' || c > '9') {
-      return invalid("unexpected character " + QuoteForMessage(std::string_view(&c, 1)) +
+      return invalid("unexpected character " + QuoteForMessage(CharacterAt(s, i)) +
                      " (expected digits with an optional sign and '.')");
     }
     seen_digit = true;

@@ -1,5 +1,6 @@
 #include "gateway/model/money.h"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 
@@ -100,14 +101,23 @@ Result<int64_t> ParseMinorUnits(std::string_view text, int exponent) {
                                          " decimal digits for its currency");
     }
   }
+  if (value > kMaxAmountMinorUnits) {
+    return Fail(ErrorCode::kParse, "amount \"" + std::string(text) + "\" is out of range (at most " +
+                                       FormatMinorUnits(kMaxAmountMinorUnits, exponent) + ")");
+  }
   return negative ? -value : value;
 }
 
-std::string FormatMinorUnits(int64_t minor, int exponent) {
-  bool negative = minor < 0;
-  // Work on the unsigned magnitude so INT64_MIN does not overflow.
-  uint64_t magnitude = negative ? static_cast<uint64_t>(-(minor + 1)) + 1 : static_cast<uint64_t>(minor);
-  std::string digits = std::to_string(magnitude);
+std::string FormatMinorUnits(MinorUnitsSum minor, int exponent) {
+  const bool negative = minor < 0;
+  // |minor| fits the unsigned type even for the most negative sum.
+  auto magnitude = negative ? -static_cast<unsigned __int128>(minor) : static_cast<unsigned __int128>(minor);
+  std::string digits;
+  do {
+    digits.push_back(static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude != 0);
+  std::reverse(digits.begin(), digits.end());
   if (exponent > 0) {
     if (digits.size() <= static_cast<size_t>(exponent)) {
       digits.insert(0, static_cast<size_t>(exponent) - digits.size() + 1, '0');

@@ -1,9 +1,13 @@
 #include "gateway/store/sqlite_db.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
+#include "gateway/common/private_folder.h"
 #include "gateway/common/time_format.h"
 
 namespace tributary::store {
@@ -106,13 +110,14 @@ std::optional<std::string> Statement::OptionalText(int column) const {
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  std::chrono::milliseconds busy_timeout) {
   const bool in_memory = path == ":memory:";
+  std::error_code exists_error;
+  const bool created = !in_memory && !std::filesystem::exists(path, exists_error);
   if (!in_memory) {
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    if (ec) {
-      return Fail(ErrorCode::kIo,
-                  "cannot create the folder of database " + path + ": " + ec.message());
+    if (!parent.empty()) {
+      if (auto folder = CreatePrivateFolder(parent, /*tighten_existing=*/false); !folder) {
+        return Fail(ErrorCode::kIo, "cannot create the folder of database " + path + ": " + folder.error().message);
+      }
     }
   }
   sqlite3* raw = nullptr;
@@ -126,6 +131,13 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
     return Fail(ErrorCode::kIo, std::move(message));
   }
   std::unique_ptr<Database> db(new Database(raw, path));
+  // The database holds OAuth grants and every customer's data: the daemon's user alone
+  // reads a new one, whatever the umask (an existing one keeps the mode its admin gave it).
+  // SQLite gives its -wal and -shm files the mode of the database file, so this comes
+  // before WAL mode is set.
+  if (created && ::chmod(path.c_str(), 0600) != 0) {
+    return Fail(ErrorCode::kIo, "cannot set the mode of database " + path + ": " + std::strerror(errno));
+  }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
 

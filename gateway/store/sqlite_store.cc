@@ -310,16 +310,20 @@ Status SqliteStore::DecideQuarantine(int64_t id, std::string_view decision,
 Result<std::vector<Store::OpenBalance>> SqliteStore::OpenBalances() {
   // Amounts are magnitudes; credit notes and payments on account lower the balance. The
   // WHERE clause matches the partial index entities_open_receivables, which covers the query.
+  // SQLite sums in int64 and fails on overflow, so each amount is summed in two halves
+  // (quotient and remainder by 10^9) that cannot overflow for any count of rows SQLite can
+  // hold, and the halves are joined in 128 bits.
   auto stmt = db_->Prepare(
-      "SELECT currency, "
-      "SUM(CASE WHEN kind IN ('credit_note', 'payment_on_account') "
-      "THEN -open_amount_minor ELSE open_amount_minor END), "
-      "SUM(open_amount_minor <> 0) "
-      "FROM entities WHERE entity = 'receivable' AND lifecycle = 'active' "
+      "SELECT currency, SUM(signed / 1000000000), SUM(signed % 1000000000), SUM(open_amount_minor <> 0) "
+      "FROM (SELECT currency, open_amount_minor, "
+      "CASE WHEN kind IN ('credit_note', 'payment_on_account') "
+      "THEN -open_amount_minor ELSE open_amount_minor END AS signed "
+      "FROM entities WHERE entity = 'receivable' AND lifecycle = 'active') "
       "GROUP BY currency ORDER BY currency");
   if (!stmt) return std::unexpected(stmt.error());
   return CollectRows<OpenBalance>(*stmt, [](const Statement& row) {
-    return OpenBalance{row.Text(0), row.Int(1), row.Int(2)};
+    const model::MinorUnitsSum high = row.Int(1);
+    return OpenBalance{row.Text(0), high * 1'000'000'000 + row.Int(2), row.Int(3)};
   });
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "gateway/common/result.h"
+#include "gateway/model/money.h"
 #include "gateway/model/record_sink.h"
 #include "gateway/store/api_state.h"
 
@@ -287,7 +288,7 @@ class Store {
   // --- metrics --------------------------------------------------------------------------
   struct OpenBalance {
     std::string currency;
-    int64_t open_minor = 0;  // signed: credit notes and payments on account lower it
+    model::MinorUnitsSum open_minor = 0;  // signed: credit notes and payments on account lower it
     int64_t open_items = 0;  // active receivables with a non-zero open amount
   };
   // Active receivables per currency, ordered by currency.

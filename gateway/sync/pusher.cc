@@ -145,6 +145,10 @@ Result<StepOutcome> Pusher::Attempt() {
   stats_.last_latency_ms.store(
       std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count());
   if (!response) return Retry(batch, count, response.error().ToString());
+  // A core that echoes the request (its Authorization header among it) in an error body
+  // must not get the token into the logs or the dead letters: everything read from the
+  // body below comes from the redacted text.
+  if (options_.redactor != nullptr) response->body = options_.redactor->Redact(response->body);
 
   const int status = response->status;
   if (status >= 200 && status < 300) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "gateway/common/result.h"
+#include "gateway/common/secret_redactor.h"
 #include "gateway/http/http_client.h"
 #include "gateway/store/store.h"
 
@@ -26,6 +27,9 @@ namespace tributary::sync {
 struct PushOptions {
   std::string url;     // the core's sync base URL; batches go to `url + "/batches"`
   std::string token;   // bearer token; never logged
+  // The config's secrets, taken out of the core's answers before they are logged or
+  // stored (dead letters). Null: answers are kept as they are.
+  SharedRedactor redactor;
   std::string tenant;  // sent in every batch body
   int batch_size = 500;  // changes per batch (at least 1)
   // A new batch stops growing before its body exceeds this many bytes (a single change

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "gateway/store/store.h"
 #include "tests/testing/temp_dir.h"
 
 namespace tributary::admin {
@@ -62,6 +63,28 @@ TEST_F(AdminApiTest, BadArgumentsAndUnknownResourcesAreClearErrors) {
   EXPECT_EQ(api->Handle(replay).status, 404);
   http::Request release{.method = "POST", .target = "/v1/quarantine/7/release"};
   EXPECT_EQ(api->Handle(release).status, 404);
+}
+
+TEST_F(AdminApiTest, EveryAnswerIsValidJsonWhateverTheStoredText) {
+  // A reject whose text holds bytes that are not UTF-8 (a message that once quoted one
+  // byte of a multi-byte character): the page is still answered, as valid JSON.
+  {
+    auto store = store::Store::Open(dir_.File("state.db"));
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    auto application = (*store)->BeginFile({.connector = "erp", .name = "in.csv", .sha256 = "ab", .size = 1}, {});
+    ASSERT_TRUE(application.has_value()) << application.error().ToString();
+    ASSERT_TRUE((*application)
+                    ->OnReject({.file = "in.csv", .line = 2, .reason = "unexpected character \"\xe2\"",
+                                .raw = "1\xc2 234,56"})
+                    .has_value());
+    ASSERT_TRUE((*application)->Commit().has_value());
+  }
+  auto api = MakeApi(std::nullopt);
+  auto page = Get(*api, "/v1/rejects");
+  ASSERT_EQ(page.status, 200) << page.body;
+  auto json = nlohmann::json::parse(page.body, nullptr, false);
+  ASSERT_FALSE(json.is_discarded()) << page.body;
+  EXPECT_EQ(json["rejects"][0]["reason"], "unexpected character \"\uFFFD\"");
 }
 
 TEST_F(AdminApiTest, ConnectorStatusIsListed) {

@@ -50,6 +50,24 @@ TEST(QuoteForMessage, EscapesAndCuts) {
   EXPECT_EQ(QuoteForMessage(std::string(100, 'a')), "\"" + std::string(80, 'a') + "...\"");
 }
 
+TEST(QuoteForMessage, IsValidUtf8WhateverTheInput) {
+  // Whole characters are kept; a byte that is not part of valid UTF-8 is escaped.
+  EXPECT_EQ(QuoteForMessage("1\u00a0234,56 \u20ac"), "\"1\u00a0234,56 \u20ac\"");
+  EXPECT_EQ(QuoteForMessage("\xe2"), "\"\\xe2\"");
+  EXPECT_EQ(QuoteForMessage("a\xe2\x82z"), "\"a\\xe2\\x82z\"");
+  EXPECT_EQ(QuoteForMessage("\xc0\xaf"), "\"\\xc0\\xaf\"");  // overlong '/'
+  // The cut at 80 bytes never splits a character.
+  std::string long_text = "x";
+  for (int i = 0; i < 30; ++i) long_text += "\u20ac";  // 1 + 90 bytes
+  EXPECT_EQ(QuoteForMessage(long_text), "\"x" + long_text.substr(1, 78) + "...\"");
+}
+
+TEST(CharacterAt, IsTheWholeCharacter) {
+  EXPECT_EQ(CharacterAt("a\u20acb", 1), "\u20ac");
+  EXPECT_EQ(CharacterAt("a\u20acb", 0), "a");
+  EXPECT_EQ(CharacterAt("\xe2\x82", 0), "\xe2");  // cut: one byte
+}
+
 TEST(IsLoopbackHost, KnowsLoopback) {
   for (const char* host : {"localhost", "LocalHost", "127.0.0.1", "127.255.0.9", "::1", "::ffff:127.0.0.1"}) {
     EXPECT_TRUE(IsLoopbackHost(host)) << host;

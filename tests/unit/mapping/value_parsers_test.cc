@@ -101,6 +101,25 @@ TEST(NormalizeAmount, RejectsJunk) {
   EXPECT_EQ(Normalized("EUR 12", dot), "error: invalid amount \"EUR 12\": unexpected character \"E\"");
 }
 
+TEST(NormalizeAmount, QuotesTheWholeCharacterNotOneOfItsBytes) {
+  // A French export's "1 234,56" with a no-break space, a euro sign, a minus sign (U+2212):
+  // the message quotes each as the character it is, so it stays valid UTF-8.
+  const MoneyFormat comma = Format(',', "");
+  EXPECT_EQ(Normalized("1\u00a0234,56", comma),
+            "error: invalid amount \"1\u00a0234,56\": unexpected character \"\u00a0\"");
+  EXPECT_EQ(Normalized("12,50\u20ac", comma), "error: invalid amount \"12,50\u20ac\": unexpected character \"\u20ac\"");
+  EXPECT_EQ(Normalized("\u22125,00", comma), "error: invalid amount \"\u22125,00\": unexpected character \"\u2212\"");
+}
+
+TEST(ParseMoney, RefusesAnAmountPastTheLimit) {
+  // int64's largest value in cents: its open balance would overflow any sum.
+  EXPECT_EQ(Money("92233720368547758.07", Format('.', ""), "EUR"),
+            "error: amount \"92233720368547758.07\" is out of range (at most 999999999999999.99)");
+  EXPECT_EQ(Money("999999999999999.99", Format('.', ""), "EUR"), "99999999999999999");
+  EXPECT_EQ(Money("1000000000000000.00", Format('.', ""), "EUR"),
+            "error: amount \"1000000000000000.00\" is out of range (at most 999999999999999.99)");
+}
+
 TEST(ParseMoney, ExactMinorUnitsAtTheCurrencyExponent) {
   const MoneyFormat dot = Format('.', "");
   EXPECT_EQ(Money("1234.56", dot, "EUR"), "123456");

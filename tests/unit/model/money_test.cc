@@ -26,7 +26,12 @@ TEST(ParseMinorUnits, ParsesExactly) {
   EXPECT_FALSE(ParseMinorUnits("1e3", 2).has_value());
   EXPECT_FALSE(ParseMinorUnits("", 2).has_value());
   EXPECT_FALSE(ParseMinorUnits("99999999999999999999", 2).has_value());
-  EXPECT_EQ(ParseMinorUnits("92233720368547758.07", 2), INT64_MAX);
+  // One amount is bounded (kMaxAmountMinorUnits), so that open balances add up exactly.
+  EXPECT_EQ(ParseMinorUnits("999999999999999.99", 2), kMaxAmountMinorUnits);
+  EXPECT_EQ(ParseMinorUnits("-999999999999999.99", 2), -kMaxAmountMinorUnits);
+  EXPECT_EQ(ParseMinorUnits("92233720368547758.07", 2).error().message,
+            "amount \"92233720368547758.07\" is out of range (at most 999999999999999.99)");
+  EXPECT_FALSE(ParseMinorUnits("1000000000000000.00", 2).has_value());
 }
 
 TEST(FormatMinorUnits, WritesTheCurrencyExponent) {
@@ -36,6 +41,9 @@ TEST(FormatMinorUnits, WritesTheCurrencyExponent) {
   EXPECT_EQ(FormatMinorUnits(2700, 0), "2700");
   EXPECT_EQ(FormatMinorUnits(0, 2), "0.00");
   EXPECT_EQ(FormatMinorUnits(INT64_MIN, 2), "-92233720368547758.08");
+  // Sums past int64.
+  EXPECT_EQ(FormatMinorUnits(MinorUnitsSum{INT64_MAX} * 1000, 2), "92233720368547758070.00");
+  EXPECT_EQ(FormatMinorUnits(-(MinorUnitsSum{1} << 126), 0), "-85070591730234615865843651857942052864");
   EXPECT_EQ((Money{12345, "KWD"}.ToDecimalString()), "12.345");
 }
 

@@ -439,6 +439,26 @@ TEST_F(PusherTest, RunStopsPromptlyDuringALongBackoff) {
   EXPECT_LT(std::chrono::steady_clock::now() - begin, 2s);
 }
 
+TEST_F(PusherTest, ACoreThatEchoesTheTokenGetsItRedactedFromDeadLettersAndLogs) {
+  std::ostringstream captured;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+  Seed(2);
+  core_->RefuseNextBatch(400, "bad batch; request headers: Authorization: Bearer " + core_->token());
+  PushOptions options = Options();
+  options.redactor = std::make_shared<const SecretRedactor>(std::vector<std::string>{core_->token()});
+  Pusher pusher(*store_, *client_, options);
+  const StepOutcome parked = StepOk(pusher);
+  spdlog::set_default_logger(previous);
+  EXPECT_EQ(parked.kind, StepKind::kParked);
+  EXPECT_EQ(parked.reason, "http_400: bad batch; request headers: Authorization: Bearer <redacted>");
+  auto letters = DeadLetters();
+  ASSERT_EQ(letters.size(), 2u);
+  EXPECT_EQ(letters[0].message, "bad batch; request headers: Authorization: Bearer <redacted>");
+  EXPECT_EQ(captured.str().find(core_->token()), std::string::npos) << captured.str();
+}
+
 TEST_F(PusherTest, NeverLogsTheToken) {
   std::ostringstream captured;
   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);

@@ -1,0 +1,48 @@
+// Log lines: the config's secrets redacted, control characters unable to forge a line.
+#include "gateway/app/logging.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace tributary::app {
+namespace {
+
+constexpr const char* kSecret = "core-token-7f3a9c";
+// A file name as an attacker would write it: a newline followed by a forged line, and
+// an ANSI escape that would clear the admin's terminal.
+constexpr const char* kHostileName = "open_items.csv\n2026-12-01T00:00:00.000Z error forged line\x1b[2J";
+
+std::string LoggedWith(const std::string& format) {
+  ::testing::internal::CaptureStderr();
+  ConfigureLogging("info", format, std::make_shared<const SecretRedactor>(std::vector<std::string>{kSecret}));
+  spdlog::info("[erp] {}: the core answered: Authorization: Bearer {}", kHostileName, kSecret);
+  spdlog::default_logger()->flush();
+  std::string text = ::testing::internal::GetCapturedStderr();
+  ConfigureLogging("info", "text");
+  return text;
+}
+
+TEST(Logging, TextLinesRedactSecretsAndEscapeControlCharacters) {
+  const std::string text = LoggedWith("text");
+  EXPECT_EQ(text.find(kSecret), std::string::npos) << text;
+  EXPECT_NE(text.find("Bearer <redacted>"), std::string::npos) << text;
+  // One line: the newline and the escape are shown, not obeyed.
+  EXPECT_EQ(text.find('\n'), text.size() - 1) << text;
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_NE(text.find("open_items.csv\\n2026-12-01T00:00:00.000Z error forged line\\x1b[2J"), std::string::npos)
+      << text;
+}
+
+TEST(Logging, JsonLinesRedactSecretsAndStayOneObject) {
+  const std::string text = LoggedWith("json");
+  EXPECT_EQ(text.find(kSecret), std::string::npos) << text;
+  EXPECT_EQ(text.find('\n'), text.size() - 1) << text;
+  auto line = nlohmann::json::parse(text, nullptr, false);
+  ASSERT_TRUE(line.is_object()) << text;
+  EXPECT_EQ(line["message"], std::string("[erp] ") + kHostileName +
+                                 ": the core answered: Authorization: Bearer <redacted>");
+}
+
+}  // namespace
+}  // namespace tributary::app
