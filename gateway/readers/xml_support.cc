@@ -345,8 +345,10 @@ Result<std::optional<std::string>> EvaluateToText(_xmlXPathContext* context, _xm
     case XPATH_NODESET:
       if (result->nodesetval != nullptr && result->nodesetval->nodeNr > 0) {
         std::string joined;
-        for (int i = 0; i < result->nodesetval->nodeNr; ++i) {
-          if (i > 0) joined += ' ';
+        // The first node's text is moved, not copied (a text may be up to kMaxXmlValueBytes).
+        joined = NodeString(result->nodesetval->nodeTab[0]);
+        for (int i = 1; i < result->nodesetval->nodeNr; ++i) {
+          joined += ' ';
           joined += NodeString(result->nodesetval->nodeTab[i]);
         }
         text = std::move(joined);
