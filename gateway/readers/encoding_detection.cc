@@ -18,8 +18,9 @@ DetectedEncoding Single(Encoding encoding, int confidence) {
                           std::string(EncodingName(encoding))};
 }
 
-// UTF-16 text of mostly Latin characters has a NUL in every other byte.
-std::optional<DetectedEncoding> Utf16ByNulPattern(std::string_view sample) {
+}  // namespace
+
+std::optional<DetectedEncoding> DetectUtf16WithoutBom(std::string_view sample) {
   const size_t pairs = std::min(sample.size(), kNulPatternBytes) / 2;
   if (pairs < 2) return std::nullopt;
   size_t even_nuls = 0;
@@ -37,6 +38,8 @@ std::optional<DetectedEncoding> Utf16ByNulPattern(std::string_view sample) {
   }
   return std::nullopt;
 }
+
+namespace {
 
 struct Utf8Census {
   int valid_sequences = 0;  // well-formed multi-byte sequences
@@ -215,7 +218,7 @@ Result<DetectedEncoding> DetectEncoding(std::string_view sample, bool whole_inpu
   if (sample.starts_with("\xFE\xFF")) {
     return DetectedEncoding{InputEncoding{InputEncoding::Kind::kUtf16Be}, 100, "utf-16be", 2};
   }
-  if (auto utf16 = Utf16ByNulPattern(sample)) return *utf16;
+  if (auto utf16 = DetectUtf16WithoutBom(sample)) return *utf16;
   if (IsAscii(sample)) return Single(Encoding::kUtf8, 100);
   const Utf8Census census = CountUtf8(sample, whole_input);
   if (census.invalid_bytes == 0) return Single(Encoding::kUtf8, census.valid_sequences >= 3 ? 100 : 90);

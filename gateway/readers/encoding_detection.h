@@ -21,6 +21,7 @@
 // not make a confident verdict). Pure function, thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,5 +41,10 @@ struct DetectedEncoding {
 // `sample` is the start of the input; `whole_input` says it is all of it (so a multi-byte
 // sequence cut at its end is an error, not a cut). The error says why nothing fits.
 Result<DetectedEncoding> DetectEncoding(std::string_view sample, bool whole_input);
+
+// UTF-16 without a byte-order mark, by its NUL-byte pattern in the first 4 KiB of `sample`
+// (text of mostly Latin characters has a NUL in every other byte): kind kUtf16Le or
+// kUtf16Be, confidence 90, bom_bytes 0. nullopt when the pattern is not clear.
+std::optional<DetectedEncoding> DetectUtf16WithoutBom(std::string_view sample);
 
 }  // namespace tributary::readers

@@ -71,7 +71,20 @@ Status TextInput::Start() {
       }
       break;
     case InputEncoding::Kind::kSingle:
-      if (declared_.single == Encoding::kUtf8 && sample.starts_with("\xEF\xBB\xBF")) bom_bytes = 3;
+      if (declared_.single == Encoding::kUtf8 && sample.starts_with("\xEF\xBB\xBF")) {
+        bom_bytes = 3;
+      } else if (auto utf16 = DetectUtf16WithoutBom(sample)) {
+        // UTF-16 read byte by byte puts a NUL before or after every Latin letter (the
+        // header then matches no column). No text in utf-8 or a one-byte encoding holds
+        // NULs like that, so the pattern overrides the declaration (or the utf-8 default).
+        encoding = utf16->encoding;
+        info_.encoding = utf16->name;
+        info_.encoding_confidence = utf16->confidence;
+        info_.encoding_detected = true;
+        encoding_note_ = " (reader.encoding is " + std::string(EncodingName(declared_.single)) + ", but the input is " +
+                         utf16->name + " without a byte-order mark, confidence " + std::to_string(utf16->confidence) +
+                         ")";
+      }
       break;
     case InputEncoding::Kind::kDocument:
     case InputEncoding::Kind::kUtf16Le:

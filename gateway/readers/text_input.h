@@ -29,8 +29,10 @@ class TextInput {
   // `source` must outlive this object.
   TextInput(std::istream& source, InputEncoding encoding);
 
-  // Reads the sample and settles the encoding. Errors: an encoding that cannot be
-  // detected, `utf-16` declared without a byte-order mark, a read failure.
+  // Reads the sample and settles the encoding. A declared utf-8 or one-byte encoding gives
+  // way to UTF-16 when the sample has its NUL pattern (DetectUtf16WithoutBom; info() then
+  // says detected, confidence 90). Errors: an encoding that cannot be detected, `utf-16`
+  // declared without a byte-order mark, a read failure.
   Status Start();
 
   // The text to parse, in field_encoding() (UTF-8 after UTF-16 transcoding).

@@ -10,6 +10,9 @@
 #include <charconv>
 #include <climits>
 #include <cmath>
+#include <cstring>
+
+#include "gateway/readers/encoding_detection.h"
 
 namespace tributary::readers {
 namespace {
@@ -85,6 +88,138 @@ std::string NodeString(xmlNodePtr node) {
   return out;
 }
 
+// What a document may not do, checked by SAX hooks while libxml2 parses it, after decoding
+// (so in every encoding: a byte scan for "<!ENTITY" misses UTF-16): declare an entity
+// (internal ones inject text and multiply it on every reference; external ones read files),
+// or hold a text, attribute value, comment or processing instruction over
+// kMaxXmlValueBytes. A hook that refuses records why and stops the parser before libxml2
+// copies the value into the tree; otherwise it hands over to libxml2's own SAX2 handler.
+// One per parse, on the parse's thread; found through the parser context's _private.
+class ParseGuard {
+ public:
+  // Saves the context's handlers (libxml2's SAX2 tree builders) and puts the hooks in front.
+  void Install(xmlParserCtxtPtr context) {
+    context->_private = this;
+    xmlSAXHandler* sax = context->sax;
+    defaults_ = *sax;
+    sax->entityDecl = &EntityDecl;
+    sax->unparsedEntityDecl = &UnparsedEntityDecl;
+    sax->startElementNs = &StartElementNs;
+    sax->endElementNs = &EndElementNs;
+    sax->characters = &Characters;
+    sax->ignorableWhitespace = &IgnorableWhitespace;
+    sax->cdataBlock = &CdataBlock;
+    sax->comment = &Comment;
+    sax->processingInstruction = &ProcessingInstruction;
+  }
+
+  // Why the document was refused ("" when it was not): the whole user-facing message.
+  [[nodiscard]] const std::string& refusal() const { return refusal_; }
+
+ private:
+  static ParseGuard& Of(void* ctx) {
+    return *static_cast<ParseGuard*>(static_cast<xmlParserCtxtPtr>(ctx)->_private);
+  }
+  static int Line(void* ctx) {
+    auto* context = static_cast<xmlParserCtxtPtr>(ctx);
+    return context->input != nullptr ? context->input->line : 0;
+  }
+  static std::string TooLong(const std::string& what, int line) {
+    return what + " at line " + std::to_string(line) + " is longer than " + std::to_string(kMaxXmlValueBytes) +
+           " bytes, the most an XML value may be";
+  }
+  static void Refuse(void* ctx, std::string message) {
+    auto* context = static_cast<xmlParserCtxtPtr>(ctx);
+    ParseGuard& guard = Of(ctx);
+    // After a well-formedness error libxml2's message is the real cause; what follows
+    // is its recovery.
+    if (guard.refusal_.empty() && context->wellFormed != 0) guard.refusal_ = std::move(message);
+    xmlStopParser(context);
+  }
+  static std::string ElementName(void* ctx) {
+    xmlNodePtr node = static_cast<xmlParserCtxtPtr>(ctx)->node;
+    return node != nullptr && node->name != nullptr ? AsChars(node->name) : "";
+  }
+
+  static void EntityDecl(void* ctx, const xmlChar*, int, const xmlChar*, const xmlChar*, xmlChar*) {
+    Refuse(ctx, "the document declares entities (<!ENTITY ...>), which are refused");
+  }
+  static void UnparsedEntityDecl(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*, const xmlChar*) {
+    Refuse(ctx, "the document declares entities (<!ENTITY ...>), which are refused");
+  }
+
+  static void StartElementNs(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
+                             int nb_namespaces, const xmlChar** namespaces, int nb_attributes, int nb_defaulted,
+                             const xmlChar** attributes) {
+    ParseGuard& guard = Of(ctx);
+    guard.text_bytes_ = 0;
+    // Five pointers per attribute: local name, prefix, uri, value start, value end.
+    for (int i = 0; i < nb_attributes; ++i) {
+      const xmlChar* const* attribute = attributes + static_cast<ptrdiff_t>(5) * i;
+      if (static_cast<size_t>(attribute[4] - attribute[3]) > kMaxXmlValueBytes) {
+        Refuse(ctx, TooLong("attribute " + std::string(AsChars(attribute[0])) + " of element <" +
+                                std::string(AsChars(localname)) + ">",
+                            Line(ctx)));
+        return;
+      }
+    }
+    guard.defaults_.startElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                                   nb_defaulted, attributes);
+  }
+  static void EndElementNs(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri) {
+    ParseGuard& guard = Of(ctx);
+    guard.text_bytes_ = 0;
+    guard.defaults_.endElementNs(ctx, localname, prefix, uri);
+  }
+
+  // Text arrives in pieces that libxml2 joins into one node: the bound is on the run of
+  // text and CDATA between two tags (what an element's text field reads).
+  static bool TextFits(void* ctx, int length) {
+    ParseGuard& guard = Of(ctx);
+    guard.text_bytes_ += static_cast<size_t>(std::max(length, 0));
+    if (guard.text_bytes_ <= kMaxXmlValueBytes) return true;
+    const std::string element = ElementName(ctx);
+    Refuse(ctx, TooLong(element.empty() ? std::string("a text") : "the text of element <" + element + ">", Line(ctx)));
+    return false;
+  }
+  static void Characters(void* ctx, const xmlChar* text, int length) {
+    if (TextFits(ctx, length)) Of(ctx).defaults_.characters(ctx, text, length);
+  }
+  static void IgnorableWhitespace(void* ctx, const xmlChar* text, int length) {
+    if (TextFits(ctx, length)) Of(ctx).defaults_.ignorableWhitespace(ctx, text, length);
+  }
+  static void CdataBlock(void* ctx, const xmlChar* text, int length) {
+    if (TextFits(ctx, length)) Of(ctx).defaults_.cdataBlock(ctx, text, length);
+  }
+
+  static void Comment(void* ctx, const xmlChar* text) {
+    ParseGuard& guard = Of(ctx);
+    guard.text_bytes_ = 0;
+    if (text != nullptr && std::strlen(AsChars(text)) > kMaxXmlValueBytes) {
+      Refuse(ctx, TooLong("a comment", Line(ctx)));
+      return;
+    }
+    guard.defaults_.comment(ctx, text);
+  }
+  static void ProcessingInstruction(void* ctx, const xmlChar* target, const xmlChar* data) {
+    ParseGuard& guard = Of(ctx);
+    guard.text_bytes_ = 0;
+    if (data != nullptr && std::strlen(AsChars(data)) > kMaxXmlValueBytes) {
+      Refuse(ctx, TooLong("a processing instruction", Line(ctx)));
+      return;
+    }
+    guard.defaults_.processingInstruction(ctx, target, data);
+  }
+
+  xmlSAXHandler defaults_{};
+  std::string refusal_;
+  size_t text_bytes_ = 0;  // of the current run of text and CDATA
+};
+
+bool HasByteOrderMark(std::string_view bytes) {
+  return bytes.starts_with("\xEF\xBB\xBF") || bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF");
+}
+
 bool IsNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
 bool IsNameChar(char c) {
   return IsNameStart(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.';
@@ -101,22 +236,31 @@ Result<XmlDocPtr> ParseXml(std::string_view bytes, const std::string& encoding) 
   if (bytes.size() > static_cast<size_t>(INT_MAX)) {
     return Fail(ErrorCode::kParse, "the document is larger than 2 GiB, the most an XML input may be");
   }
-  // Entities are never expanded (no XXE, no "billion laughs"): a document declaring any
-  // is refused outright rather than half-read.
-  if (bytes.find("<!ENTITY") != std::string_view::npos) {
-    return Fail(ErrorCode::kParse, "the document declares entities (<!ENTITY ...>), which are refused");
+  std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> context(xmlNewParserCtxt(), &xmlFreeParserCtxt);
+  if (!context || context->sax == nullptr) return Fail(ErrorCode::kInternal, "cannot create an XML parser");
+  ParseGuard guard;
+  guard.Install(context.get());
+  std::string effective_encoding = encoding;
+  // UTF-16 without a byte-order mark and without an XML declaration is not recognised by
+  // libxml2 (it sniffs "<?xm" only): the NUL-byte pattern tells.
+  if (effective_encoding.empty() && !HasByteOrderMark(bytes)) {
+    if (auto utf16 = DetectUtf16WithoutBom(bytes)) {
+      effective_encoding = utf16->encoding.kind == InputEncoding::Kind::kUtf16Le ? "UTF-16LE" : "UTF-16BE";
+    }
   }
   ErrorCapture capture;
-  // No XML_PARSE_NOENT (no substitution), no XML_PARSE_DTDLOAD / DTDATTR / DTDVALID.
+  // No XML_PARSE_NOENT (no substitution), no XML_PARSE_DTDLOAD / DTDATTR / DTDVALID, no
+  // XML_PARSE_HUGE (libxml2's own limits stay; ours, in ParseGuard, are lower).
   const int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOXINCNODE;
-  xmlDocPtr doc = xmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), "input.xml",
-                                encoding.empty() ? nullptr : encoding.c_str(), options);
-  if (doc == nullptr || xmlDocGetRootElement(doc) == nullptr) {
-    if (doc != nullptr) xmlFreeDoc(doc);
+  xmlDocPtr doc = xmlCtxtReadMemory(context.get(), bytes.data(), static_cast<int>(bytes.size()), "input.xml",
+                                    effective_encoding.empty() ? nullptr : effective_encoding.c_str(), options);
+  XmlDocPtr owned(doc);
+  if (!guard.refusal().empty()) return Fail(ErrorCode::kParse, guard.refusal());
+  if (!owned || xmlDocGetRootElement(owned.get()) == nullptr) {
     if (!capture.has_error()) return Fail(ErrorCode::kParse, "malformed XML: the document has no root element");
     return Fail(ErrorCode::kParse, "malformed XML at line " + std::to_string(capture.line()) + ": " + capture.message());
   }
-  return XmlDocPtr(doc);
+  return owned;
 }
 
 std::vector<std::string> DeclaredNamespaces(_xmlDoc* doc) {
@@ -201,8 +345,10 @@ Result<std::optional<std::string>> EvaluateToText(_xmlXPathContext* context, _xm
     case XPATH_NODESET:
       if (result->nodesetval != nullptr && result->nodesetval->nodeNr > 0) {
         std::string joined;
-        for (int i = 0; i < result->nodesetval->nodeNr; ++i) {
-          if (i > 0) joined += ' ';
+        // The first node's text is moved, not copied (a text may be up to kMaxXmlValueBytes).
+        joined = NodeString(result->nodesetval->nodeTab[0]);
+        for (int i = 1; i < result->nodesetval->nodeNr; ++i) {
+          joined += ' ';
           joined += NodeString(result->nodesetval->nodeTab[i]);
         }
         text = std::move(joined);

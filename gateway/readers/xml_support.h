@@ -1,6 +1,6 @@
 // libxml2 behind small RAII types for the xml reader: a secure parse (no network, no DTD
-// loading, no entity substitution, documents declaring entities refused) whose errors are
-// captured rather than printed, compiled XPath expressions, the string value of an XPath
+// loading, no entity substitution, documents declaring entities refused, every value
+// bounded) whose errors are captured rather than printed, compiled XPath expressions, the string value of an XPath
 // result, and a node's location path. Each object is single-threaded; distinct objects may
 // be used on distinct threads.
 #pragma once
@@ -37,9 +37,22 @@ using XmlDocPtr = std::unique_ptr<_xmlDoc, XmlDocDeleter>;
 using XmlXPathPtr = std::unique_ptr<_xmlXPathCompExpr, XmlXPathDeleter>;
 using XmlContextPtr = std::unique_ptr<_xmlXPathContext, XmlContextDeleter>;
 
+// The most bytes (UTF-8, after decoding) of one run of text and CDATA between two tags, one
+// attribute value, one comment or one processing instruction. A csv record may hold 1 MiB;
+// an XML value may be larger because UBL and CII invoices embed attachments (a PDF) in
+// base64. Below libxml2's own limit without XML_PARSE_HUGE (10,000,000), which it does not
+// check on the first piece of a text.
+inline constexpr size_t kMaxXmlValueBytes = 8 * 1024 * 1024;
+
 // Parses `bytes` (the whole document). `encoding`: an encoding name that overrides the
-// document's declaration, or "" to follow it. The error names the line and libxml2's
-// message: "malformed XML at line 3: Opening and ending tag mismatch: Amt line 2 and Ntry".
+// document's declaration, or "" to follow it (then UTF-16 without a byte-order mark is
+// recognised by its NUL bytes, even without an XML declaration). The error names the line
+// and libxml2's message: "malformed XML at line 3: Opening and ending tag mismatch: Amt
+// line 2 and Ntry". Refused whatever the encoding, checked by the parser after decoding: a
+// document declaring entities ("the document declares entities (<!ENTITY ...>), which are
+// refused"), and a value over kMaxXmlValueBytes ("the text of element <Ustrd> at line 12
+// is longer than 8388608 bytes, the most an XML value may be"), refused before libxml2
+// copies it.
 Result<XmlDocPtr> ParseXml(std::string_view bytes, const std::string& encoding);
 
 // The namespace URIs declared anywhere in the document, in document order, deduplicated.

@@ -205,6 +205,32 @@ TEST(AutoEncoding, BrokenUtf16EndsTheReadWithAnError) {
   EXPECT_EQ(result.next_error, "invalid UTF-16: low surrogate without a high surrogate at byte 9");
 }
 
+TEST(AutoEncoding, Utf16WithoutBomIsReadAsUtf16WhateverTheOneByteEncodingDeclared) {
+  // The default (utf-8) and a declared one-byte encoding: a NUL in every other byte is
+  // UTF-16, not text with NULs (it used to give "the header has no column").
+  const std::u16string text = u"client;montant\r\nSoci\u00E9t\u00E9;12 \u20AC\r\n";
+  for (const char* yaml : {"reader: {delimiter: ';'}", "reader: {delimiter: ';', encoding: windows-1252}"}) {
+    SCOPED_TRACE(yaml);
+    auto options = Options(yaml);
+    for (const bool little_endian : {true, false}) {
+      auto result = ReadAll(*options, Plan({Column("client"), Column("montant")}),
+                            little_endian ? Utf16Le(text, false) : Utf16Be(text, false));
+      ASSERT_EQ(result.start_error, "");
+      ASSERT_EQ(result.rows.size(), 1u);
+      EXPECT_THAT(result.rows[0].values, ElementsAre("Soci\xC3\xA9t\xC3\xA9", "12 \xE2\x82\xAC"));
+      EXPECT_EQ(result.info.encoding, little_endian ? "utf-16le" : "utf-16be");
+      EXPECT_EQ(result.info.encoding_confidence, 90);
+      EXPECT_TRUE(result.info.encoding_detected);
+    }
+  }
+  // With a byte-order mark as well.
+  auto options = Options("reader: {delimiter: ';'}");
+  auto result = ReadAll(*options, Plan({Column("client")}), Utf16Le(text, true));
+  ASSERT_EQ(result.start_error, "");
+  ASSERT_EQ(result.rows.size(), 1u);
+  EXPECT_EQ(result.rows[0].values[0], "Soci\xC3\xA9t\xC3\xA9");
+}
+
 TEST(AutoEncoding, DeclaredUtf16NeedsItsByteOrderMark) {
   auto options = Options("reader: {encoding: utf-16}");
   EXPECT_EQ(ReadAll(*options, Plan({Column("a")}), Utf16Le(u"a\n1\n", false)).start_error,
