@@ -1,5 +1,6 @@
 #include "gateway/app/daemon.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -146,11 +147,22 @@ class Runtime {
     }
     {
       std::jthread budget([this](std::stop_token finished) {
+        // The main thread waits in Stop(): keep systemd's watchdog fed meanwhile, or a
+        // reload that waits for a large file would be killed.
+        uint64_t watchdog_usec = 0;
+        bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+        std::chrono::microseconds tick = std::chrono::seconds(1);
+        if (watchdog) tick = std::clamp(std::chrono::microseconds(watchdog_usec / 2), std::chrono::microseconds(1000), tick);
+        const auto deadline = std::chrono::steady_clock::now() + kStopBudget;
         std::mutex mutex;
         std::condition_variable_any never;
         std::unique_lock lock(mutex);
-        never.wait_for(lock, finished, kStopBudget, [] { return false; });
-        if (finished.stop_requested()) return;
+        for (auto now = std::chrono::steady_clock::now(); now < deadline; now = std::chrono::steady_clock::now()) {
+          auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - now);
+          never.wait_for(lock, finished, std::min(tick, left), [] { return false; });
+          if (finished.stop_requested()) return;
+          if (watchdog) sd_notify(0, "WATCHDOG=1");
+        }
         spdlog::warn("stop timeout of {} s elapsed: abandoning the files in flight (rolled back, taken again at "
                      "the next start)",
                      kStopBudget.count());
