@@ -152,7 +152,9 @@ class Runtime {
         uint64_t watchdog_usec = 0;
         bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
         std::chrono::microseconds tick = std::chrono::seconds(1);
-        if (watchdog) tick = std::clamp(std::chrono::microseconds(watchdog_usec / 2), std::chrono::microseconds(1000), tick);
+        if (watchdog) {
+          tick = std::clamp(std::chrono::microseconds(watchdog_usec / 2), std::chrono::microseconds(1000), tick);
+        }
         const auto deadline = std::chrono::steady_clock::now() + kStopBudget;
         std::mutex mutex;
         std::condition_variable_any never;
