@@ -14,7 +14,7 @@ using std::chrono::seconds;
 TEST(DaemonStop, SigtermWhileALargeFileIsAppliedFinishesTheFile) {
   DaemonHarness daemon({});
   daemon.Start();
-  constexpr int kRows = 200000;
+  constexpr int kRows = 50000;
   daemon.Drop("open_items_big.csv", OpenItemsCsv(GenerateOpenItems(kRows, 50)));
   ASSERT_TRUE(WaitUntil([&] { return daemon.Log().find("open_items_big.csv: applying") != std::string::npos; },
                         seconds(60)))
