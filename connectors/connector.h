@@ -22,6 +22,10 @@ struct ConnectorContext {
   // Called after a commit that appended changes to the outbox (wakes long polls and the
   // pusher). Thread-safe.
   std::function<void()> notify_changes;
+  // Requested when the daemon's stop budget is spent: the work in flight (a file being
+  // downloaded or mapped) is abandoned and rolled back. A Poll's own `stop` only means
+  // "start nothing new"; a default token is never requested.
+  std::stop_token abandon;
 };
 
 // A source connector. Poll() is called by the daemon on the connector's own thread, on

@@ -2,6 +2,51 @@
 
 namespace tributary::connectors {
 
+const char* DropEntryKindName(DropEntryKind kind) {
+  switch (kind) {
+    case DropEntryKind::kFile: return "regular file";
+    case DropEntryKind::kDirectory: return "folder";
+    case DropEntryKind::kSymlink: return "symbolic link";
+    case DropEntryKind::kFifo: return "FIFO (named pipe)";
+    case DropEntryKind::kOther: return "special file (device or socket)";
+  }
+  return "special file";
+}
+
+bool SameVersion(const DropEntry& a, const DropEntry& b) {
+  if (a.kind != b.kind || a.size != b.size || a.mtime != b.mtime) return false;
+  return !a.inode || !b.inode || *a.inode == *b.inode;
+}
+
+namespace {
+
+Status CheckUnchanged(DropSite& site, const std::string& path, const DropEntry& expected) {
+  auto now = site.Stat(path);
+  if (!now) return std::unexpected(now.error());
+  if (!SameVersion(*now, expected)) {
+    return Fail(ErrorCode::kConflict, path + " changed since it was read (now " + std::to_string(now->size) +
+                                          " bytes, was " + std::to_string(expected.size) + ")");
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Status DropSite::RenameIfUnchanged(const std::string& from, const std::string& to, const DropEntry& expected) {
+  if (auto unchanged = CheckUnchanged(*this, from, expected); !unchanged) return unchanged;
+  return Rename(from, to);
+}
+
+Status DropSite::RemoveIfUnchanged(const std::string& path, const DropEntry& expected) {
+  if (auto unchanged = CheckUnchanged(*this, path, expected); !unchanged) return unchanged;
+  return Remove(path);
+}
+
+bool SessionLost(const Error& error) {
+  return error.code == ErrorCode::kUnavailable || error.code == ErrorCode::kTimeout ||
+         error.code == ErrorCode::kCancelled;
+}
+
 bool IsSafeEntryName(const std::string& name) {
   return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
          name.find('\0') == std::string::npos;
@@ -27,14 +72,14 @@ Status EnsureFolder(DropSite& site, const std::string& base, const std::string& 
 }
 
 Result<std::string> MoveInto(DropSite& site, const std::string& from, const std::string& dir,
-                             const std::string& name) {
+                             const std::string& name, const DropEntry* expected) {
   constexpr int kMaxSuffix = 10000;
   for (int n = 0; n <= kMaxSuffix; ++n) {
     std::string target = JoinPath(dir, n == 0 ? name : name + "." + std::to_string(n));
     auto existing = site.Stat(target);
     if (existing) continue;  // taken: try the next suffix
     if (existing.error().code != ErrorCode::kNotFound) return std::unexpected(existing.error());
-    auto renamed = site.Rename(from, target);
+    auto renamed = expected != nullptr ? site.RenameIfUnchanged(from, target, *expected) : site.Rename(from, target);
     if (renamed) return target;
     // SFTP v3 reports a taken target as a bare failure: if it appeared meanwhile, go on.
     if (site.Stat(target)) continue;

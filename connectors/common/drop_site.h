@@ -20,14 +20,30 @@
 
 namespace tributary::connectors {
 
-enum class DropEntryKind { kFile, kDirectory, kOther };  // kOther: symlinks, devices, sockets…
+enum class DropEntryKind { kFile, kDirectory, kSymlink, kFifo, kOther };  // kOther: devices, sockets…
+
+// What a kind of entry is called in log lines ("symbolic link", "FIFO"…).
+const char* DropEntryKindName(DropEntryKind kind);
+
+// Which file an entry is on a local file system (a rename keeps it; a replacement does
+// not). Remote sites do not tell.
+struct DropInode {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  friend bool operator==(const DropInode&, const DropInode&) = default;
+};
 
 struct DropEntry {
   std::string name;  // base name as listed (for Stat: the last path component)
   DropEntryKind kind = DropEntryKind::kOther;
   int64_t size = 0;
   std::chrono::system_clock::time_point mtime;  // the site's clock; 1 s resolution over SFTP
+  std::optional<DropInode> inode;               // local sites only
 };
+
+// True when `a` and `b` describe the same version of a file: same kind, size and mtime,
+// and the same inode when both know it. Names are not compared.
+bool SameVersion(const DropEntry& a, const DropEntry& b);
 
 // A file open for reading. Not thread-safe; must not outlive the site that opened it.
 class DropReader {
@@ -35,6 +51,9 @@ class DropReader {
   virtual ~DropReader() = default;
   // Reads up to buffer.size() bytes; returns how many, 0 at the end of the file.
   virtual Result<size_t> Read(std::span<char> buffer) = 0;
+  // The open file as it is now (fstat of the descriptor: inode, size, mtime), or nullopt
+  // when the site cannot tell (SFTP).
+  virtual Result<std::optional<DropEntry>> Describe() { return std::optional<DropEntry>(); }
 };
 
 // Errors use the shared codes: kNotFound (no such file or folder), kRejected (refused by
@@ -49,11 +68,22 @@ class DropSite {
   virtual Result<std::vector<DropEntry>> List(const std::string& dir) = 0;
   // The entry at `path` (links not followed); kNotFound when absent.
   virtual Result<DropEntry> Stat(const std::string& path) = 0;
+  // Opens a regular file. Never blocks on a FIFO and never follows a link at `path`
+  // where the site can tell (local: kRejected for anything but a regular file).
   virtual Result<std::unique_ptr<DropReader>> OpenRead(const std::string& path) = 0;
   // Renames `from` to `to`. Never replaces an existing `to`: fails instead (with any
   // code; callers check with Stat).
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
+  // Rename, only while `from` is still the version `expected` (SameVersion): otherwise
+  // kConflict ("changed since it was read") and nothing is moved. The default checks
+  // with Stat just before Rename: over SFTP, where there is no inode, a file replaced by
+  // one of the same size and mtime in between, or changed between the check and the
+  // rename, is not detected. Local sites narrow that window (LocalDropSite).
+  virtual Status RenameIfUnchanged(const std::string& from, const std::string& to, const DropEntry& expected);
   virtual Status Remove(const std::string& path) = 0;
+  // Remove, only while `path` is still the version `expected` (same limits as
+  // RenameIfUnchanged).
+  virtual Status RemoveIfUnchanged(const std::string& path, const DropEntry& expected);
   // Creates the folder `dir` (its parent must exist); Ok when it exists already.
   virtual Status MakeDir(const std::string& dir) = 0;
   // Writes `content` to `path` (created or truncated).
@@ -73,6 +103,10 @@ class DropSite {
   [[nodiscard]] virtual bool SharesLocalClock() const { return false; }
 };
 
+// True when `error` from a site means the pass cannot go on (the connection is gone, or
+// a stop): kUnavailable, kTimeout, kCancelled.
+bool SessionLost(const Error& error);
+
 // True when a listed name can be used as one path component: not empty, not "." or "..",
 // no '/' and no NUL. A hostile or broken server may send anything.
 bool IsSafeEntryName(const std::string& name);
@@ -85,8 +119,9 @@ std::string JoinPath(const std::string& dir, const std::string& name);
 Status EnsureFolder(DropSite& site, const std::string& base, const std::string& relative);
 
 // Renames `from` to `dir`/`name`, or to `name.1`, `name.2`… when that name is taken: a
-// move never replaces a file. `dir` must exist. Returns the new path.
+// move never replaces a file. `dir` must exist. Returns the new path. With `expected`,
+// moves only that version of `from` (RenameIfUnchanged): kConflict when it changed.
 Result<std::string> MoveInto(DropSite& site, const std::string& from, const std::string& dir,
-                             const std::string& name);
+                             const std::string& name, const DropEntry* expected = nullptr);
 
 }  // namespace tributary::connectors

@@ -5,20 +5,35 @@
 // One pass:
 //  1. Lists the drop folder (and, with recursion, its sub-directories down to max_depth,
 //     skipping hidden ones and the archive and error folders). Listed names that are not
-//     one safe path component (IsSafeEntryName) are refused with a warning.
+//     one safe path component (IsSafeEntryName) are refused with a warning. Symbolic
+//     links, FIFOs, devices and sockets are never taken, nor folders that are not walked
+//     (recursion off, too deep): each is logged once, with the reason, while it stays.
 //  2. Picks the complete files matching a rule (first matching pattern, on the base name):
 //     - a rule with `trigger_file`: while the trigger exists in the file's folder, the
 //       files last modified no later than the trigger (the batch); never otherwise;
-//     - other rules: a file whose done marker (`NAME<done_suffix>`) exists, or which is
+//     - other rules: a file whose done marker (`NAME<done_suffix>`) exists and is not
+//       older than the file (a file modified after its marker was not complete when the
+//       marker was written: the marker is not trusted, logged once), or which is
 //       stable (mtime at least stable_for old and, unless the site shares our clock, seen
 //       twice stable_for apart with the same size and mtime).
-//     Hidden files, done markers, `*.reason` files and trigger names are never data.
-//  3. Oldest first (mtime, then path): fetches the file (read in place when local,
-//     downloaded into the spool folder otherwise) while hashing it; a file whose size or
-//     mtime changed meanwhile is left for the next pass. Then the ledger decides
-//     (file_ingest.h): apply, archive or delete once safe, duplicate, wait, error folder.
-//  4. A trigger whose batch left the folder entirely (processed and archived, deleted or
+//     Hidden files, done markers, `*.reason` files and trigger names are never data. A
+//     done marker whose file is gone (and whose name a rule matches) is removed, logged.
+//  3. Oldest first (mtime, then path): copies the file into the spool folder from one
+//     open descriptor while hashing it (local files too). Hash, mapping and ledger entry
+//     (size, sha256) are all that copy. A file whose size, mtime or inode changed while
+//     it was copied is left for the next pass. Then the ledger decides (file_ingest.h):
+//     apply, archive or delete once safe, duplicate, wait, error folder.
+//  4. A file is archived, deleted or moved to the error folder only while it is still
+//     the version that was read (DropSite::RenameIfUnchanged: inode, size, mtime locally;
+//     size and mtime over SFTP). A file that changed is left in place, forgotten, and
+//     read again on a later pass as new content (its new bytes get their own ledger
+//     entry; the entry of what was applied stays `applied`).
+//  5. A trigger whose batch left the folder entirely (processed and archived, deleted or
 //     moved to the error folder) is archived or deleted in turn.
+//
+// Stopping: `stop` (RunPass) means "start no other file"; the file in flight is finished
+// (downloaded, applied, archived) unless ConnectorContext::abandon is requested too, in
+// which case its download or mapping stops and its transaction rolls back.
 //
 // Files in sub-directories keep their relative path: in the ledger, in archive_dir and
 // error_dir (created as needed), and in the snapshot scope (each folder is its own feed).
@@ -51,7 +66,7 @@ struct PickupSettings {
   std::string done_suffix = ".done";
   AfterProcessing after_processing = AfterProcessing::kArchive;
   Recursion recursion;
-  // Local folder remote files are downloaded into (one at a time; unused by local sites),
+  // Local folder every file is copied into before it is hashed and mapped (one at a time),
   // and where the mapping's groups spill past their memory budget ("" : $TMPDIR).
   std::filesystem::path spool_dir;
 };
@@ -80,26 +95,61 @@ class FilePickup {
   [[nodiscard]] const PickupSettings& settings() const { return settings_; }
 
  private:
-  struct Folder;
-  struct Candidate;
-  struct Batch;
-  struct Fetched;
+  // One listed folder: its safe regular files by name, and its other entries.
+  struct Folder {
+    std::string path;      // site path
+    std::string relative;  // below the drop folder: "" or "a/b"
+    std::map<std::string, DropEntry> files;
+    std::set<std::string> others;  // links, FIFOs, folders…: present, but not data
+  };
+  struct Batch {
+    std::string folder_path;
+    std::string folder_relative;
+    std::string trigger;
+    DropEntry entry;    // the trigger as listed
+    int remaining = 0;  // files of the batch still in the folder after this pass
+  };
+  struct Candidate {
+    const Folder* folder = nullptr;
+    DropEntry entry;
+    std::string path;           // site path
+    std::string relative_path;  // ledger name: path below the drop folder
+    const FileRuleRuntime* rule = nullptr;
+    bool has_done = false;        // a done marker is there (trusted or not)
+    std::optional<size_t> batch;  // index into the pass's batches
+  };
+  // The content of one version of a file, copied into the spool folder.
+  struct Fetched {
+    std::string sha256;
+    int64_t size = 0;
+    std::filesystem::path readable;  // the spool copy: what is hashed and mapped
+    DropEntry version;               // the version read (with its inode on local sites)
+  };
   enum class Fate { kGone, kStays };  // whether the file left the drop folder
 
   Status Walk(DropSite& site, const std::string& path, const std::string& relative, int depth,
               std::vector<Folder>& folders);
+  void Skip(const std::string& path, const DropEntry& entry, const std::string& reason,
+            std::set<std::string>& skipped_here);
   void Select(DropSite& site, const std::vector<Folder>& folders, std::vector<Candidate>& candidates,
               std::vector<Batch>& batches);
+  void RemoveOrphanMarker(DropSite& site, const Folder& folder, const std::string& marker);
+  bool TrustMarker(const Folder& folder, const std::string& name, const DropEntry& entry);
   bool Stable(const DropSite& site, const std::string& relative_path, const DropEntry& entry);
-  Result<Fate> Handle(DropSite& site, store::Store& store, const Candidate& file, std::stop_token stop);
-  Result<std::optional<Fetched>> Fetch(DropSite& site, const Candidate& file, std::stop_token stop);
-  Result<std::optional<Fetched>> FetchContent(DropSite& site, const Candidate& file, std::stop_token stop);
-  Result<Fate> Apply(DropSite& site, store::Store& store, const Candidate& file, const Fetched& fetched,
-                     std::stop_token stop);
-  Result<Fate> FinishIfSafe(DropSite& site, store::Store& store, const Candidate& file,
+  // The file in flight: finished even when the pass's stop is requested; only
+  // context_.abandon stops its download or mapping.
+  Result<Fate> Handle(DropSite& site, store::Store& store, const Candidate& file);
+  Result<std::optional<Fetched>> Fetch(DropSite& site, const Candidate& file);
+  Result<std::optional<Fetched>> FetchContent(DropSite& site, const Candidate& file);
+  Result<Fate> Apply(DropSite& site, store::Store& store, const Candidate& file, const Fetched& fetched);
+  // `version`: what was read; the file is moved or deleted only while it is still that.
+  Result<Fate> FinishIfSafe(DropSite& site, store::Store& store, const Candidate& file, const DropEntry& version,
                             const store::FileEntry& entry);
-  Result<Fate> Finish(DropSite& site, store::Store& store, const Candidate& file, std::optional<int64_t> file_id);
-  Result<Fate> MoveToError(DropSite& site, const Candidate& file, const std::string& reason);
+  Result<Fate> Finish(DropSite& site, store::Store& store, const Candidate& file, const DropEntry& version,
+                      std::optional<int64_t> file_id);
+  Result<Fate> MoveToError(DropSite& site, const Candidate& file, const DropEntry& version,
+                           const std::string& reason);
+  Result<Fate> Changed(const Candidate& file, const Error& error, const char* instead_of);
   Status ConsumeTrigger(DropSite& site, const Batch& batch);
   Result<Fate> SiteTrouble(const Error& error);
   bool IsMoveTarget(const std::string& path) const;
@@ -112,8 +162,7 @@ class FilePickup {
     std::chrono::steady_clock::time_point since;
   };
   struct KnownHash {
-    int64_t size = 0;
-    std::chrono::system_clock::time_point mtime;
+    DropEntry version;  // what was read
     std::string sha256;
   };
 
@@ -127,7 +176,8 @@ class FilePickup {
   std::string archive_key_, error_key_;       // normalised archive_dir / error_dir
   std::map<std::string, Seen> seen_;          // by relative path: last (size, mtime)
   std::map<std::string, KnownHash> hashes_;   // by relative path, for files still there
-  std::set<std::string> warned_;              // unsafe names already reported
+  std::set<std::string> warned_;              // unsafe names, skipped entries already reported
+  std::set<std::string> untrusted_markers_;   // by relative path: "marker older" reported
   std::set<std::string> unlistable_;          // sub-directories reported as not listable
 };
 

@@ -331,6 +331,8 @@ DropEntry EntryFromAttributes(std::string name, const LIBSSH2_SFTP_ATTRIBUTES& a
   if (attributes.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) {
     if (LIBSSH2_SFTP_S_ISREG(attributes.permissions)) entry.kind = DropEntryKind::kFile;
     if (LIBSSH2_SFTP_S_ISDIR(attributes.permissions)) entry.kind = DropEntryKind::kDirectory;
+    if (LIBSSH2_SFTP_S_ISLNK(attributes.permissions)) entry.kind = DropEntryKind::kSymlink;
+    if (LIBSSH2_SFTP_S_ISFIFO(attributes.permissions)) entry.kind = DropEntryKind::kFifo;
   }
   if (attributes.flags & LIBSSH2_SFTP_ATTR_SIZE) entry.size = static_cast<int64_t>(attributes.filesize);
   if (attributes.flags & LIBSSH2_SFTP_ATTR_ACMODTIME) {

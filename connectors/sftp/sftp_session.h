@@ -30,8 +30,11 @@ struct ScannedKey {
 Result<ScannedKey> ScanHostKey(const std::string& host, uint16_t port, std::chrono::milliseconds timeout);
 
 // The drop site on the server (connectors/common/drop_site.h). Paths are server paths.
-// Listing and Stat use the server's lstat (links are kOther); Rename uses SFTP v3
-// rename, which never replaces an existing target.
+// Listing and Stat use the server's lstat (links are kSymlink); Rename uses SFTP v3
+// rename, which never replaces an existing target. RenameIfUnchanged/RemoveIfUnchanged
+// are the DropSite defaults: SFTP v3 has no inode, so they compare size and mtime (1 s)
+// just before the call, and cannot see a same-size replacement within the same second
+// or a change between that look and the rename.
 class SftpSession final : public DropSite {
  public:
   // Connects, verifies the host key (refusing unknown or changed keys), authenticates and

@@ -17,11 +17,15 @@ ConnectorRunner::ConnectorRunner(std::unique_ptr<connectors::Connector> connecto
 }
 
 ConnectorRunner::~ConnectorRunner() {
-  thread_.request_stop();
-  wake_.notify_all();
+  RequestStop();
   if (thread_.joinable()) thread_.join();
   status_.state = "stopped";
   board_->Put(status_);
+}
+
+void ConnectorRunner::RequestStop() {
+  thread_.request_stop();
+  wake_.notify_all();
 }
 
 void ConnectorRunner::Wake() {

@@ -1,6 +1,7 @@
 // Runs one connector on its own thread: Poll() on its schedule, sooner when woken,
-// reporting each pass to the status board. Stops (finishing the pass in flight) on
-// destruction.
+// reporting each pass to the status board. On RequestStop or destruction, the poll in
+// flight is asked to start nothing new (its `stop`); the file it is handling is finished
+// unless the connector's ConnectorContext::abandon is requested as well.
 #pragma once
 
 #include <chrono>
@@ -25,6 +26,10 @@ class ConnectorRunner {
                   std::chrono::milliseconds schedule, admin::ConnectorStatusBoard* board,
                   SharedRedactor redactor = nullptr);
   ~ConnectorRunner();  // requests stop and joins
+
+  // Asks the poll in flight to finish its file and start nothing new; returns at once
+  // (thread-safe, idempotent).
+  void RequestStop();
 
   // Makes the next poll start now (thread-safe).
   void Wake();

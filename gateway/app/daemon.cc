@@ -1,10 +1,14 @@
 #include "gateway/app/daemon.h"
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <ctime>
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -28,8 +32,13 @@
 namespace tributary::app {
 namespace {
 
+// How long a stop (SIGTERM, SIGINT, SIGHUP reload) waits for the files in flight before
+// abandoning them; below the unit's TimeoutStopSec (5 min) so the rest of the shutdown
+// fits before systemd's SIGKILL.
+constexpr std::chrono::seconds kStopBudget{240};
+
 void DescribeMetrics(Metrics& metrics) {
-  metrics.Describe("tributary_files_total", "counter", "Files handled, by connector and outcome (applied, quarantined, failed, duplicate, archived, deleted).");
+  metrics.Describe("tributary_files_total", "counter", "Files handled, by connector and outcome (applied, quarantined, failed, duplicate, archived, deleted, changed).");
   metrics.Describe("tributary_rows_total", "counter", "Source records read, by connector.");
   metrics.Describe("tributary_rejects_total", "counter", "Source records rejected by the mapping or the store, by connector.");
   metrics.Describe("tributary_changes_total", "counter", "Changes appended to the outbox, by connector.");
@@ -76,7 +85,8 @@ class Runtime {
                                          .state_path = config_.state_path,
                                          .push_enabled = config_.push.has_value(),
                                          .metrics = metrics_,
-                                         .notify_changes = [this] { NotifyChanges(); }};
+                                         .notify_changes = [this] { NotifyChanges(); },
+                                         .abandon = abandon_.get_token()};
     for (const config::ConnectorConfig& connector_config : config_.connectors) {
       const connectors::ConnectorFactory* factory = nullptr;
       for (const auto& candidate : connectors::RegisteredConnectors()) {
@@ -130,7 +140,8 @@ class Runtime {
     return Ok();
   }
 
-  // Stops accepting admin requests, lets every connector finish the file in flight and the
+  // Stops accepting admin requests, lets every connector finish the file in flight (within
+  // kStopBudget; past it, the files still in flight are abandoned and rolled back) and the
   // pusher finish the batch in flight. Idempotent.
   void Stop() {
     ready_ = false;
@@ -138,7 +149,35 @@ class Runtime {
     if (server_) server_->Stop();
     {
       std::lock_guard lock(runners_mutex_);
-      runners_.clear();
+      for (auto& runner : runners_) runner->RequestStop();
+    }
+    {
+      std::jthread budget([this](std::stop_token finished) {
+        // The main thread waits in Stop(): keep systemd's watchdog fed meanwhile, or a
+        // reload that waits for a large file would be killed.
+        uint64_t watchdog_usec = 0;
+        bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+        std::chrono::microseconds tick = std::chrono::seconds(1);
+        if (watchdog) {
+          tick = std::clamp(std::chrono::microseconds(watchdog_usec / 2), std::chrono::microseconds(1000), tick);
+        }
+        const auto deadline = std::chrono::steady_clock::now() + kStopBudget;
+        std::mutex mutex;
+        std::condition_variable_any never;
+        std::unique_lock lock(mutex);
+        for (auto now = std::chrono::steady_clock::now(); now < deadline; now = std::chrono::steady_clock::now()) {
+          auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - now);
+          never.wait_for(lock, finished, std::min(tick, left), [] { return false; });
+          if (finished.stop_requested()) return;
+          if (watchdog) sd_notify(0, "WATCHDOG=1");
+        }
+        spdlog::warn("stop timeout of {} s elapsed: abandoning the files in flight (rolled back, taken again at "
+                     "the next start)",
+                     kStopBudget.count());
+        abandon_.request_stop();
+      });
+      std::lock_guard lock(runners_mutex_);
+      runners_.clear();  // joins: each connector finishes (or abandons) its file
     }
     pusher_.reset();
     for (const config::ConnectorConfig& connector_config : config_.connectors) board_->Remove(connector_config.name);
@@ -165,6 +204,7 @@ class Runtime {
 
   config::Config config_;
   SharedRedactor redactor_;  // the config's secrets, out of what the status board shows
+  std::stop_source abandon_;  // requested when a stop outlasts kStopBudget
   Metrics* metrics_;
   admin::ConnectorStatusBoard* board_;
   ChangeSignal* changes_;
@@ -237,7 +277,8 @@ int RunDaemon(const std::string& config_path) {
     int signal = sigtimedwait(&signals, nullptr, &tick);
     if (watchdog) sd_notify(0, "WATCHDOG=1");
     if (signal == SIGTERM || signal == SIGINT) {
-      spdlog::info("received {}, finishing the work in flight", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+      spdlog::info("received {}, finishing the work in flight (files still in flight after {} s are rolled back)",
+                   signal == SIGTERM ? "SIGTERM" : "SIGINT", kStopBudget.count());
       sd_notify(0, "STOPPING=1");
       runtime.reset();
       spdlog::info("stopped");

@@ -151,6 +151,7 @@ Result<std::unique_ptr<connectors::DropReader>> FakeDropSite::OpenRead(const std
   auto file = files_.find(resolved);
   if (file == files_.end()) return Fail(ErrorCode::kNotFound, "cannot open " + path + ": no such file or directory");
   ++opened_reads_;
+  if (on_next_open_) std::exchange(on_next_open_, nullptr)();
   std::optional<int64_t> drop_after = std::exchange(drop_read_after_, std::nullopt);
   return std::make_unique<FakeReader>(file->second.content, drop_after, path);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -44,6 +45,8 @@ class FakeDropSite final : public connectors::DropSite {
   // The next reader opened drops the connection (kUnavailable) once it has returned
   // `bytes` bytes.
   void DropNextReadAfter(int64_t bytes) { drop_read_after_ = bytes; }
+  // Runs `hook` once, when the next reader is opened (before it returns a byte).
+  void OnNextOpen(std::function<void()> hook) { on_next_open_ = std::move(hook); }
   // Reads of `path` are refused (kRejected, like permission denied).
   void RefuseReads(const std::string& path) { refused_reads_.insert(Resolve(path)); }
 
@@ -85,6 +88,7 @@ class FakeDropSite final : public connectors::DropSite {
   std::set<std::string> refused_reads_;
   Failures fail_renames_, fail_removes_, fail_mkdirs_;
   std::optional<int64_t> drop_read_after_;
+  std::function<void()> on_next_open_;
   std::vector<std::string> touched_;
   int opened_reads_ = 0;
 };

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "connectors/common/content_hash.h"
+
 #include "tests/testing/fake_drop_site.h"
 #include "tests/testing/temp_dir.h"
 
@@ -70,7 +72,10 @@ class FilePickupTest : public ::testing::Test {
                              .state_path = scratch_.File("state.db"),
                              .push_enabled = push,
                              .metrics = &metrics_,
-                             .notify_changes = {}};
+                             .notify_changes = [this] {
+                               if (after_apply_) std::exchange(after_apply_, nullptr)();
+                             },
+                             .abandon = abandon_.get_token()};
     PickupClock clock{.steady = [this] { return steady_; }, .wall = [this] { return wall_; }};
     pickup_ = std::make_unique<FilePickup>("erp", "FR01", settings, context, std::move(*rules), clock);
   }
@@ -125,6 +130,8 @@ class FilePickupTest : public ::testing::Test {
   std::chrono::steady_clock::time_point steady_{seconds(1000)};
   std::chrono::system_clock::time_point wall_{seconds(1795435200)};  // 2026-11-23T08:00:00Z
   std::unique_ptr<FilePickup> pickup_;
+  std::function<void()> after_apply_;  // run once, right after a file's changes are committed
+  std::stop_source abandon_;           // ConnectorContext::abandon
 };
 
 TEST_F(FilePickupTest, RemoteFileIsTakenOnlyAfterTwoUnchangedObservations) {
@@ -177,6 +184,91 @@ TEST_F(FilePickupTest, DoneMarkerTakesAFileAtOnceAndTravelsWithIt) {
   EXPECT_TRUE(site_.Exists("/archive/open_items_1.csv"));
   EXPECT_TRUE(site_.Exists("/archive/open_items_1.csv.done"));
   EXPECT_FALSE(site_.Exists("/drop/open_items_1.csv.done"));
+}
+
+std::vector<std::string> Numbers(int from, int to) {
+  std::vector<std::string> numbers;
+  for (int i = from; i < to; ++i) numbers.push_back("F-" + std::to_string(i));
+  return numbers;
+}
+
+std::string Sha256(const std::string& content) {
+  ContentHasher hasher;
+  hasher.Update(content);
+  return hasher.HexDigest();
+}
+
+TEST_F(FilePickupTest, AFileGrownAfterItWasReadIsNotArchivedAndNoRowIsLost) {
+  Configure({.stable_for = seconds(2)});
+  // A done marker written when 5,000 of 20,000 rows were there; the ERP goes on writing
+  // while the pickup applies what it read.
+  Put("/drop/open_items_1.csv", OpenItems(Numbers(0, 5000)), seconds(0));
+  Put("/drop/open_items_1.csv.done", "", seconds(0));
+  const std::string whole = OpenItems(Numbers(0, 20000));
+  after_apply_ = [&] { site_.PutFile("/drop/open_items_1.csv", whole, wall_ + milliseconds(1)); };
+  ASSERT_TRUE(PassUntil([&] { return !site_.Exists("/drop/open_items_1.csv"); }));
+  EXPECT_EQ(Changes(), 1 + 20000) << "rows of the grown file were archived without being applied";
+  ASSERT_EQ(site_.Content("/archive/open_items_1.csv"), whole);
+  auto entry = store_->FindFile("erp", Sha256(whole));
+  ASSERT_TRUE(entry.has_value() && entry->has_value()) << "the archived content is not in the ledger";
+  EXPECT_EQ((*entry)->state, store::FileState::kArchived);
+  EXPECT_EQ((*entry)->identity.size, static_cast<int64_t>(whole.size()));
+  EXPECT_EQ(FilesCounted("changed"), 1);
+}
+
+TEST_F(FilePickupTest, ADoneMarkerWhoseFileIsGoneIsRemoved) {
+  Configure({.stable_for = seconds(600)});
+  Put("/drop/open_items_1.csv.done", "", seconds(60));
+  Put("/drop/unrelated.txt.done", "", seconds(60));  // no rule takes unrelated.txt: not ours
+  ASSERT_TRUE(Pass().has_value());
+  EXPECT_FALSE(site_.Exists("/drop/open_items_1.csv.done"));
+  EXPECT_TRUE(site_.Exists("/drop/unrelated.txt.done"));
+  // The next file of that name is not announced complete by a stale marker.
+  Put("/drop/open_items_1.csv", OpenItems({"F-1"}), seconds(0));
+  ASSERT_TRUE(Pass().has_value());
+  EXPECT_EQ(Changes(), 0);
+}
+
+TEST_F(FilePickupTest, ADoneMarkerOlderThanItsFileIsNotTrusted) {
+  Configure({.stable_for = seconds(2)});
+  Put("/drop/open_items_1.csv.done", "", seconds(10));
+  Put("/drop/open_items_1.csv", OpenItems({"F-1"}), seconds(0));  // written after its marker
+  ASSERT_TRUE(Pass().has_value());
+  EXPECT_EQ(Changes(), 0) << "taken on a marker written before the file was complete";
+  ASSERT_TRUE(PassUntil([&] { return Changes() > 0; }));  // once stable
+  EXPECT_TRUE(site_.Exists("/archive/open_items_1.csv.done"));
+}
+
+TEST_F(FilePickupTest, AStopDuringAFileFinishesThatFileAndStartsNoOther) {
+  Configure();
+  Put("/drop/open_items_1.csv", OpenItems({"F-1"}), seconds(120));
+  Put("/drop/open_items_2.csv", OpenItems({"F-2"}), seconds(60));
+  Put("/drop/open_items_1.csv.done", "", seconds(0));
+  Put("/drop/open_items_2.csv.done", "", seconds(0));
+  std::stop_source stop;
+  site_.OnNextOpen([&] { stop.request_stop(); });  // SIGTERM while the first file is read
+  Status pass = pickup_->RunPass(site_, *store_, stop.get_token());
+  ASSERT_TRUE(pass.has_value()) << pass.error().message;
+  EXPECT_EQ(Changes(), 2) << "the file in flight was rolled back";
+  EXPECT_TRUE(site_.Exists("/archive/open_items_1.csv"));
+  EXPECT_TRUE(site_.Exists("/drop/open_items_2.csv"));
+}
+
+TEST_F(FilePickupTest, AnAbandonStopsTheFileInFlightAndItIsTakenWholeLater) {
+  Configure();
+  Put("/drop/open_items_1.csv", OpenItems(Numbers(0, 100)));
+  Put("/drop/open_items_1.csv.done", "", seconds(0));
+  site_.OnNextOpen([&] { abandon_.request_stop(); });  // the stop budget ran out
+  Status pass = Pass();
+  ASSERT_FALSE(pass.has_value());
+  EXPECT_EQ(pass.error().code, ErrorCode::kCancelled);
+  EXPECT_EQ(Changes(), 0);
+  EXPECT_TRUE(site_.Exists("/drop/open_items_1.csv"));
+  EXPECT_TRUE(fs::is_empty(spool_dir()));
+  abandon_ = std::stop_source();
+  Configure();  // the next start
+  ASSERT_TRUE(Pass().has_value());
+  EXPECT_EQ(Changes(), 101);
 }
 
 TEST_F(FilePickupTest, HostileNamesAreRefusedAndNothingOutsideTheFoldersIsTouched) {

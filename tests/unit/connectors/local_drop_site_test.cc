@@ -1,6 +1,10 @@
 // The local file system as a drop site: what the picking loop relies on.
 #include "connectors/directory/local_drop_site.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -36,11 +40,48 @@ TEST_F(LocalDropSiteTest, ListsFilesFoldersAndLinksWithoutFollowingLinks) {
   EXPECT_EQ(by_name["a.csv"].kind, DropEntryKind::kFile);
   EXPECT_EQ(by_name["a.csv"].size, 2);
   EXPECT_EQ(by_name["sub"].kind, DropEntryKind::kDirectory);
-  EXPECT_EQ(by_name["link.csv"].kind, DropEntryKind::kOther);
-  EXPECT_EQ(by_name["linkdir"].kind, DropEntryKind::kOther);
+  EXPECT_EQ(by_name["link.csv"].kind, DropEntryKind::kSymlink);
+  EXPECT_EQ(by_name["linkdir"].kind, DropEntryKind::kSymlink);
   auto stat = site_.Stat(Path("link.csv"));
   ASSERT_TRUE(stat.has_value());
-  EXPECT_EQ(stat->kind, DropEntryKind::kOther);
+  EXPECT_EQ(stat->kind, DropEntryKind::kSymlink);
+}
+
+TEST_F(LocalDropSiteTest, OpenReadRefusesLinksAndFifosWithoutBlocking) {
+  fs::create_symlink("/etc/passwd", dir_.path() / "link.csv");
+  ASSERT_EQ(mkfifo(Path("pipe.csv").c_str(), 0600), 0);
+  // A writer holds the FIFO open, so a plain open for reading would not block either:
+  // what is checked is that the site refuses it.
+  int writer = open(Path("pipe.csv").c_str(), O_RDWR | O_NONBLOCK);
+  ASSERT_GE(writer, 0);
+  auto link = site_.OpenRead(Path("link.csv"));
+  auto pipe = site_.OpenRead(Path("pipe.csv"));
+  close(writer);
+  ASSERT_FALSE(link.has_value()) << "a symbolic link was followed";
+  EXPECT_EQ(link.error().code, ErrorCode::kRejected);
+  ASSERT_FALSE(pipe.has_value()) << "a FIFO was opened";
+  EXPECT_EQ(pipe.error().code, ErrorCode::kRejected);
+  EXPECT_NE(pipe.error().message.find("FIFO"), std::string::npos) << pipe.error().message;
+}
+
+TEST_F(LocalDropSiteTest, RenameIfUnchangedMovesOnlyTheVersionThatWasRead) {
+  Write("a.csv", "first");
+  auto read = site_.Stat(Path("a.csv"));
+  ASSERT_TRUE(read.has_value());
+  ASSERT_TRUE(read->inode.has_value());
+  // Replaced by another inode of the same size and mtime: refused all the same.
+  Write("b.csv", "other");
+  fs::last_write_time(dir_.path() / "b.csv", fs::last_write_time(dir_.path() / "a.csv"));
+  fs::rename(dir_.path() / "b.csv", dir_.path() / "a.csv");
+  auto moved = site_.RenameIfUnchanged(Path("a.csv"), Path("archived.csv"), *read);
+  ASSERT_FALSE(moved.has_value());
+  EXPECT_EQ(moved.error().code, ErrorCode::kConflict);
+  EXPECT_TRUE(fs::exists(dir_.path() / "a.csv"));
+  EXPECT_FALSE(fs::exists(dir_.path() / "archived.csv"));
+  auto now = site_.Stat(Path("a.csv"));
+  ASSERT_TRUE(now.has_value());
+  EXPECT_TRUE(site_.RenameIfUnchanged(Path("a.csv"), Path("archived.csv"), *now).has_value());
+  EXPECT_TRUE(fs::exists(dir_.path() / "archived.csv"));
 }
 
 TEST_F(LocalDropSiteTest, MtimeIsTheFilesModificationTime) {
