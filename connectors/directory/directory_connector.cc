@@ -43,7 +43,7 @@ Result<std::unique_ptr<Connector>> MakeDirectoryConnector(const config::Connecto
   auto rules = PrepareFileRules(config);
   if (!rules) return std::unexpected(rules.error());
   std::error_code ec;
-  // The spool folder only takes the temporary files of groups past their memory budget.
+  // The spool folder holds the copy of the file being read, and the groups past their memory budget.
   const std::filesystem::path state_dir = std::filesystem::path(context.state_path).parent_path();
   const std::string spool = state_dir.empty() ? std::string() : (state_dir / "spool" / config.name).string();
   for (const std::string& folder : {settings->path, settings->archive_dir, settings->error_dir}) {
