@@ -52,7 +52,9 @@ Result<std::unique_ptr<Connector>> MakeDirectoryConnector(const config::Connecto
     if (ec) return Fail(ErrorCode::kIo, "cannot create " + folder + ": " + ec.message());
   }
   if (!spool.empty()) {
-    if (auto created = CreatePrivateFolder(spool, /*tighten_existing=*/true); !created) return std::unexpected(created.error());
+    if (auto created = CreatePrivateFolder(spool, /*tighten_existing=*/true); !created) {
+      return std::unexpected(created.error());
+    }
   }
   PickupSettings pickup{.drop_dir = settings->path,
                         .archive_dir = settings->archive_dir,
