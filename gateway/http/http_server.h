@@ -17,6 +17,14 @@ namespace tributary::http {
 // be thread-safe: requests on different connections run concurrently.
 using Handler = std::function<Response(const Request&)>;
 
+// What the server did to protect itself, for metrics.
+enum class ConnectionEvent {
+  kRefusedPeerLimit,   // a new connection answered 503: the peer's connections were all busy
+  kRefusedTotalLimit,  // a new connection answered 503: all connections were busy
+  kEvicted,            // a connection waiting for a request head closed to make room
+  kHeaderTimeout,      // a connection closed because its request head took too long
+};
+
 // Connection limits. A connection "waiting" for a request head (new, or idle between
 // keep-alive requests) costs no thread, only a descriptor; a thread runs only while a
 // handler runs. When a new connection would pass a limit, the oldest waiting connection
@@ -34,15 +42,18 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10'000};
   // Reading a request body, writing an answer. > 0.
   std::chrono::milliseconds io_timeout{30'000};
+  // Told of every ConnectionEvent, on the server's I/O thread: must be quick and must not
+  // block. Optional.
+  std::function<void(ConnectionEvent)> on_connection_event;
 };
 
-// Counters since start, for metrics and tests.
+// Counters since start (tests; see ConnectionEvent).
 struct ConnectionStats {
-  uint64_t accepted = 0;            // TCP connections accepted (before any limit)
-  uint64_t refused_peer_limit = 0;  // answered 503: the peer's connections were all busy
-  uint64_t refused_total_limit = 0; // answered 503: all connections were busy
-  uint64_t evicted = 0;             // waiting connections closed to make room for a new one
-  uint64_t header_timeouts = 0;     // closed because the request head took too long
+  uint64_t accepted = 0;  // TCP connections accepted (before any limit)
+  uint64_t refused_peer_limit = 0;
+  uint64_t refused_total_limit = 0;
+  uint64_t evicted = 0;
+  uint64_t header_timeouts = 0;
 };
 
 class HttpServer {

@@ -124,6 +124,8 @@ TEST(ConnectionLimitsTest, IdleKeepAliveConnectionIsClosedAfterTheHeaderTimeout)
   ::close(fd);
   EXPECT_TRUE(received.data.starts_with("HTTP/1.1 200")) << received.data;
   EXPECT_TRUE(received.closed);
+  // Idle is not an attack: neither counted nor logged.
+  EXPECT_EQ((*server)->connection_stats().header_timeouts, 0u);
 }
 
 TEST(ConnectionLimitsTest, PeerLimitAnswers503WhenThePeersConnectionsAreBusy) {
