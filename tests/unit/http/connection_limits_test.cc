@@ -128,6 +128,34 @@ TEST(ConnectionLimitsTest, IdleKeepAliveConnectionIsClosedAfterTheHeaderTimeout)
   EXPECT_EQ((*server)->connection_stats().header_timeouts, 0u);
 }
 
+// The header timeout bounds reading the head only: a handler that holds the request (a long
+// poll) for longer than that still answers, and the connection stays usable.
+TEST(ConnectionLimitsTest, ALongPollOutlastsTheHeaderTimeout) {
+  ServerOptions options;
+  options.header_timeout = 100ms;
+  auto server = StartHttpServer(options, [](const Request& request) {
+    if (request.target == "/v1/changes?wait=1") {
+      // What a long poll does: wait for a change that does not come, here for 3x the
+      // header timeout.
+      std::mutex mutex;
+      std::condition_variable no_change;
+      std::unique_lock lock(mutex);
+      no_change.wait_for(lock, 300ms, [] { return false; });
+    }
+    return Response{200, {}, "changes"};
+  });
+  ASSERT_TRUE(server.has_value()) << server.error().ToString();
+  auto client = MakeCurlClient({});
+  const std::string base = "http://127.0.0.1:" + std::to_string((*server)->port());
+  for (int i = 0; i < 2; ++i) {
+    auto answer = client->Send({"GET", base + "/v1/changes?wait=1", {}, ""});
+    ASSERT_TRUE(answer.has_value()) << answer.error().ToString();
+    EXPECT_EQ(answer->body, "changes");
+  }
+  EXPECT_EQ((*server)->accepted_connections(), 1u);
+  EXPECT_EQ((*server)->connection_stats().header_timeouts, 0u);
+}
+
 TEST(ConnectionLimitsTest, PeerLimitAnswers503WhenThePeersConnectionsAreBusy) {
   BlockingServer blocking({.max_connections_per_peer = 2});
   auto first = std::async(std::launch::async, [&] { return MakeCurlClient({})->Send({"GET", blocking.Url("/block"), {}, ""}); });
