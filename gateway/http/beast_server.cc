@@ -4,10 +4,10 @@
 // handlers may block (long polls). A connection waiting for bytes therefore holds no
 // thread, and a thousand slow clients cannot keep a probe from being read and answered.
 //
-// Ownership: a Session is held by shared_ptr by its pending operation or, while its
+// Ownership: a Connection is held by shared_ptr by its pending operation or, while its
 // handler runs, by that handler thread, which hands it back to the I/O thread with the
-// answer. So a Session is only ever touched, and destroyed, on the I/O thread. The
-// server's connection bookkeeping (sessions_, per_peer_) is I/O-thread only as well.
+// answer. So a Connection is only ever touched, and destroyed, on the I/O thread. The
+// server's connection bookkeeping (connections_, per_peer_) is I/O-thread only as well.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -69,7 +69,7 @@ Status BeastServer::Bind() {
   }
   const std::string where = options_.host + ":" + std::to_string(options_.port);
   protocol_ = endpoint.protocol();
-  // Created by hand for SOCK_CLOEXEC: a child process (the daemon under test, a helper)
+  // Created by hand for SOCK_CLOEXEC: a child process (the daemon under test, a tool it runs)
   // must not inherit the port and keep it answering after Stop().
   const int fd = ::socket(protocol_.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return Fail(ErrorCode::kIo, "socket: " + std::string(std::strerror(errno)));
@@ -160,7 +160,7 @@ void BeastServer::Admit(int fd, const tcp::endpoint& remote) {
       !make_room(true, options_.max_connections_per_peer, ConnectionEvent::kRefusedPeerLimit)) {
     return;
   }
-  if (static_cast<int>(sessions_.size()) >= options_.max_connections &&
+  if (static_cast<int>(connections_.size()) >= options_.max_connections &&
       !make_room(false, options_.max_connections, ConnectionEvent::kRefusedTotalLimit)) {
     return;
   }
@@ -173,25 +173,25 @@ void BeastServer::Admit(int fd, const tcp::endpoint& remote) {
   }
   socket.set_option(tcp::no_delay(true), ec);
   ++per_peer_[peer];
-  auto session = std::make_shared<Session>(*this, std::move(socket), std::move(peer));
-  sessions_.insert(session.get());
-  session->Start();
+  auto connection = std::make_shared<Connection>(*this, std::move(socket), std::move(peer));
+  connections_.insert(connection.get());
+  connection->Start();
 }
 
 bool BeastServer::EvictOldestWaiting(const std::string* peer) {
-  Session* oldest = nullptr;
-  for (Session* session : sessions_) {
-    if (!session->waiting() || (peer && session->peer() != *peer)) continue;
-    if (!oldest || session->waiting_since() < oldest->waiting_since()) oldest = session;
+  Connection* oldest = nullptr;
+  for (Connection* connection : connections_) {
+    if (!connection->waiting() || (peer && connection->peer() != *peer)) continue;
+    if (!oldest || connection->waiting_since() < oldest->waiting_since()) oldest = connection;
   }
   if (!oldest) return false;
   oldest->Close();
   return true;
 }
 
-void BeastServer::Release(Session* session) {
-  if (sessions_.erase(session) == 0) return;
-  const auto it = per_peer_.find(session->peer());
+void BeastServer::Release(Connection* connection) {
+  if (connections_.erase(connection) == 0) return;
+  const auto it = per_peer_.find(connection->peer());
   if (it != per_peer_.end() && --it->second <= 0) per_peer_.erase(it);
 }
 
@@ -227,24 +227,24 @@ void BeastServer::WarnLimited(const std::string& what) {
   suppressed_warnings_ = 0;
 }
 
-void BeastServer::RunHandler(std::shared_ptr<Session> session, Request request) {
+void BeastServer::RunHandler(std::shared_ptr<Connection> connection, Request request) {
   {
     // Checked under the lock Stop() takes, so no handler starts once Stop() has waited for
     // them: its answer could be posted after the I/O thread has returned.
     std::lock_guard lock(mutex_);
     if (no_more_handlers_) {
-      session->Answer(Response{503, {{"Content-Type", "text/plain"}}, "stopping\n"});
+      connection->Answer(Response{503, {{"Content-Type", "text/plain"}}, "stopping\n"});
       return;
     }
     ++handlers_;
   }
   try {
     // The thread gets its own reference and gives it back to the I/O thread with the
-    // answer, so the session is never released on the handler thread.
-    std::thread([this, session, request = std::move(request)]() mutable {
+    // answer, so the connection is never released on the handler thread.
+    std::thread([this, connection, request = std::move(request)]() mutable {
       Response response = CallHandler(request);
-      asio::post(io_, [session = std::move(session), response = std::move(response)]() mutable {
-        session->Answer(std::move(response));
+      asio::post(io_, [connection = std::move(connection), response = std::move(response)]() mutable {
+        connection->Answer(std::move(response));
       });
       std::lock_guard lock(mutex_);
       --handlers_;
@@ -257,7 +257,7 @@ void BeastServer::RunHandler(std::shared_ptr<Session> session, Request request) 
       --handlers_;
       cv_.notify_all();
     }
-    session->Answer(Response{503, {{"Content-Type", "text/plain"}, {"Retry-After", "1"}}, "busy\n"});
+    connection->Answer(Response{503, {{"Content-Type", "text/plain"}, {"Retry-After", "1"}}, "busy\n"});
   }
 }
 
@@ -292,11 +292,11 @@ void BeastServer::Stop() {
       beast::error_code ec;
       acceptor_.close(ec);
       accept_backoff_.cancel();
-      std::vector<Session*> waiting;
-      for (Session* session : sessions_) {
-        if (session->waiting()) waiting.push_back(session);
+      std::vector<Connection*> waiting;
+      for (Connection* connection : connections_) {
+        if (connection->waiting()) waiting.push_back(connection);
       }
-      for (Session* session : waiting) session->Close();
+      for (Connection* connection : waiting) connection->Close();
     });
   }
   {

@@ -1,6 +1,6 @@
 // The two halves of the Beast-based HttpServer (see beast_server.cc for the design):
-// BeastServer (listener, limits, handler threads) and Session (one connection). Internal to
-// gateway/http: included by beast_server.cc and beast_session.cc only.
+// BeastServer (listener, limits, handler threads) and Connection (one accepted socket).
+// Internal to gateway/http: included by beast_server.cc and beast_connection.cc only.
 #pragma once
 
 #include <atomic>
@@ -42,13 +42,13 @@ constexpr uint64_t kLingerBytes = 4 * kBodyLimit;
 class BeastServer;
 
 // One accepted connection. I/O thread only.
-class Session : public std::enable_shared_from_this<Session> {
+class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Session(BeastServer& server, tcp::socket socket, std::string peer)
+  Connection(BeastServer& server, tcp::socket socket, std::string peer)
       : server_(server), stream_(std::move(socket)), peer_(std::move(peer)) {}
-  ~Session() { Close(); }
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
+  ~Connection() { Close(); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
 
   void Start() { ReadHead(); }
   // Answers the request whose handler has returned, then reads the next one or closes.
@@ -103,18 +103,18 @@ class BeastServer final : public HttpServer {
   }
   void Stop() override;
 
-  // For sessions (I/O thread).
+  // For connections (I/O thread).
   const ServerOptions& options() const { return options_; }
   bool stopping() const { return stopping_.load(); }
-  void RunHandler(std::shared_ptr<Session> session, Request request);
-  void Release(Session* session);
+  void RunHandler(std::shared_ptr<Connection> connection, Request request);
+  void Release(Connection* connection);
   void HeaderTimedOut(const std::string& peer);
 
  private:
   void Accept();
   void AcceptReady();
   void Admit(int fd, const tcp::endpoint& remote);
-  // Closes the oldest session waiting for a request head, of `peer` or (nullptr) of
+  // Closes the oldest connection waiting for a request head, of `peer` or (nullptr) of
   // anyone. Returns whether there was one.
   bool EvictOldestWaiting(const std::string* peer);
   void WarnLimited(const std::string& what);
@@ -139,7 +139,7 @@ class BeastServer final : public HttpServer {
   std::atomic<uint64_t> header_timeouts_{0};
 
   // I/O thread only.
-  std::set<Session*> sessions_;
+  std::set<Connection*> connections_;
   std::map<std::string, int> per_peer_;
   Clock::time_point last_warning_{};
   uint64_t suppressed_warnings_ = 0;

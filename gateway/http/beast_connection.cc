@@ -1,5 +1,5 @@
-// Session: one connection of the Beast server, from request head to answer. I/O thread
-// only (see beast_server.cc).
+// Connection: one accepted socket of the Beast server, from request head to answer. I/O
+// thread only (see beast_server.cc).
 #include <boost/asio/write.hpp>
 #include <string>
 #include <vector>
@@ -17,7 +17,7 @@ bool IsHopByHop(const std::string& name) {
 
 }  // namespace
 
-void Session::ReadHead() {
+void Connection::ReadHead() {
   if (closed_) return;
   if (server_.stopping()) return Close();
   parser_.emplace();
@@ -32,7 +32,7 @@ void Session::ReadHead() {
                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHead(ec); });
 }
 
-void Session::OnHead(beast::error_code ec) {
+void Connection::OnHead(beast::error_code ec) {
   if (closed_) return;
   if (ec) return OnReadError(ec);
   waiting_ = false;
@@ -59,19 +59,19 @@ void Session::OnHead(beast::error_code ec) {
   ReadBody();
 }
 
-void Session::ReadBody() {
+void Connection::ReadBody() {
   stream_.expires_after(server_.options().io_timeout);
   bhttp::async_read(stream_, buffer_, *parser_,
                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
 }
 
-void Session::OnBody(beast::error_code ec) {
+void Connection::OnBody(beast::error_code ec) {
   if (closed_) return;
   if (ec) return OnReadError(ec);
   Dispatch();
 }
 
-void Session::OnReadError(beast::error_code ec) {
+void Connection::OnReadError(beast::error_code ec) {
   if (ec == beast::error::timeout) {
     // A connection that sent nothing is merely idle (a keep-alive connection between
     // requests); one stuck in the middle of a head is what the timeout is against.
@@ -90,7 +90,7 @@ void Session::OnReadError(beast::error_code ec) {
                                             : bhttp::status::bad_request);
 }
 
-void Session::Dispatch() {
+void Connection::Dispatch() {
   waiting_ = false;
   stream_.expires_never();
   auto message = parser_->release();
@@ -108,7 +108,7 @@ void Session::Dispatch() {
   server_.RunHandler(shared_from_this(), std::move(request));
 }
 
-void Session::Answer(Response response) {
+void Connection::Answer(Response response) {
   if (closed_) return;
   answer_ = {};
   answer_.version(version_);
@@ -126,7 +126,7 @@ void Session::Answer(Response response) {
   });
 }
 
-void Session::Refuse(bhttp::status status) {
+void Connection::Refuse(bhttp::status status) {
   answer_ = {status, version_};
   answer_.set(bhttp::field::content_type, "text/plain");
   answer_.body() = std::string(bhttp::obsolete_reason(status)) + "\n";
@@ -143,7 +143,7 @@ void Session::Refuse(bhttp::status status) {
   });
 }
 
-void Session::Drain() {
+void Connection::Drain() {
   buffer_.clear();  // whatever was buffered after the refused head is dropped unparsed
   stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, size_t n) {
     self->drained_ += n;
@@ -152,7 +152,7 @@ void Session::Drain() {
   });
 }
 
-void Session::Close() {
+void Connection::Close() {
   if (closed_) return;
   closed_ = true;
   beast::error_code ec;
