@@ -2,7 +2,7 @@
 // letters, quarantined snapshots and the pull change feed, as one request handler that
 // the daemon mounts on an http::HttpServer.
 //
-// Thread-safe: Handle() runs concurrently on the server's connection threads; each
+// Thread-safe: Handle() runs concurrently on the server's handler threads; each
 // request borrows a Store connection from a small pool.
 #pragma once
 

@@ -52,6 +52,22 @@ void DescribeMetrics(Metrics& metrics) {
   metrics.Describe("tributary_quarantined_snapshots", "gauge", "Snapshots waiting for an admin decision.");
   metrics.Describe("tributary_open_amount", "gauge", "Open amount of active receivables, by currency (exact decimal).");
   metrics.Describe("tributary_open_items", "gauge", "Active receivables with an open amount, by currency.");
+  metrics.Describe("tributary_admin_connections_dropped_total", "counter",
+                   "Admin API connections the server closed to protect itself, by reason (peer_limit, total_limit: "
+                   "answered 503; idle_evicted: waiting for a request head, closed to make room; header_timeout).");
+  for (const char* reason : {"peer_limit", "total_limit", "idle_evicted", "header_timeout"}) {
+    metrics.Add("tributary_admin_connections_dropped_total", {{"reason", reason}}, 0);
+  }
+}
+
+const char* DropReason(http::ConnectionEvent event) {
+  switch (event) {
+    case http::ConnectionEvent::kRefusedPeerLimit: return "peer_limit";
+    case http::ConnectionEvent::kRefusedTotalLimit: return "total_limit";
+    case http::ConnectionEvent::kEvicted: return "idle_evicted";
+    case http::ConnectionEvent::kHeaderTimeout: return "header_timeout";
+  }
+  return "other";
 }
 
 // Everything built from one config; rebuilt on SIGHUP.
@@ -118,7 +134,11 @@ class Runtime {
                   .wake_connector = [this](const std::string& name) { WakeConnector(name); },
                   .metrics = metrics_}));
     admin_ = std::make_unique<admin::AdminApi>(admin_options, deps);
-    auto server = http::StartHttpServer({.host = config_.admin.host, .port = config_.admin.port},
+    http::ServerOptions server_options{.host = config_.admin.host, .port = config_.admin.port};
+    server_options.on_connection_event = [metrics = metrics_](http::ConnectionEvent event) {
+      metrics->Add("tributary_admin_connections_dropped_total", {{"reason", DropReason(event)}});
+    };
+    auto server = http::StartHttpServer(server_options,
                                         [this](const http::Request& request) { return admin_->Handle(request); });
     if (!server) {
       return Fail(server.error().code, "admin API cannot listen on " + config_.admin.host + ":" +

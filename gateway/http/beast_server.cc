@@ -1,437 +1,321 @@
-// HttpServer on synchronous Boost.Beast: one acceptor thread, one thread per connection,
-// and a watchdog thread that enforces read/write deadlines.
+// HttpServer on asynchronous Boost.Beast: one I/O thread runs every socket operation
+// (accepting, reading request heads and bodies, writing answers) under beast::tcp_stream
+// deadlines, and each complete request runs its handler on a thread of its own, since
+// handlers may block (long polls). A connection waiting for bytes therefore holds no
+// thread, and a thousand slow clients cannot keep a probe from being read and answered.
 //
-// Synchronous Asio reads cannot time out by themselves (Asio re-polls after a
-// SO_RCVTIMEO expiry), so the watchdog shuts a stuck socket down (shutdown(2) wakes the
-// blocked read), and Stop() does the same to idle connections. Sockets are closed only
-// under mutex_, so a shutdown(2) never lands on a reused descriptor.
+// Ownership: a Connection is held by shared_ptr by its pending operation or, while its
+// handler runs, by that handler thread, which hands it back to the I/O thread with the
+// answer. So a Connection is only ever touched, and destroyed, on the I/O thread. The
+// server's connection bookkeeping (connections_, per_peer_) is I/O-thread only as well.
 #include <fcntl.h>
-#include <poll.h>
-#include <strings.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 #include <cerrno>
-#include <chrono>
-#include <condition_variable>
 #include <cstring>
 #include <exception>
-#include <list>
-#include <memory>
-#include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
-#include "gateway/http/http_server.h"
+#include "gateway/http/beast_server_internal.h"
 
 namespace tributary::http {
+namespace beast_internal {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
-
-constexpr uint64_t kBodyLimit = 1 << 20;
-constexpr uint32_t kHeaderLimit = 64 * 1024;
-constexpr std::chrono::seconds kIoTimeout{30};
-// How long a connection refused with 413/400 may keep sending before it is closed; the
-// body is drained meanwhile so the client sees the answer rather than a reset.
-constexpr std::chrono::seconds kLingerTimeout{2};
-constexpr uint64_t kLingerBytes = 4 * kBodyLimit;
-constexpr std::chrono::milliseconds kWatchdogPeriod{250};
-
-bool IsHopByHop(const std::string& name) {
-  static constexpr const char* kNames[] = {"content-length", "transfer-encoding", "connection"};
-  for (const char* hop : kNames) {
-    if (name.size() == std::strlen(hop) && ::strncasecmp(name.c_str(), hop, name.size()) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
+// Connections accepted per wake-up of the listener, so reads of accepted connections
+// (a probe's request head) interleave with a flood of new ones.
+constexpr int kAcceptBatch = 8;
+constexpr std::chrono::seconds kWarnInterval{10};
+constexpr char kBusyAnswer[] =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 20\r\n"
+    "Retry-After: 1\r\nConnection: close\r\n\r\ntoo many connections";
 
 Response InternalError() { return Response{500, {{"Content-Type", "text/plain"}}, "internal error\n"}; }
 
 // The target without its query, which may carry tokens: fit for logs.
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
-class BeastServer final : public HttpServer {
- public:
-  BeastServer(Handler handler, int max_connections)
-      : handler_(std::move(handler)), max_connections_(max_connections) {}
-  ~BeastServer() override { Stop(); }
-  BeastServer(const BeastServer&) = delete;
-  BeastServer& operator=(const BeastServer&) = delete;
+}  // namespace
 
-  Status Bind(const ServerOptions& options);
-  void Start();
-
-  uint16_t port() const override { return port_; }
-  uint64_t accepted_connections() const override { return accepted_.load(); }
-  void Stop() override;
-
- private:
-  struct Connection {
-    explicit Connection(asio::io_context& io) : socket(io) {}
-    tcp::socket socket;
-    std::thread thread;
-    // All guarded by BeastServer::mutex_.
-    bool idle = false;   // waiting for (or reading) the next request
-    bool armed = false;  // a socket operation runs under `deadline`
-    bool expired = false;
-    bool done = false;
-    Clock::time_point deadline;
-  };
-
-  void AcceptLoop();
-  void WatchdogLoop();
-  void Serve(Connection* connection);
-  bool ServeOne(Connection* connection, beast::flat_buffer& buffer);
-  void RefuseAndClose(Connection* connection, bhttp::status status, unsigned version);
-  void Arm(Connection* connection, std::chrono::seconds timeout, bool idle);
-  void Disarm(Connection* connection);
-  void ReapFinished();
-
-  Handler handler_;
-  const int max_connections_;
-  asio::io_context io_;  // never run: only synchronous operations are used
-  int listen_fd_ = -1;
-  tcp::endpoint::protocol_type protocol_ = tcp::v4();
-  int wake_pipe_[2] = {-1, -1};
-  uint16_t port_ = 0;
-  std::atomic<uint64_t> accepted_{0};
-
-  std::mutex mutex_;
-  std::condition_variable cv_;  // slots freed, stop requested, watchdog stop
-  bool stopping_ = false;        // guarded by mutex_
-  bool watchdog_stop_ = false;   // guarded by mutex_
-  std::list<std::unique_ptr<Connection>> connections_;  // guarded by mutex_
-  int active_ = 0;                                      // guarded by mutex_
-
-  std::mutex stop_mutex_;  // serialises Stop(); held while joining
-  bool stopped_ = false;   // guarded by stop_mutex_
-  std::thread acceptor_thread_;
-  std::thread watchdog_thread_;
-};
-
-Status BeastServer::Bind(const ServerOptions& options) {
-  if (max_connections_ < 1) return Fail(ErrorCode::kInvalidArgument, "max_connections must be >= 1");
+Status BeastServer::Bind() {
+  if (options_.max_connections < 1) return Fail(ErrorCode::kInvalidArgument, "max_connections must be >= 1");
+  if (options_.max_connections_per_peer < 1) {
+    return Fail(ErrorCode::kInvalidArgument, "max_connections_per_peer must be >= 1");
+  }
+  if (options_.header_timeout.count() <= 0 || options_.io_timeout.count() <= 0) {
+    return Fail(ErrorCode::kInvalidArgument, "timeouts must be > 0");
+  }
   boost::system::error_code ec;
   tcp::endpoint endpoint;
-  const auto address = asio::ip::make_address(options.host, ec);
+  const auto address = asio::ip::make_address(options_.host, ec);
   if (!ec) {
-    endpoint = tcp::endpoint(address, options.port);
+    endpoint = tcp::endpoint(address, options_.port);
   } else {
     tcp::resolver resolver(io_);
-    auto results = resolver.resolve(options.host, std::to_string(options.port),
+    auto results = resolver.resolve(options_.host, std::to_string(options_.port),
                                     tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec || results.empty()) {
       return Fail(ErrorCode::kInvalidArgument,
-                  "cannot resolve listen host \"" + options.host + "\": " + ec.message());
+                  "cannot resolve listen host \"" + options_.host + "\": " + ec.message());
     }
     endpoint = results.begin()->endpoint();
   }
-  const std::string where = options.host + ":" + std::to_string(options.port);
+  const std::string where = options_.host + ":" + std::to_string(options_.port);
   protocol_ = endpoint.protocol();
-  // Created by hand for SOCK_CLOEXEC: a child process (the daemon under test, a helper)
+  // Created by hand for SOCK_CLOEXEC: a child process (the daemon under test, a tool it runs)
   // must not inherit the port and keep it answering after Stop().
-  listen_fd_ = ::socket(protocol_.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (listen_fd_ < 0) return Fail(ErrorCode::kIo, "socket: " + std::string(std::strerror(errno)));
+  const int fd = ::socket(protocol_.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return Fail(ErrorCode::kIo, "socket: " + std::string(std::strerror(errno)));
+  acceptor_.assign(protocol_, fd, ec);
+  if (ec) {
+    ::close(fd);
+    return Fail(ErrorCode::kIo, "socket: " + ec.message());
+  }
   const int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(listen_fd_, endpoint.data(), static_cast<socklen_t>(endpoint.size())) != 0) {
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size())) != 0) {
     return Fail(ErrorCode::kIo, "bind " + where + ": " + std::strerror(errno));
   }
-  if (::listen(listen_fd_, SOMAXCONN) != 0) {
-    return Fail(ErrorCode::kIo, "listen " + where + ": " + std::strerror(errno));
-  }
-  tcp::endpoint bound;
-  socklen_t length = static_cast<socklen_t>(bound.capacity());
-  if (::getsockname(listen_fd_, bound.data(), &length) != 0) {
-    return Fail(ErrorCode::kIo, "getsockname: " + std::string(std::strerror(errno)));
-  }
-  bound.resize(length);
+  if (::listen(fd, SOMAXCONN) != 0) return Fail(ErrorCode::kIo, "listen " + where + ": " + std::strerror(errno));
+  const auto bound = acceptor_.local_endpoint(ec);
+  if (ec) return Fail(ErrorCode::kIo, "getsockname: " + ec.message());
   port_ = bound.port();
-  if (::pipe2(wake_pipe_, O_CLOEXEC) != 0) {
-    return Fail(ErrorCode::kIo, "pipe: " + std::string(std::strerror(errno)));
-  }
   return Ok();
 }
 
 void BeastServer::Start() {
-  acceptor_thread_ = std::thread([this] { AcceptLoop(); });
-  watchdog_thread_ = std::thread([this] { WatchdogLoop(); });
-}
-
-void BeastServer::ReapFinished() {
-  std::vector<std::unique_ptr<Connection>> finished;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto it = connections_.begin(); it != connections_.end();) {
-      if ((*it)->done) {
-        finished.push_back(std::move(*it));
-        it = connections_.erase(it);
-      } else {
-        ++it;
+  work_.emplace(io_.get_executor());
+  Accept();
+  io_thread_ = std::thread([this] {
+    for (;;) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("http: server I/O failed: {}", e.what());
       }
     }
-  }
-  for (auto& connection : finished) connection->thread.join();
+  });
 }
 
-void BeastServer::AcceptLoop() {
-  for (;;) {
-    ReapFinished();
-    {
-      std::unique_lock lock(mutex_);
-      cv_.wait(lock, [this] { return stopping_ || active_ < max_connections_; });
-      if (stopping_) return;
-    }
-    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_pipe_[0], POLLIN, 0}};
-    // The timeout only bounds how long finished connection threads wait to be joined.
-    const int ready = ::poll(fds, 2, 1000);
-    if (ready < 0 && errno != EINTR) return;
-    if (fds[1].revents != 0) return;
-    if (ready <= 0 || (fds[0].revents & POLLIN) == 0) continue;
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+void BeastServer::Accept() {
+  acceptor_.async_wait(tcp::acceptor::wait_read, [this](beast::error_code ec) {
+    if (ec || stopping_) return;
+    AcceptReady();
+  });
+}
+
+// Accepts by hand for SOCK_CLOEXEC, as the listener was created.
+void BeastServer::AcceptReady() {
+  for (int i = 0; i < kAcceptBatch; ++i) {
+    tcp::endpoint remote(protocol_, 0);
+    socklen_t length = static_cast<socklen_t>(remote.capacity());
+    const int fd = ::accept4(acceptor_.native_handle(), remote.data(), &length, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) {
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
         // Out of descriptors: back off instead of spinning on a readable listener.
-        std::unique_lock lock(mutex_);
-        cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping_; });
+        WarnLimited(std::string("cannot accept admin connections: ") + std::strerror(errno));
+        accept_backoff_.expires_after(std::chrono::milliseconds(100));
+        accept_backoff_.async_wait([this](beast::error_code ec) {
+          if (!ec && !stopping_) Accept();
+        });
+        return;
       }
-      continue;
+      break;  // EAGAIN, or a connection reset before it was accepted
     }
+    remote.resize(length);
     accepted_.fetch_add(1);
-    auto connection = std::make_unique<Connection>(io_);
-    boost::system::error_code ec;
-    connection->socket.assign(protocol_, fd, ec);
-    if (ec) {
-      ::close(fd);
-      continue;
+    Admit(fd, remote);
+  }
+  Accept();
+}
+
+void BeastServer::Admit(int fd, const tcp::endpoint& remote) {
+  std::string peer = remote.address().to_string();
+  // Over a limit, the oldest connection still waiting for a request head makes room; when
+  // every connection is busy with a request, the new one is answered 503 and closed.
+  const auto make_room = [&](bool per_peer, int limit, ConnectionEvent refused) {
+    const std::string which = per_peer ? "per peer (" + std::to_string(limit) + ") reached by " + peer
+                                       : "(" + std::to_string(limit) + ") reached";
+    if (EvictOldestWaiting(per_peer ? &peer : nullptr)) {
+      Count(ConnectionEvent::kEvicted);
+      WarnLimited("connection limit " + which + "; closing the oldest idle connection");
+      return true;
     }
-    connection->socket.set_option(tcp::no_delay(true), ec);
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;  // the socket closes with `connection`
-    Connection* raw = connection.get();
-    connections_.push_back(std::move(connection));
-    ++active_;
-    raw->thread = std::thread([this, raw] { Serve(raw); });
-  }
-}
-
-void BeastServer::WatchdogLoop() {
-  std::unique_lock lock(mutex_);
-  while (!watchdog_stop_) {
-    cv_.wait_for(lock, kWatchdogPeriod);
-    const auto now = Clock::now();
-    for (auto& connection : connections_) {
-      if (connection->armed && !connection->expired && now >= connection->deadline) {
-        connection->expired = true;
-        ::shutdown(connection->socket.native_handle(), SHUT_RDWR);
-      }
-    }
-  }
-}
-
-void BeastServer::Arm(Connection* connection, std::chrono::seconds timeout, bool idle) {
-  std::lock_guard lock(mutex_);
-  connection->armed = true;
-  connection->idle = idle;
-  connection->deadline = Clock::now() + timeout;
-}
-
-void BeastServer::Disarm(Connection* connection) {
-  std::lock_guard lock(mutex_);
-  connection->armed = false;
-  connection->idle = false;
-}
-
-void BeastServer::Serve(Connection* connection) {
-  beast::flat_buffer buffer;
-  while (ServeOne(connection, buffer)) {
-  }
-  std::lock_guard lock(mutex_);
-  boost::system::error_code ec;
-  connection->socket.shutdown(tcp::socket::shutdown_both, ec);
-  connection->socket.close(ec);
-  connection->armed = false;
-  connection->done = true;
-  --active_;
-  cv_.notify_all();
-}
-
-// Reads one request, answers it. Returns whether the connection stays open.
-bool BeastServer::ServeOne(Connection* connection, beast::flat_buffer& buffer) {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return false;
-    connection->armed = true;
-    connection->idle = true;
-    connection->deadline = Clock::now() + kIoTimeout;
-  }
-  bhttp::request_parser<bhttp::string_body> parser;
-  parser.body_limit(kBodyLimit);
-  parser.header_limit(kHeaderLimit);
-  boost::system::error_code ec;
-  bhttp::read_header(connection->socket, buffer, parser, ec);
-  if (!ec && !parser.is_done()) {
-    const auto expect = parser.get()[bhttp::field::expect];
-    if (beast::iequals(expect, "100-continue")) {
-      static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-      asio::write(connection->socket, asio::buffer(kContinue, sizeof kContinue - 1), ec);
-    }
-    if (!ec) bhttp::read(connection->socket, buffer, parser, ec);
-  }
-  Disarm(connection);
-  if (ec) {
-    // Only a request we could not accept deserves an answer; EOF, resets, timeouts and
-    // Stop() just end the connection.
-    const bool malformed =
-        ec.category() == bhttp::make_error_code(bhttp::error::body_limit).category() &&
-        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
-    if (malformed) {
-      const auto status = ec == bhttp::error::body_limit     ? bhttp::status::payload_too_large
-                          : ec == bhttp::error::header_limit ? bhttp::status::request_header_fields_too_large
-                                                             : bhttp::status::bad_request;
-      RefuseAndClose(connection, status, 11);
-    }
+    Count(refused);
+    WarnLimited("connection limit " + which + "; answering 503");
+    (void)!::send(fd, kBusyAnswer, sizeof kBusyAnswer - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+    ::close(fd);
     return false;
+  };
+  const auto at_peer = per_peer_.find(peer);
+  if (at_peer != per_peer_.end() && at_peer->second >= options_.max_connections_per_peer &&
+      !make_room(true, options_.max_connections_per_peer, ConnectionEvent::kRefusedPeerLimit)) {
+    return;
   }
-
-  auto& message = parser.get();
-  Request request;
-  request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
-  for (const auto& field : message) {
-    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  if (static_cast<int>(connections_.size()) >= options_.max_connections &&
+      !make_room(false, options_.max_connections, ConnectionEvent::kRefusedTotalLimit)) {
+    return;
   }
-  request.body = std::move(message.body());
-  auto remote = connection->socket.remote_endpoint(ec);
-  if (!ec) request.peer_address = remote.address().to_string();
+  beast::error_code ec;
+  tcp::socket socket(io_);
+  socket.assign(protocol_, fd, ec);
+  if (ec) {
+    ::close(fd);
+    return;
+  }
+  socket.set_option(tcp::no_delay(true), ec);
+  ++per_peer_[peer];
+  auto connection = std::make_shared<Connection>(*this, std::move(socket), std::move(peer));
+  connections_.insert(connection.get());
+  connection->Start();
+}
 
+bool BeastServer::EvictOldestWaiting(const std::string* peer) {
+  Connection* oldest = nullptr;
+  for (Connection* connection : connections_) {
+    if (!connection->waiting() || (peer && connection->peer() != *peer)) continue;
+    if (!oldest || connection->waiting_since() < oldest->waiting_since()) oldest = connection;
+  }
+  if (!oldest) return false;
+  oldest->Close();
+  return true;
+}
+
+void BeastServer::Release(Connection* connection) {
+  if (connections_.erase(connection) == 0) return;
+  const auto it = per_peer_.find(connection->peer());
+  if (it != per_peer_.end() && --it->second <= 0) per_peer_.erase(it);
+}
+
+void BeastServer::HeaderTimedOut(const std::string& peer) {
+  Count(ConnectionEvent::kHeaderTimeout);
+  WarnLimited("request head from " + peer + " not complete within " +
+              std::to_string(options_.header_timeout.count()) + " ms; connection closed");
+}
+
+void BeastServer::Count(ConnectionEvent event) {
+  switch (event) {
+    case ConnectionEvent::kRefusedPeerLimit: refused_peer_.fetch_add(1); break;
+    case ConnectionEvent::kRefusedTotalLimit: refused_total_.fetch_add(1); break;
+    case ConnectionEvent::kEvicted: evicted_.fetch_add(1); break;
+    case ConnectionEvent::kHeaderTimeout: header_timeouts_.fetch_add(1); break;
+  }
+  if (options_.on_connection_event) options_.on_connection_event(event);
+}
+
+// At most one warning per kWarnInterval, saying how many were held back.
+void BeastServer::WarnLimited(const std::string& what) {
+  const auto now = Clock::now();
+  if (last_warning_ != Clock::time_point{} && now - last_warning_ < kWarnInterval) {
+    ++suppressed_warnings_;
+    return;
+  }
+  if (suppressed_warnings_ > 0) {
+    spdlog::warn("http: {} ({} similar warnings suppressed)", what, suppressed_warnings_);
+  } else {
+    spdlog::warn("http: {}", what);
+  }
+  last_warning_ = now;
+  suppressed_warnings_ = 0;
+}
+
+void BeastServer::RunHandler(std::shared_ptr<Connection> connection, Request request) {
+  {
+    // Checked under the lock Stop() takes, so no handler starts once Stop() has waited for
+    // them: its answer could be posted after the I/O thread has returned.
+    std::lock_guard lock(mutex_);
+    if (no_more_handlers_) {
+      connection->Answer(Response{503, {{"Content-Type", "text/plain"}}, "stopping\n"});
+      return;
+    }
+    ++handlers_;
+  }
+  try {
+    // The thread gets its own reference and gives it back to the I/O thread with the
+    // answer, so the connection is never released on the handler thread.
+    std::thread([this, connection, request = std::move(request)]() mutable {
+      Response response = CallHandler(request);
+      asio::post(io_, [connection = std::move(connection), response = std::move(response)]() mutable {
+        connection->Answer(std::move(response));
+      });
+      std::lock_guard lock(mutex_);
+      --handlers_;
+      cv_.notify_all();
+    }).detach();
+  } catch (const std::system_error& e) {
+    spdlog::error("http: cannot start a handler thread: {}", e.what());
+    {
+      std::lock_guard lock(mutex_);
+      --handlers_;
+      cv_.notify_all();
+    }
+    connection->Answer(Response{503, {{"Content-Type", "text/plain"}, {"Retry-After", "1"}}, "busy\n"});
+  }
+}
+
+Response BeastServer::CallHandler(const Request& request) {
   Response response;
   try {
     response = handler_(request);
   } catch (const std::exception& e) {
-    spdlog::error("http: handler for {} {} threw: {}", request.method, PathOf(request.target),
-                  e.what());
-    response = InternalError();
+    spdlog::error("http: handler for {} {} threw: {}", request.method, PathOf(request.target), e.what());
+    return InternalError();
   } catch (...) {
     spdlog::error("http: handler for {} {} threw", request.method, PathOf(request.target));
-    response = InternalError();
+    return InternalError();
   }
   if (response.status < 100 || response.status > 999) {
-    spdlog::error("http: handler for {} {} answered status {}", request.method,
-                  PathOf(request.target), response.status);
-    response = InternalError();
+    spdlog::error("http: handler for {} {} answered status {}", request.method, PathOf(request.target),
+                  response.status);
+    return InternalError();
   }
-
-  bool keep_alive = message.keep_alive();
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) keep_alive = false;
-  }
-  bhttp::response<bhttp::string_body> answer;
-  answer.version(message.version());
-  answer.result(static_cast<unsigned>(response.status));
-  for (const auto& [name, value] : response.headers) {
-    if (!IsHopByHop(name)) answer.insert(name, value);
-  }
-  answer.body() = std::move(response.body);
-  answer.keep_alive(keep_alive);
-  answer.prepare_payload();
-  Arm(connection, kIoTimeout, /*idle=*/false);
-  bhttp::write(connection->socket, answer, ec);
-  Disarm(connection);
-  return !ec && keep_alive;
-}
-
-void BeastServer::RefuseAndClose(Connection* connection, bhttp::status status, unsigned version) {
-  bhttp::response<bhttp::string_body> answer{status, version};
-  answer.set(bhttp::field::content_type, "text/plain");
-  answer.body() = std::string(bhttp::obsolete_reason(status)) + "\n";
-  answer.keep_alive(false);
-  answer.prepare_payload();
-  boost::system::error_code ec;
-  Arm(connection, kLingerTimeout, /*idle=*/true);
-  bhttp::write(connection->socket, answer, ec);
-  bool stopping;
-  {
-    std::lock_guard lock(mutex_);
-    stopping = stopping_;
-  }
-  if (!ec && !stopping) {
-    // Lingering close: closing with unread input would make the kernel send a reset
-    // that can overtake our answer.
-    connection->socket.shutdown(tcp::socket::shutdown_send, ec);
-    char sink[16 * 1024];
-    uint64_t drained = 0;
-    while (!ec && drained < kLingerBytes) {
-      drained += connection->socket.read_some(asio::buffer(sink), ec);
-    }
-  }
-  Disarm(connection);
+  return response;
 }
 
 void BeastServer::Stop() {
   std::lock_guard stop_lock(stop_mutex_);
   if (stopped_) return;
   stopped_ = true;
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    for (auto& connection : connections_) {
-      if (connection->idle && !connection->done) {
-        ::shutdown(connection->socket.native_handle(), SHUT_RDWR);
+  stopping_ = true;
+  if (io_thread_.joinable()) {
+    // Stop listening and close the connections waiting for a request; those in a handler
+    // get their answer (with Connection: close) first.
+    asio::post(io_, [this] {
+      beast::error_code ec;
+      acceptor_.close(ec);
+      accept_backoff_.cancel();
+      std::vector<Connection*> waiting;
+      for (Connection* connection : connections_) {
+        if (connection->waiting()) waiting.push_back(connection);
       }
-    }
+      for (Connection* connection : waiting) connection->Close();
+    });
   }
-  cv_.notify_all();
-  if (wake_pipe_[1] >= 0) {
-    const char byte = 1;
-    (void)!::write(wake_pipe_[1], &byte, 1);
-  }
-  if (acceptor_thread_.joinable()) acceptor_thread_.join();
-  if (listen_fd_ >= 0) {
-    ::close(listen_fd_);
-    listen_fd_ = -1;
-  }
-  // No thread adds connections any more; the list can be walked without the lock held
-  // across joins (connection threads need the lock to finish).
-  std::vector<Connection*> running;
   {
-    std::lock_guard lock(mutex_);
-    for (auto& connection : connections_) running.push_back(connection.get());
+    std::unique_lock lock(mutex_);
+    no_more_handlers_ = true;
+    cv_.wait(lock, [this] { return handlers_ == 0; });
   }
-  for (Connection* connection : running) connection->thread.join();
-  {
-    std::lock_guard lock(mutex_);
-    connections_.clear();
-    watchdog_stop_ = true;
-  }
-  cv_.notify_all();
-  if (watchdog_thread_.joinable()) watchdog_thread_.join();
-  for (int& fd : wake_pipe_) {
-    if (fd >= 0) ::close(fd);
-    fd = -1;
-  }
+  // The I/O thread returns once the last answers are written and no operation is left.
+  work_.reset();
+  if (io_thread_.joinable()) io_thread_.join();
+  beast::error_code ec;
+  acceptor_.close(ec);
 }
 
-}  // namespace
+}  // namespace beast_internal
 
 Result<std::unique_ptr<HttpServer>> StartHttpServer(const ServerOptions& options, Handler handler) {
-  auto server = std::make_unique<BeastServer>(std::move(handler), options.max_connections);
-  if (auto bound = server->Bind(options); !bound) return std::unexpected(bound.error());
+  auto server = std::make_unique<beast_internal::BeastServer>(options, std::move(handler));
+  if (auto bound = server->Bind(); !bound) return std::unexpected(bound.error());
   server->Start();
   return std::unique_ptr<HttpServer>(std::move(server));
 }

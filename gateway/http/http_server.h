@@ -2,6 +2,7 @@
 // the test doubles of external services.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -12,14 +13,47 @@
 
 namespace tributary::http {
 
-// Called on a server thread for every request; may block (long polls do). Must be
-// thread-safe: requests on different connections run concurrently.
+// Called on a handler thread for every complete request; may block (long polls do). Must
+// be thread-safe: requests on different connections run concurrently.
 using Handler = std::function<Response(const Request&)>;
 
+// What the server did to protect itself, for metrics.
+enum class ConnectionEvent {
+  kRefusedPeerLimit,   // a new connection answered 503: the peer's connections were all busy
+  kRefusedTotalLimit,  // a new connection answered 503: all connections were busy
+  kEvicted,            // a connection waiting for a request head closed to make room
+  kHeaderTimeout,      // a connection closed because its request head took too long
+};
+
+// Connection limits. A connection "waiting" for a request head (new, or idle between
+// keep-alive requests) costs no thread, only a descriptor; a thread runs only while a
+// handler runs. When a new connection would pass a limit, the oldest waiting connection
+// (of that peer for the per-peer limit, of anyone for the total) is closed to make room;
+// when none is waiting, the new connection is answered 503 and closed. So connections that
+// never finish their request head cannot lock out a probe that sends a whole request.
 struct ServerOptions {
   std::string host = "127.0.0.1";  // IPv4 or IPv6 literal, or "localhost"
   uint16_t port = 0;               // 0 = any free port (tests)
-  int max_connections = 64;        // further connections wait in the accept queue
+  int max_connections = 512;          // open connections in all; >= 1
+  int max_connections_per_peer = 32;  // open connections per remote IP address; >= 1
+  // The whole request head must arrive within this time from the moment the server starts
+  // waiting for it (after accept, or after the previous answer on a keep-alive
+  // connection); bytes trickling in do not extend it. > 0.
+  std::chrono::milliseconds header_timeout{10'000};
+  // Reading a request body, writing an answer. > 0.
+  std::chrono::milliseconds io_timeout{30'000};
+  // Told of every ConnectionEvent, on the server's I/O thread: must be quick and must not
+  // block. Optional.
+  std::function<void(ConnectionEvent)> on_connection_event;
+};
+
+// Counters since start (tests; see ConnectionEvent).
+struct ConnectionStats {
+  uint64_t accepted = 0;  // TCP connections accepted (before any limit)
+  uint64_t refused_peer_limit = 0;
+  uint64_t refused_total_limit = 0;
+  uint64_t evicted = 0;
+  uint64_t header_timeouts = 0;
 };
 
 class HttpServer {
@@ -29,14 +63,19 @@ class HttpServer {
   // TCP connections accepted since start (keep-alive reuse shows as fewer connections
   // than requests). Thread-safe.
   virtual uint64_t accepted_connections() const = 0;
+  // Thread-safe snapshot of the counters.
+  virtual ConnectionStats connection_stats() const = 0;
   // Stops accepting, closes idle keep-alive connections, waits for handlers to return.
   // Idempotent. Also called by the destructor. Must not be called from a handler.
   virtual void Stop() = 0;
 };
 
 // Binds and starts serving on background threads. HTTP/1.1 keep-alive. Request bodies
-// above 1 MiB get 413; a connection idle or stuck reading/writing for 30 s is closed;
-// a handler that throws answers 500. The listening socket uses SO_REUSEADDR, so a
+// above 1 MiB get 413; a request head not complete within `header_timeout`, or a body or
+// answer stuck for `io_timeout`, closes the connection; a handler that throws answers
+// 500. Framing that could be read two ways is refused before the body is read, and the
+// connection closed: Transfer-Encoding other than exactly `chunked` gets 501, both
+// Transfer-Encoding and Content-Length 400. The listening socket uses SO_REUSEADDR, so a
 // stopped server's port can be bound again at once.
 Result<std::unique_ptr<HttpServer>> StartHttpServer(const ServerOptions& options, Handler handler);
 

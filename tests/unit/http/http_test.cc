@@ -333,38 +333,6 @@ TEST(HttpTest, RestartOnTheSamePort) {
   EXPECT_EQ(got->body, "second");
 }
 
-TEST(HttpTest, ConnectionsAboveTheLimitWaitForAFreeSlot) {
-  Gate gate;
-  std::atomic<int> entered{0};
-  auto server = Start(
-      [&](const Request& request) {
-        ++entered;
-        if (request.target == "/first") gate.Wait();
-        return Text(200, request.target);
-      },
-      /*max_connections=*/1);
-  ASSERT_TRUE(server);
-  auto first = std::async(std::launch::async, [&] {
-    auto client = MakeCurlClient({});
-    auto answer = client->Send({"GET", Url(*server, "/first"), {{"Connection", "close"}}, ""});
-    return answer;
-  });
-  ASSERT_TRUE(Eventually([&] { return entered.load() == 1; }));
-  auto second = std::async(std::launch::async, [&] {
-    return MakeCurlClient({})->Send({"GET", Url(*server, "/second"), {}, ""});
-  });
-  // A negative check needs a short window: the second request must not be served while
-  // the only slot is taken.
-  EXPECT_FALSE(Eventually([&] { return entered.load() > 1; }, 150ms));
-  gate.Open();
-  auto first_answer = first.get();
-  ASSERT_TRUE(first_answer.has_value());
-  auto second_answer = second.get();
-  ASSERT_TRUE(second_answer.has_value()) << second_answer.error().ToString();
-  EXPECT_EQ(second_answer->body, "/second");
-  EXPECT_EQ(entered.load(), 2);
-}
-
 TEST(HttpTest, BindFailureIsAnError) {
   auto server = Start([](const Request&) { return Text(200, "ok"); });
   ASSERT_TRUE(server);
