@@ -19,7 +19,7 @@ using Op = Expr::Op;
 constexpr int64_t kMaxColumns = 10000;
 
 constexpr auto kSources = std::to_array<std::string_view>(
-    {"column", "index", "path", "preamble", "value", "const", "param", "var", "template", "ref", "agg"});
+    {"column", "index", "path", "position", "preamble", "value", "const", "param", "var", "template", "ref", "agg"});
 constexpr auto kOperators = std::to_array<std::string_view>(
     {"concat", "coalesce", "lookup", "when", "switch", "money", "sum", "subtract", "abs", "negate", "multiply", "date",
      "add_days", "date_from_parts", "integer", "equals", "in", "starts_with", "matches", "empty", "not_empty", "not",
@@ -121,8 +121,9 @@ class Compiler {
       }
     }
     if (heads.empty()) {
-      node.Error("expected a source (column, index, path, preamble, value, param, var, template, ref, agg) or an "
-                 "operator (concat, coalesce, lookup, when, switch, money, sum, subtract, date, add_days, equals, …)");
+      node.Error("expected a source (column, index, path, position, preamble, value, param, var, template, ref, "
+                 "agg) or an operator (concat, coalesce, lookup, when, switch, money, sum, subtract, date, add_days, "
+                 "equals, …)");
       return expr;
     }
     if (heads.size() > 1) {
@@ -264,7 +265,7 @@ class Compiler {
 
   void CompileHead(ConfigNode node, const std::string& head, Expr& expr, FieldTarget& target) {
     ConfigNode value = node.Child(head);
-    if (head == "column" || head == "index" || head == "path" || head == "preamble") {
+    if (head == "column" || head == "index" || head == "path" || head == "position" || head == "preamble") {
       CompileSelector(node, head, expr);
     } else if (head == "value" || head == "const") {
       expr.op = Op::kConstant;
@@ -368,6 +369,13 @@ class Compiler {
       selector.kind = readers::FieldSelector::Kind::kPath;
       selector.text = *path;
       expr.written = "path " + *path;
+    } else if (head == "position") {
+      // The ordinal is the reader's to compute (xml: once per sibling, in document order).
+      auto path = value.Scalar();
+      if (!path) return;
+      selector.kind = readers::FieldSelector::Kind::kPosition;
+      selector.text = *path;
+      expr.written = "position " + *path;
     } else {
       if (!value.IsMap()) {
         value.Error("expected {line: N, field: M}");

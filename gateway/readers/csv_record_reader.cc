@@ -222,6 +222,7 @@ Status CsvRecordReader::ResolveSlots() {
         break;
       }
       case FieldSelector::Kind::kPath:
+      case FieldSelector::Kind::kPosition:
         return Fail(ErrorCode::kInvalidArgument, "a csv reader has no paths (" +
                                                      config::QuoteForMessage(selector.text) + "); read columns");
     }

@@ -16,6 +16,7 @@ std::string_view SelectorKindName(FieldSelector::Kind kind) {
     case FieldSelector::Kind::kIndex: return "index";
     case FieldSelector::Kind::kPreamble: return "preamble";
     case FieldSelector::Kind::kPath: return "path";
+    case FieldSelector::Kind::kPosition: return "position";
   }
   return "selector";
 }
@@ -42,6 +43,10 @@ void ValidateJsonPlan(const ReaderOptions& options, const ReadPlan& plan, std::v
     if (!records) problems.push_back({p, std::nullopt, records.error().message});
     for (size_t f = 0; f < plan.plans[p].fields.size(); ++f) {
       const FieldSelector& selector = plan.plans[p].fields[f];
+      if (selector.kind == FieldSelector::Kind::kPosition) {
+        problems.push_back({p, f, "'position' needs an xml reader; a " + type + " reader reads 'path'"});
+        continue;
+      }
       if (selector.kind != FieldSelector::Kind::kPath) {
         problems.push_back({p, f, "'" + std::string(SelectorKindName(selector.kind)) +
                                       "' needs a csv or fixed_width reader; a " + type + " reader reads 'path'"});

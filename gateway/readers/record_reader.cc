@@ -29,6 +29,9 @@ void ValidateLineFields(const ReaderOptions& options, const RecordPlan& record_p
       case FieldSelector::Kind::kPath:
         problem("'path' needs an xml or json reader; a " + type + " reader reads columns");
         break;
+      case FieldSelector::Kind::kPosition:
+        problem("'position' needs an xml reader; a " + type + " reader reads columns");
+        break;
       case FieldSelector::Kind::kColumn:
         if (csv && !options.csv.header) {
           problem("'column' needs reader.header: true; without a header use 'index'");

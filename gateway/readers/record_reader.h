@@ -31,9 +31,13 @@ struct FieldSelector {
     kPreamble,  // csv/fixed_width: field `index` (1-based) of physical line `line` of the
                 // preamble (reader.preamble_lines), e.g. the DATEV header line; index 0:
                 // the whole line (fixed_width has only that)
+    kPosition,  // xml: the 1-based ordinal, among the siblings of its local name and
+                // namespace, of the first element the XPath `text` selects from the record
+                // ("ancestor-or-self::camt:Ntry": the entry's rank in its statement); no
+                // element: absent
   };
   Kind kind = Kind::kColumn;
-  std::string text;  // kColumn, kPath
+  std::string text;  // kColumn, kPath, kPosition
   int index = 0;     // kIndex, kPreamble
   int line = 0;      // kPreamble
   // csv kColumn: other header names tried in order when `text` is not in the header

@@ -69,18 +69,42 @@ void ValidateXmlPlan(const ReaderOptions& options, const ReadPlan& plan, std::ve
     }
     for (size_t f = 0; f < plan.plans[p].fields.size(); ++f) {
       const FieldSelector& selector = plan.plans[p].fields[f];
-      if (selector.kind != FieldSelector::Kind::kPath) {
+      if (selector.kind != FieldSelector::Kind::kPath && selector.kind != FieldSelector::Kind::kPosition) {
         problems.push_back({p, f, "an xml reader reads 'path' (XPath); column, index and preamble need csv or "
                                   "fixed_width"});
         continue;
       }
       if (selector.text.empty()) {
-        problems.push_back({p, f, "expected an XPath, found an empty path"});
+        problems.push_back({p, f, std::string("expected an XPath, found an empty ") +
+                                      (selector.kind == FieldSelector::Kind::kPath ? "path" : "position")});
         continue;
       }
       CheckXPath(options, selector.text, p, f, problems);
     }
   }
+}
+
+std::vector<std::string> XPathUnionBranches(std::string_view expression) {
+  std::vector<std::string> branches;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < expression.size(); ++i) {
+    const char c = expression[i];
+    if (c == '\'' || c == '"') {
+      const size_t close = expression.find(c, i + 1);
+      if (close == std::string_view::npos) break;
+      i = close;
+    } else if (c == '(' || c == '[') {
+      ++depth;
+    } else if ((c == ')' || c == ']') && depth > 0) {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      branches.emplace_back(expression.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  branches.emplace_back(expression.substr(start));
+  return branches;
 }
 
 XmlReader::XmlReader(const ReaderOptions& options, const ReadPlan& plan, std::istream& input)
@@ -146,13 +170,12 @@ Status XmlReader::Start() {
   if (!context_) return Fail(ErrorCode::kInternal, "cannot create an XPath context");
   if (auto status = BindNamespaces(); !status) return status;
 
+  // Stamps every element with its document order, so that libxml2 compares two nodes in
+  // O(1) (sorting a node-set, xmlXPathCmpNodes) instead of walking their siblings.
+  xmlXPathOrderDocElems(doc_.get());
+
   for (size_t p = 0; p < plan_.plans.size(); ++p) {
-    auto records = CompileXPath(RecordsOf(options_, plan_.plans[p]));
-    if (!records) return std::unexpected(records.error());
-    auto nodes = SelectNodes(context_.get(), records->get());
-    if (!nodes) return Fail(ErrorCode::kInvalidArgument, nodes.error().message + " (" +
-                                                            QuoteForMessage(RecordsOf(options_, plan_.plans[p])) + ")");
-    for (XmlNode* node : *nodes) found_.push_back(Found{p, node});
+    if (auto status = SelectRecords(p); !status) return status;
     std::vector<XmlXPathPtr>& fields = fields_.emplace_back();
     for (const FieldSelector& selector : plan_.plans[p].fields) {
       auto compiled = CompileXPath(selector.text);
@@ -163,6 +186,53 @@ Status XmlReader::Start() {
   return Ok();
 }
 
+Status XmlReader::SelectRecords(size_t plan) {
+  const std::string& text = RecordsOf(options_, plan_.plans[plan]);
+  // A union is evaluated branch by branch and the branches merged here, in document order
+  // without duplicates: libxml2 merges a union by checking each node of one side against
+  // every node of the other, O(n*m) for n entries and m transactions.
+  std::vector<XmlNode*> merged;
+  for (const std::string& branch : XPathUnionBranches(text)) {
+    auto compiled = CompileXPath(branch);
+    if (!compiled) return std::unexpected(compiled.error());
+    auto nodes = SelectNodes(context_.get(), compiled->get());
+    if (!nodes) return Fail(ErrorCode::kInvalidArgument, nodes.error().message + " (" + QuoteForMessage(text) + ")");
+    if (merged.empty()) {
+      merged = std::move(*nodes);
+      continue;
+    }
+    std::vector<XmlNode*> both;
+    both.reserve(merged.size() + nodes->size());
+    size_t a = 0;
+    size_t b = 0;
+    while (a < merged.size() && b < nodes->size()) {
+      // 1: merged[a] comes first; 0: the same node; -1: the other one does.
+      const int order = xmlXPathCmpNodes(merged[a], (*nodes)[b]);
+      if (order == 0) ++b;
+      both.push_back(order >= 0 ? merged[a++] : (*nodes)[b++]);
+    }
+    both.insert(both.end(), merged.begin() + static_cast<std::ptrdiff_t>(a), merged.end());
+    both.insert(both.end(), nodes->begin() + static_cast<std::ptrdiff_t>(b), nodes->end());
+    merged = std::move(both);
+  }
+  for (XmlNode* node : merged) found_.push_back(Found{plan, node});
+  return Ok();
+}
+
+Result<std::optional<std::string>> XmlReader::Evaluate(const FieldSelector& selector, _xmlXPathCompExpr* expression,
+                                                       XmlNode* node) {
+  if (selector.kind == FieldSelector::Kind::kPath) return EvaluateToText(context_.get(), expression, node);
+  auto target = FirstNode(context_.get(), expression, node);
+  if (!target) return std::unexpected(target.error());
+  if (*target == nullptr) return std::optional<std::string>();
+  if ((*target)->type != XML_ELEMENT_NODE) {
+    const bool attribute = (*target)->type == XML_ATTRIBUTE_NODE;
+    return Fail(ErrorCode::kInvalidArgument, "'position' counts elements; " + QuoteForMessage(selector.text) +
+                                                 " selects " + (attribute ? "an attribute" : "a node that is not an element"));
+  }
+  return std::optional<std::string>(std::to_string(siblings_.Ordinal(*target)));
+}
+
 Result<bool> XmlReader::Next(SourceRecord& record) {
   if (!context_) return Fail(ErrorCode::kInternal, "Next() called before a successful Start()");
   if (next_ >= found_.size()) return false;
@@ -170,7 +240,7 @@ Result<bool> XmlReader::Next(SourceRecord& record) {
   const std::vector<XmlXPathPtr>& fields = fields_[found.plan];
   record.plan = found.plan;
   record.line = LineOf(found.node);
-  record.location = LocationPath(found.node);
+  record.location = siblings_.LocationPath(found.node);
   record.error.clear();
   record.error_column = 0;
   record.error_field.clear();
@@ -179,7 +249,7 @@ Result<bool> XmlReader::Next(SourceRecord& record) {
   record.values.assign(fields.size(), FieldValue{});
   if (values_.size() < fields.size()) values_.resize(fields.size());
   for (size_t i = 0; i < fields.size(); ++i) {
-    auto text = EvaluateToText(context_.get(), fields[i].get(), found.node);
+    auto text = Evaluate(plan_.plans[found.plan].fields[i], fields[i].get(), found.node);
     if (!text) {
       if (record.error.empty()) {
         record.error = text.error().message;

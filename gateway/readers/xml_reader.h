@@ -3,9 +3,12 @@
 // are bound for XPath; a uri ending in '*' binds to the namespace the document uses that
 // starts with the text before it (that uri is ReadInfo::detail), and a document using
 // none is refused. Records: each plan's XPath (or reader.records) from the document root,
-// plan by plan, in document order. Fields: XPath 1.0 relative to the record (or absolute).
-// `location` is the record's path ("/Document/BkToCstmrStmt/Stmt/Ntry[3]"), `line` its
-// line. Not thread-safe.
+// plan by plan, in document order; a records XPath that is a union ("a | b") is evaluated
+// branch by branch and merged in document order (libxml2's own union is O(n*m)). Fields:
+// XPath 1.0 relative to the record (or absolute); a `position` field the ordinal of the
+// element its XPath selects among its same-named siblings (xml_positions.h). `location` is
+// the record's path ("/Document/BkToCstmrStmt/Stmt/Ntry[3]"), `line` its line. Positions
+// and locations cost amortised O(1) per record in document order. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +19,7 @@
 
 #include "gateway/readers/reader_options.h"
 #include "gateway/readers/record_reader.h"
+#include "gateway/readers/xml_positions.h"
 #include "gateway/readers/xml_support.h"
 
 namespace tributary::readers {
@@ -37,6 +41,9 @@ class XmlReader : public RecordReader {
 
   Status ReadBytes(std::string& bytes);
   Status BindNamespaces();
+  Status SelectRecords(size_t plan);
+  Result<std::optional<std::string>> Evaluate(const FieldSelector& selector, _xmlXPathCompExpr* expression,
+                                              XmlNode* node);
 
   const ReaderOptions& options_;
   const ReadPlan& plan_;
@@ -47,6 +54,7 @@ class XmlReader : public RecordReader {
   XmlContextPtr context_;
   std::vector<std::vector<XmlXPathPtr>> fields_;  // per plan, per field
   std::vector<Found> found_;
+  XmlSiblingIndex siblings_;
   size_t next_ = 0;
   std::vector<std::string> values_;  // per field of the current record
   std::string raw_;
@@ -54,5 +62,10 @@ class XmlReader : public RecordReader {
 
 // Record selectors and paths that cannot work (ValidatePlan for xml).
 void ValidateXmlPlan(const ReaderOptions& options, const ReadPlan& plan, std::vector<PlanProblem>& problems);
+
+// The branches of an XPath expression that is a union at its top level ("a | b[c | d]" ->
+// "a ", " b[c | d]"); the whole expression as one branch when it is not a union. Bars
+// inside brackets, parentheses and string literals do not split.
+std::vector<std::string> XPathUnionBranches(std::string_view expression);
 
 }  // namespace tributary::readers

@@ -392,6 +392,24 @@ Result<std::vector<XmlNode*>> SelectNodes(_xmlXPathContext* context, _xmlXPathCo
   return nodes;
 }
 
+Result<XmlNode*> FirstNode(_xmlXPathContext* context, _xmlXPathCompExpr* expression, XmlNode* node) {
+  ErrorCapture capture;
+  context->node = node;
+  xmlXPathObjectPtr result = xmlXPathCompiledEval(expression, context);
+  if (result == nullptr) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "XPath evaluation failed: " + (capture.has_error() ? capture.message() : std::string("unknown error")));
+  }
+  const bool node_set = result->type == XPATH_NODESET;
+  XmlNode* first = nullptr;
+  if (node_set && result->nodesetval != nullptr && result->nodesetval->nodeNr > 0) {
+    first = result->nodesetval->nodeTab[0];  // node-sets come back sorted in document order
+  }
+  xmlXPathFreeObject(result);
+  if (!node_set) return Fail(ErrorCode::kInvalidArgument, "the expression does not select nodes");
+  return first;
+}
+
 std::string LocationPath(XmlNode* node) {
   std::vector<std::string> steps;
   if (node != nullptr && node->type == XML_ATTRIBUTE_NODE) {

@@ -79,6 +79,11 @@ Result<std::optional<std::string>> EvaluateToText(_xmlXPathContext* context, _xm
 // expression that does not give a node-set is an error.
 Result<std::vector<XmlNode*>> SelectNodes(_xmlXPathContext* context, _xmlXPathCompExpr* expression);
 
+// The first node in document order that `expression` selects with `node` as the context
+// node; nullptr when it selects none. An expression that does not give a node-set is an
+// error ("... does not select nodes").
+Result<XmlNode*> FirstNode(_xmlXPathContext* context, _xmlXPathCompExpr* expression, XmlNode* node);
+
 // "/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]": local names, an index where siblings share
 // the name; attributes end in "/@name".
 std::string LocationPath(XmlNode* node);

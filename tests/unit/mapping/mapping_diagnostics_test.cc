@@ -35,8 +35,8 @@ entities:
 )"),
               ElementsAre("m.yaml:7:13: entities[0].filter: expected a condition (equals, in, starts_with, matches, "
                           "empty, not_empty, not, all, any, positive, negative, zero), found 'column type'",
-                          "m.yaml:8:17: entities[0].source_key: expected a source (column, index, path, preamble, "
-                          "value, param, var, template, ref, agg) or an operator (concat, coalesce, lookup, when, "
+                          "m.yaml:8:17: entities[0].source_key: expected a source (column, index, path, position, "
+                          "preamble, value, param, var, template, ref, agg) or an operator (concat, coalesce, lookup, when, "
                           "switch, money, sum, subtract, date, add_days, equals, …)",
                           "m.yaml:8:25: entities[0].source_key.colum: unknown operator or modifier 'colum' (did you "
                           "mean 'column'?)",
