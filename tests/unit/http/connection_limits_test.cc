@@ -14,6 +14,7 @@
 
 #include "gateway/http/http_client.h"
 #include "gateway/http/http_server.h"
+#include "tests/testing/wait.h"
 #include "tests/unit/http/raw_socket.h"
 
 namespace tributary::http {
@@ -24,15 +25,7 @@ using testing::ConnectLoopback;
 using testing::ReadUntilClosed;
 using testing::ReadUntilSuffix;
 using testing::SendAll;
-
-bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 5000ms) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(2ms);
-  }
-  return condition();
-}
+using testing::WaitUntil;
 
 // Handlers on "/block" wait until the test opens the gate; every other path answers at once
 // with "done <path>".
@@ -108,7 +101,7 @@ TEST(ConnectionLimitsTest, TricklingDoesNotExtendTheHeaderTimeout) {
   }
   ::close(fd);
   EXPECT_TRUE(closed || std::chrono::steady_clock::now() - begin < 5s) << "still open after 5 s of trickling";
-  EXPECT_TRUE(Eventually([&] { return (*server)->connection_stats().header_timeouts == 1; }));
+  EXPECT_TRUE(WaitUntil([&] { return (*server)->connection_stats().header_timeouts == 1; }));
   EXPECT_EQ(calls.load(), 0);
 }
 
@@ -179,11 +172,11 @@ TEST(ConnectionLimitsTest, PeerLimitClosesThePeersOldestWaitingConnection) {
   const int oldest = ConnectLoopback(port);
   ASSERT_GE(oldest, 0);
   ASSERT_TRUE(SendAll(oldest, "GET /oldest HTTP/1.1\r\n"));
-  ASSERT_TRUE(Eventually([&] { return blocking.server().accepted_connections() == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return blocking.server().accepted_connections() == 1; }));
   const int newer = ConnectLoopback(port);
   ASSERT_GE(newer, 0);
   ASSERT_TRUE(SendAll(newer, "GET /newer HTTP/1.1\r\n"));
-  ASSERT_TRUE(Eventually([&] { return blocking.server().accepted_connections() == 2; }));
+  ASSERT_TRUE(WaitUntil([&] { return blocking.server().accepted_connections() == 2; }));
 
   auto probe = RawRequest(port, "/probe", "done /probe");
   EXPECT_TRUE(probe.data.starts_with("HTTP/1.1 200")) << probe.data;
@@ -244,7 +237,7 @@ TEST(ConnectionLimitsTest, FiveHundredOpenSlowConnectionsDoNotDelayAProbe) {
     if (i % 2 == 0) SendAll(fd, "GET /slow HTTP/1.1\r\nHost: x\r\n");
     slow.push_back(fd);
   }
-  ASSERT_TRUE(Eventually([&] { return blocking.server().accepted_connections() == 500; }));
+  ASSERT_TRUE(WaitUntil([&] { return blocking.server().accepted_connections() == 500; }));
   const int fd = ConnectLoopback(port);
   ASSERT_GE(fd, 0);
   ASSERT_TRUE(SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
