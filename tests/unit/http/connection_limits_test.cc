@@ -25,7 +25,7 @@ using testing::ConnectLoopback;
 using testing::ReadUntilClosed;
 using testing::ReadUntilSuffix;
 using testing::SendAll;
-using testing::WaitUntil;
+using ::tributary::testing::WaitUntil;
 
 // Handlers on "/block" wait until the test opens the gate; every other path answers at once
 // with "done <path>".
