@@ -10,6 +10,7 @@
 #include "gateway/config/values.h"
 #include "gateway/mapping/json_text.h"
 #include "gateway/mapping/record_builder.h"
+#include "gateway/mapping/value_parsers.h"
 #include "gateway/model/money.h"
 
 namespace tributary::mapping {
@@ -189,12 +190,11 @@ bool RecordBuilder::TypeMoney(const FieldRule& rule, Role role, const Value& val
     error = amount.decimal.SignificantScale() > exponent
                 ? "amount " + Quoted(shown()) + " has more than " + std::to_string(exponent) + " decimal digits for " +
                       std::string(facts_.currency)
-                : "amount " + Quoted(shown()) + " is out of range";
+                : AmountOutOfRange(shown(), exponent, facts_.currency);
     return false;
   }
   if (*minor > model::kMaxAmountMinorUnits || *minor < -model::kMaxAmountMinorUnits) {
-    error = "amount " + Quoted(shown()) + " is out of range (at most " +
-            model::FormatMinorUnits(model::kMaxAmountMinorUnits, exponent) + " " + std::string(facts_.currency) + ")";
+    error = AmountOutOfRange(shown(), exponent, facts_.currency);
     return false;
   }
   if (*minor < 0) {

@@ -298,6 +298,11 @@ Result<model::Decimal> ParseAmount(std::string_view text, const MoneyFormat& for
   return value;
 }
 
+std::string AmountOutOfRange(std::string_view shown, int exponent, std::string_view currency) {
+  return "amount " + Quoted(shown) + " is out of range (at most " +
+         model::FormatMinorUnits(model::kMaxAmountMinorUnits, exponent) + " " + std::string(currency) + ")";
+}
+
 Result<int64_t> ParseMoney(std::string_view text, const MoneyFormat& format, std::string_view currency) {
   auto exponent = model::CurrencyExponent(currency);
   if (!exponent) return Fail(ErrorCode::kInvalidArgument, "unknown currency " + Quoted(currency));
@@ -311,7 +316,7 @@ Result<int64_t> ParseMoney(std::string_view text, const MoneyFormat& format, std
       return Fail(ErrorCode::kParse, "amount " + Quoted(trimmed) + " has more than " + std::to_string(*exponent) +
                                          " decimal digits for " + std::string(currency));
     }
-    return Fail(ErrorCode::kParse, "amount " + Quoted(trimmed) + " is out of range");
+    return Fail(ErrorCode::kParse, AmountOutOfRange(trimmed, *exponent, currency));
   }
   if (*minor < 0) {
     if (format.negative == NegativeAmounts::kReject) {

@@ -77,6 +77,10 @@ Result<model::Decimal> ParseAmount(std::string_view text, const MoneyFormat& for
 // ("5", "05.00", "-3", " 1.50", "1,234.50") is for ParseAmount.
 bool ReadCanonicalAmount(std::string_view text, int exponent, int64_t& minor);
 
+// The reason of a reject for an amount past model::kMaxAmountMinorUnits: `amount "…" is out
+// of range (at most 999999999999999.99 EUR)`.
+std::string AmountOutOfRange(std::string_view shown, int exponent, std::string_view currency);
+
 // The form of amount parsing that predates ParseAmount, kept for its callers: it accepts a
 // leading minus, a trailing minus and parentheses whatever format.negative_styles says.
 // Rewrites a locale-formatted amount ("1 234,56", "1.234,56-", "(123.45)", "+7") as the

@@ -32,10 +32,10 @@ TEST(ReadCanonicalAmount, TakesOnlyTheRecordsOwnForm) {
   EXPECT_EQ(minor, 0);
   EXPECT_TRUE(ReadCanonicalAmount("1.234", 3, minor));
   EXPECT_EQ(minor, 1234);
-  EXPECT_TRUE(ReadCanonicalAmount("9999999999999999.99", 2, minor));  // 18 digits
-  EXPECT_EQ(minor, 999999999999999999);
+  EXPECT_TRUE(ReadCanonicalAmount("999999999999999.99", 2, minor));  // 17 digits: the limit
+  EXPECT_EQ(minor, 99999999999999999);
   for (const char* other : {"", "5", "5.0", "5.000", "05.00", "-3.00", "+3.00", " 1.50", "1.50 ", "1,50", "1,234.50",
-                            ".50", "5.", "1.5e2", "99999999999999999.99", "0.00.0"}) {
+                            ".50", "5.", "1.5e2", "9999999999999999.99", "0.00.0"}) {
     EXPECT_FALSE(ReadCanonicalAmount(other, 2, minor)) << other;
   }
   EXPECT_FALSE(ReadCanonicalAmount("1234567890123456789", 0, minor));  // 19 digits
@@ -114,10 +114,10 @@ TEST(NormalizeAmount, QuotesTheWholeCharacterNotOneOfItsBytes) {
 TEST(ParseMoney, RefusesAnAmountPastTheLimit) {
   // int64's largest value in cents: its open balance would overflow any sum.
   EXPECT_EQ(Money("92233720368547758.07", Format('.', ""), "EUR"),
-            "error: amount \"92233720368547758.07\" is out of range (at most 999999999999999.99)");
+            "error: amount \"92233720368547758.07\" is out of range (at most 999999999999999.99 EUR)");
   EXPECT_EQ(Money("999999999999999.99", Format('.', ""), "EUR"), "99999999999999999");
   EXPECT_EQ(Money("1000000000000000.00", Format('.', ""), "EUR"),
-            "error: amount \"1000000000000000.00\" is out of range (at most 999999999999999.99)");
+            "error: amount \"1000000000000000.00\" is out of range (at most 999999999999999.99 EUR)");
 }
 
 TEST(ParseMoney, ExactMinorUnitsAtTheCurrencyExponent) {
@@ -129,7 +129,8 @@ TEST(ParseMoney, ExactMinorUnitsAtTheCurrencyExponent) {
   EXPECT_EQ(Money("12.340", dot, "EUR"), "1234");  // trailing zeros lose nothing
   EXPECT_EQ(Money("1.005", dot, "EUR"), "error: amount \"1.005\" has more than 2 decimal digits for EUR");
   EXPECT_EQ(Money("10.5", dot, "JPY"), "error: amount \"10.5\" has more than 0 decimal digits for JPY");
-  EXPECT_EQ(Money("99999999999999999999", dot, "EUR"), "error: amount \"99999999999999999999\" is out of range");
+  EXPECT_EQ(Money("99999999999999999999", dot, "EUR"),
+            "error: amount \"99999999999999999999\" is out of range (at most 999999999999999.99 EUR)");
   EXPECT_EQ(Money("1", dot, "XXX"), "error: unknown currency \"XXX\"");
 }
 
