@@ -166,7 +166,7 @@ std::unique_ptr<config::ConnectorSettings> ParseQuickBooksConfig(config::ConfigN
     client_id.reset();
   }
   std::optional<config::Secret> client_secret = section.SecretValue("client_secret", Presence::kRequired);
-  if (client_secret && client_secret->value.empty()) {
+  if (client_secret && client_secret->resolved && client_secret->value.empty()) {
     section.Child("client_secret").Error("client_secret must not be empty");
     client_secret.reset();
   }
@@ -181,7 +181,8 @@ std::unique_ptr<config::ConnectorSettings> ParseQuickBooksConfig(config::ConfigN
     settings->minorversion = static_cast<int>(*minorversion);
   }
   settings->webhook_verifier_token = section.SecretValue("webhook_verifier_token");
-  if (settings->webhook_verifier_token && settings->webhook_verifier_token->value.empty()) {
+  if (settings->webhook_verifier_token && settings->webhook_verifier_token->resolved &&
+      settings->webhook_verifier_token->value.empty()) {
     section.Child("webhook_verifier_token").Error("webhook_verifier_token must not be empty");
     usable = false;
   }

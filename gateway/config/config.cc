@@ -124,7 +124,7 @@ void RequireReadableFile(ConfigNode node, const std::string& path, std::string_v
 // A token must carry something; an empty inline value is almost always a mistake.
 std::optional<Secret> ReadToken(ConfigNode& parent) {
   std::optional<Secret> token = parent.SecretValue("token");
-  if (token && token->value.empty()) {
+  if (token && token->resolved && token->value.empty()) {
     parent.Child("token").Error("the token must not be empty");
     return std::nullopt;
   }

@@ -412,7 +412,7 @@ std::optional<Secret> ConfigNode::SecretValue(std::string_view key, Presence pre
   if (text->starts_with("${") && doc.resolve_secret && !doc.resolve_secret(value.path())) {
     // A command that does not use this secret: its reference is kept, its value left
     // empty, and a missing variable or file is not an error.
-    return Secret{.value = "", .reference = *text};
+    return Secret{.value = "", .reference = *text, .resolved = false};
   }
   Result<Secret> secret = ResolveSecret(*text, doc.base_dir);
   if (!secret) {

@@ -29,6 +29,9 @@ namespace tributary::config {
 struct Secret {
   std::string value;
   std::string reference;  // "${env:CORE_TOKEN}", "${file:/etc/x}", or "" when written inline
+  // False when the command loading the config does not use it (SecretFilter): `value` is
+  // then empty and means nothing.
+  bool resolved = true;
   [[nodiscard]] std::string Redacted() const { return reference.empty() ? "<redacted>" : reference + " (redacted)"; }
 };
 
