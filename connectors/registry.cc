@@ -1,29 +1,16 @@
-// The one list of connector types. Adding a connector = one entry here.
-#include "connectors/connector.h"
-#include "connectors/directory/directory_config.h"
-#include "connectors/directory/directory_connector.h"
-#include "connectors/quickbooks/quickbooks_config.h"
-#include "connectors/quickbooks/quickbooks_connector.h"
-#include "connectors/sftp/sftp_config.h"
-#include "connectors/sftp/sftp_connector.h"
+// The connector types of this build. The list itself is TRIBUTARY_CONNECTORS in
+// connectors/CMakeLists.txt, which writes registry_entries.h: one `<name>::Factory()` per
+// type, in the order listed (registry_entries.inc).
+#include "connectors/kit/connector.h"
+#include "connectors/registry_entries.h"
 
 namespace tributary::connectors {
 
 const std::vector<ConnectorFactory>& RegisteredConnectors() {
   static const std::vector<ConnectorFactory> kFactories = {
-      {.config_type = {.type = "directory", .parse = directory::ParseDirectoryConfig},
-       .make = directory::MakeDirectoryConnector},
-      {.config_type = {.type = "sftp", .parse = sftp::ParseSftpConfig}, .make = sftp::MakeSftpConnector},
-      {.config_type = {.type = "quickbooks", .parse = quickbooks::ParseQuickBooksConfig, .file_rules = false},
-       .make = quickbooks::MakeQuickBooksConnector},
+#include "connectors/registry_entries.inc"
   };
   return kFactories;
-}
-
-std::vector<config::ConnectorType> RegisteredConfigTypes() {
-  std::vector<config::ConnectorType> types;
-  for (const ConnectorFactory& factory : RegisteredConnectors()) types.push_back(factory.config_type);
-  return types;
 }
 
 }  // namespace tributary::connectors

@@ -10,6 +10,7 @@ packages=(
   libssl-dev libcurl4-openssl-dev libsqlite3-dev libyaml-cpp-dev libspdlog-dev
   nlohmann-json3-dev libboost-dev libsystemd-dev libgtest-dev libgmock-dev
   libssh2-1-dev openssh-server openssh-client
+  libjwt-dev
   libre2-dev
   libdtl-dev
   libuchardet-dev libxml2-dev

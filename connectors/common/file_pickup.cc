@@ -21,13 +21,13 @@ std::string PathKey(const std::string& path) {
 }  // namespace
 
 FilePickup::FilePickup(std::string connector, std::string legal_entity, PickupSettings settings,
-                       ConnectorContext context, std::vector<FileRuleRuntime> rules, PickupClock clock)
+                       ConnectorContext context, std::vector<FileRuleRuntime> rules)
     : connector_(std::move(connector)),
       legal_entity_(std::move(legal_entity)),
       settings_(std::move(settings)),
       context_(std::move(context)),
       rules_(std::move(rules)),
-      clock_(std::move(clock)) {
+      clock_(context_.clock()) {
   for (const FileRuleRuntime& rule : rules_) {
     if (!rule.rule.trigger_file.empty()) trigger_names_.insert(rule.rule.trigger_file);
   }
@@ -221,13 +221,13 @@ void FilePickup::RemoveOrphanMarker(DropSite& site, const Folder& folder, const 
 }
 
 bool FilePickup::Stable(const DropSite& site, const std::string& relative_path, const DropEntry& entry) {
-  auto now = clock_.steady();
+  auto now = clock_.Steady();
   auto [seen, inserted] = seen_.try_emplace(relative_path, Seen{entry.size, entry.mtime, now});
   if (!inserted && (seen->second.size != entry.size || seen->second.mtime != entry.mtime)) {
     seen->second = Seen{entry.size, entry.mtime, now};
     return false;
   }
-  bool old_enough = clock_.wall() - entry.mtime >= settings_.stable_for;
+  bool old_enough = clock_.Now() - entry.mtime >= settings_.stable_for;
   if (site.SharesLocalClock()) return old_enough;
   return !inserted && now - seen->second.since >= settings_.stable_for && old_enough;
 }

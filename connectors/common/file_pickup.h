@@ -52,7 +52,7 @@
 #include "connectors/common/drop_site.h"
 #include "connectors/common/file_ingest.h"
 #include "connectors/common/file_pickup_config.h"
-#include "connectors/connector.h"
+#include "connectors/kit/connector.h"
 #include "gateway/store/store.h"
 
 namespace tributary::connectors {
@@ -71,20 +71,15 @@ struct PickupSettings {
   std::filesystem::path spool_dir;
 };
 
-// The clocks the completeness rule reads; tests substitute their own.
-struct PickupClock {
-  std::function<std::chrono::steady_clock::time_point()> steady = [] { return std::chrono::steady_clock::now(); };
-  std::function<std::chrono::system_clock::time_point()> wall = [] { return std::chrono::system_clock::now(); };
-};
-
 // The picking state of one connector (what it saw in earlier passes). Used on the
 // connector's thread only.
 class FilePickup {
  public:
   // `connector`: its name (ledger, logs, metrics) and legal entity; `rules` from
-  // PrepareFileRules. context.metrics may be null.
+  // PrepareFileRules. context.metrics may be null. The completeness rule reads the
+  // context's clock.
   FilePickup(std::string connector, std::string legal_entity, PickupSettings settings, ConnectorContext context,
-             std::vector<FileRuleRuntime> rules, PickupClock clock = {});
+             std::vector<FileRuleRuntime> rules);
 
   // One pass over `site` (see the top of this file). Idempotent and resumable: after a
   // failure or crash at any point, the next pass finishes the work without applying a
@@ -171,7 +166,7 @@ class FilePickup {
   PickupSettings settings_;
   ConnectorContext context_;
   std::vector<FileRuleRuntime> rules_;
-  PickupClock clock_;
+  const Clock& clock_;  // the context's
   std::set<std::string> trigger_names_;
   std::string archive_key_, error_key_;       // normalised archive_dir / error_dir
   std::map<std::string, Seen> seen_;          // by relative path: last (size, mtime)

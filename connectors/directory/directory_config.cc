@@ -23,7 +23,7 @@ std::vector<std::pair<std::string, std::string>> DirectoryConfig::DescribeFields
   return fields;
 }
 
-std::unique_ptr<config::ConnectorSettings> ParseDirectoryConfig(config::ConfigNode section) {
+std::unique_ptr<DirectoryConfig> ParseDirectoryConfig(config::ConfigNode section) {
   using config::Presence;
   auto settings = std::make_unique<DirectoryConfig>();
   bool usable = ReadAfterProcessing(section, settings->after_processing);

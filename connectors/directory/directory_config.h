@@ -29,6 +29,6 @@ struct DirectoryConfig : config::ConnectorSettings {
 // after_processing: delete), stable_for, done_suffix (must start with '.'),
 // after_processing, recursive, max_depth. Reports every problem through `section` and
 // returns nullptr when the section is unusable.
-std::unique_ptr<config::ConnectorSettings> ParseDirectoryConfig(config::ConfigNode section);
+std::unique_ptr<DirectoryConfig> ParseDirectoryConfig(config::ConfigNode section);
 
 }  // namespace tributary::connectors::directory

@@ -1,5 +1,7 @@
 #include "connectors/directory/directory_connector.h"
 
+#include "connectors/directory/factory.h"
+
 #include <spdlog/spdlog.h>
 
 #include "connectors/common/file_pickup.h"
@@ -37,9 +39,9 @@ class DirectoryConnector final : public Connector {
 }  // namespace
 
 Result<std::unique_ptr<Connector>> MakeDirectoryConnector(const config::ConnectorConfig& config,
+                                                          const DirectoryConfig& directory,
                                                           const ConnectorContext& context) {
-  const auto* settings = dynamic_cast<const DirectoryConfig*>(config.settings.get());
-  if (settings == nullptr) return Fail(ErrorCode::kInternal, "directory connector without directory settings");
+  const DirectoryConfig* settings = &directory;
   auto rules = PrepareFileRules(config);
   if (!rules) return std::unexpected(rules.error());
   std::error_code ec;
@@ -67,6 +69,10 @@ Result<std::unique_ptr<Connector>> MakeDirectoryConnector(const config::Connecto
   return std::make_unique<DirectoryConnector>(
       config.name, context.state_path,
       FilePickup(config.name, config.legal_entity, std::move(pickup), context, std::move(*rules)));
+}
+
+ConnectorFactory Factory() {
+  return Erase(FactoryOf<DirectoryConfig>{.type = "directory", .parse = ParseDirectoryConfig, .make = MakeDirectoryConnector});
 }
 
 }  // namespace tributary::connectors::directory

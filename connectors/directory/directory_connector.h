@@ -3,13 +3,15 @@
 
 #include <memory>
 
-#include "connectors/connector.h"
+#include "connectors/directory/directory_config.h"
+#include "connectors/kit/connector.h"
 
 namespace tributary::connectors::directory {
 
-// Builds the connector from its validated config (settings must be a DirectoryConfig).
-// Loads the mappings of its file rules; fails when one is invalid.
+// Builds the connector from its validated config. Loads the mappings of its file rules;
+// fails when one is invalid.
 Result<std::unique_ptr<Connector>> MakeDirectoryConnector(const config::ConnectorConfig& config,
+                                                          const DirectoryConfig& settings,
                                                           const ConnectorContext& context);
 
 }  // namespace tributary::connectors::directory

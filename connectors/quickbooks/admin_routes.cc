@@ -47,13 +47,13 @@ http::Response Page(int status, const std::string& title, const std::string& tex
 
 class QuickBooksRoutes {
  public:
-  QuickBooksRoutes(const config::Config& config, RouteDeps deps) : deps_(std::move(deps)) {
-    for (const config::ConnectorConfig& connector : config.connectors) {
-      auto settings = std::dynamic_pointer_cast<const QuickBooksConfig>(connector.settings);
-      if (!settings) continue;
-      settings_[connector.name] = settings;
-      if (settings->webhook_verifier_token) {
-        targets_.push_back({connector.name, settings->realm_id, settings->webhook_verifier_token->value});
+  QuickBooksRoutes(const std::vector<ConfiguredConnector<QuickBooksConfig>>& connectors, RouteDeps deps)
+      : deps_(std::move(deps)) {
+    for (const auto& connector : connectors) {
+      settings_[connector.config->name] = connector.settings;
+      if (connector.settings->webhook_verifier_token) {
+        targets_.push_back({connector.config->name, connector.settings->realm_id,
+                            connector.settings->webhook_verifier_token->value});
       }
     }
   }
@@ -88,11 +88,11 @@ class QuickBooksRoutes {
 
   http::Response Callback(const http::Request& request) const {
     std::map<std::string, const QuickBooksConfig*> connectors;
-    for (const auto& [name, settings] : settings_) connectors[name] = settings.get();
+    for (const auto& [name, settings] : settings_) connectors[name] = settings;
     auto store = store::Store::Open(deps_.state_path);
     if (!store) return Page(503, "QuickBooks consent not completed", store.error().message);
-    auto client = http::MakeCurlClient({});
-    auto completed = CompleteAnyConsent(connectors, **store, *client, RedirectParameters(request.target));
+    // The client is made for the connector the state names, with its TLS settings.
+    auto completed = CompleteAnyConsent(connectors, **store, nullptr, RedirectParameters(request.target));
     if (!completed) {
       spdlog::warn("QuickBooks consent callback refused: {}", completed.error().message);
       return Page(completed.error().code == ErrorCode::kUnavailable ? 503 : 400, "QuickBooks consent not completed",
@@ -106,14 +106,15 @@ class QuickBooksRoutes {
   }
 
   RouteDeps deps_;
-  std::map<std::string, std::shared_ptr<const QuickBooksConfig>> settings_;
+  std::map<std::string, const QuickBooksConfig*> settings_;  // owned by the daemon's config
   std::vector<WebhookTarget> targets_;
 };
 
 }  // namespace
 
-PublicRoute MakeQuickBooksRoutes(const config::Config& config, RouteDeps deps) {
-  auto routes = std::make_shared<QuickBooksRoutes>(config, std::move(deps));
+PublicRoute MakeQuickBooksRoutes(const std::vector<ConfiguredConnector<QuickBooksConfig>>& connectors,
+                                 const RouteDeps& deps) {
+  auto routes = std::make_shared<QuickBooksRoutes>(connectors, deps);
   if (routes->empty()) return {};
   return [routes](const http::Request& request, const std::string& path) { return (*routes)(request, path); };
 }

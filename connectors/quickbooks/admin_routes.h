@@ -7,25 +7,15 @@
 //                              when redirect_uri points at this gateway.
 #pragma once
 
-#include <functional>
-#include <optional>
-#include <string>
+#include <vector>
 
-#include "gateway/common/metrics.h"
-#include "gateway/config/config.h"
-#include "gateway/http/http_types.h"
+#include "connectors/kit/connector.h"
+#include "connectors/quickbooks/quickbooks_config.h"
 
 namespace tributary::connectors::quickbooks {
 
-using PublicRoute = std::function<std::optional<http::Response>(const http::Request& request, const std::string& path)>;
-
-struct RouteDeps {
-  std::string state_path;
-  std::function<void(const std::string& connector)> wake_connector;  // thread-safe
-  Metrics* metrics = nullptr;
-};
-
-// The routes for the quickbooks connectors of `config`; an empty function when there is none.
-PublicRoute MakeQuickBooksRoutes(const config::Config& config, RouteDeps deps);
+// The routes of the quickbooks `connectors` of the daemon's config; null when none.
+PublicRoute MakeQuickBooksRoutes(const std::vector<ConfiguredConnector<QuickBooksConfig>>& connectors,
+                                 const RouteDeps& deps);
 
 }  // namespace tributary::connectors::quickbooks

@@ -4,8 +4,8 @@
 
 #include <chrono>
 
-#include "connectors/quickbooks/oauth_client.h"
-#include "connectors/quickbooks/token_keeper.h"
+#include "connectors/kit/grant_keeper.h"
+#include "connectors/quickbooks/quickbooks_grant.h"
 #include "gateway/http/http_types.h"
 
 namespace tributary::connectors::quickbooks {
@@ -54,7 +54,7 @@ Result<ConsentStart> StartConsent(const QuickBooksConfig& settings, const std::s
 }
 
 Result<std::pair<std::string, store::OAuthGrant>> CompleteAnyConsent(
-    const std::map<std::string, const QuickBooksConfig*>& connectors, store::Store& store, http::HttpClient& client,
+    const std::map<std::string, const QuickBooksConfig*>& connectors, store::Store& store, http::HttpClient* client,
     const std::map<std::string, std::string>& redirect) {
   auto value = [&](const char* name) {
     auto it = redirect.find(name);
@@ -79,12 +79,17 @@ Result<std::pair<std::string, store::OAuthGrant>> CompleteAnyConsent(
     return Fail(ErrorCode::kInvalidArgument, "the company chosen (realm " + value("realmId") + ") is not realm_id " +
                                                  settings.realm_id + " of connector " + connector->first);
   }
-  OAuthClient oauth(settings, client);
-  auto answer = oauth.ExchangeCode(value("code"));
+  kit::RefreshTokenGrant grant(GrantSettingsOf(settings));
+  std::unique_ptr<http::HttpClient> own_client;
+  if (client == nullptr) {
+    own_client = http::MakeCurlClient(settings.http.ClientOptions());
+    client = own_client.get();
+  }
+  auto answer = grant.ExchangeCode(*client, value("code"));
   if (!answer) return std::unexpected(answer.error().error);
   auto update = store.api().LockGrant(GrantIdOf(settings));
   if (!update) return std::unexpected(update.error());
-  auto saved = (*update)->Save(GrantFromAnswer(*answer, UnixNow(), nullptr));
+  auto saved = (*update)->Save(kit::GrantFromAnswer(*answer, UnixNow(), nullptr));
   if (!saved) return std::unexpected(saved.error());
   return std::pair{connector->first, std::move(*saved)};
 }
@@ -92,7 +97,7 @@ Result<std::pair<std::string, store::OAuthGrant>> CompleteAnyConsent(
 Result<store::OAuthGrant> CompleteConsent(const QuickBooksConfig& settings, const std::string& connector,
                                           store::Store& store, http::HttpClient& client,
                                           const std::map<std::string, std::string>& redirect) {
-  auto completed = CompleteAnyConsent({{connector, &settings}}, store, client, redirect);
+  auto completed = CompleteAnyConsent({{connector, &settings}}, store, &client, redirect);
   if (!completed) return std::unexpected(completed.error());
   return std::move(completed->second);
 }

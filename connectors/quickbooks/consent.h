@@ -37,9 +37,10 @@ Result<store::OAuthGrant> CompleteConsent(const QuickBooksConfig& settings, cons
                                           const std::map<std::string, std::string>& redirect);
 
 // Same, for whichever of `connectors` (name -> settings) the state was issued to; returns
-// that connector's name with the grant.
+// that connector's name with the grant. A null `client`: one is made with that
+// connector's TLS settings.
 Result<std::pair<std::string, store::OAuthGrant>> CompleteAnyConsent(
-    const std::map<std::string, const QuickBooksConfig*>& connectors, store::Store& store, http::HttpClient& client,
+    const std::map<std::string, const QuickBooksConfig*>& connectors, store::Store& store, http::HttpClient* client,
     const std::map<std::string, std::string>& redirect);
 
 // The query parameters of a redirect URL (or of a bare query string), decoded.

@@ -16,40 +16,7 @@ constexpr std::string_view kTokenUrl = "https://oauth.platform.intuit.com/oauth2
 constexpr std::string_view kAuthorizeUrl = "https://appcenter.intuit.com/connect/oauth2";
 constexpr int kMinimumMinorVersion = 75;
 
-// https anywhere, http only to a loopback host (tests, a local proxy). The URL is never
-// quoted back: it may carry credentials.
-std::optional<std::string> ReadUrl(config::ConfigNode& section, std::string_view key, std::string_view fallback) {
-  std::optional<std::string> url = section.String(key);
-  if (!url) return std::string(fallback);
-  std::string scheme = url->substr(0, url->find("://"));
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (url->find("://") == std::string::npos || (scheme != "http" && scheme != "https")) {
-    section.Child(key).Error("invalid URL (expected https://HOST[:PORT][/PATH])");
-    return std::nullopt;
-  }
-  std::string_view rest = std::string_view(*url).substr(url->find("://") + 3);
-  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (authority.find('@') != std::string_view::npos) {
-    section.Child(key).Error("the URL must not contain credentials");
-    return std::nullopt;
-  }
-  std::string_view host = authority;
-  if (host.starts_with('[')) {
-    host = host.substr(1, host.find(']') == std::string_view::npos ? host.size() : host.find(']') - 1);
-  } else {
-    host = host.substr(0, host.find(':'));
-  }
-  if (host.empty()) {
-    section.Child(key).Error("invalid URL (expected https://HOST[:PORT][/PATH])");
-    return std::nullopt;
-  }
-  if (scheme == "http" && !config::IsLoopbackHost(host)) {
-    section.Child(key).Error("use https for a non-loopback host");
-    return std::nullopt;
-  }
-  while (url->ends_with('/')) url->pop_back();
-  return url;
-}
+using kit::ReadServiceUrl;
 
 bool IsRealmId(std::string_view text) {
   return !text.empty() && text.size() <= 32 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -126,6 +93,12 @@ std::vector<std::string> QuickBooksConfig::MappingPaths() const {
 }
 
 std::vector<std::pair<std::string, std::string>> QuickBooksConfig::DescribeFields() const {
+  auto fields = DescribeOwnFields();
+  for (auto& line : http.Describe()) fields.push_back(std::move(line));
+  return fields;
+}
+
+std::vector<std::pair<std::string, std::string>> QuickBooksConfig::DescribeOwnFields() const {
   std::string entity_list;
   for (const std::string& entity : entities) entity_list += (entity_list.empty() ? "" : ", ") + entity;
   return {{"realm_id", realm_id},
@@ -140,17 +113,10 @@ std::vector<std::pair<std::string, std::string>> QuickBooksConfig::DescribeField
           {"webhook_verifier_token", webhook_verifier_token ? webhook_verifier_token->Redacted() : ""},
           {"entities", "[" + entity_list + "]"},
           {"mappings_dir", mappings_dir},
-          {"ca_file", ca_file},
-          {"page_size", std::to_string(page_size)},
-          {"max_requests_per_minute", std::to_string(max_requests_per_minute)},
-          {"max_in_flight", std::to_string(max_in_flight)},
-          {"backoff", config::FormatDuration(backoff)},
-          {"max_backoff", config::FormatDuration(max_backoff)},
-          {"max_attempts", std::to_string(max_attempts)},
-          {"timeout", config::FormatDuration(timeout)}};
+          {"page_size", std::to_string(page_size)}};
 }
 
-std::unique_ptr<config::ConnectorSettings> ParseQuickBooksConfig(config::ConfigNode section) {
+std::unique_ptr<QuickBooksConfig> ParseQuickBooksConfig(config::ConfigNode section) {
   using config::Presence;
   auto settings = std::make_unique<QuickBooksConfig>();
   bool usable = true;
@@ -171,12 +137,12 @@ std::unique_ptr<config::ConnectorSettings> ParseQuickBooksConfig(config::ConfigN
     client_secret.reset();
   }
   if (auto environment = section.Enum("environment", {"production", "sandbox"})) settings->environment = *environment;
-  std::optional<std::string> redirect_uri = ReadUrl(section, "redirect_uri", "");
+  std::optional<std::string> redirect_uri = ReadServiceUrl(section, "redirect_uri", "");
   if (section.Has("redirect_uri") && !redirect_uri) usable = false;
   std::optional<std::string> base_url =
-      ReadUrl(section, "base_url", settings->environment == "sandbox" ? kSandboxApi : kProductionApi);
-  std::optional<std::string> token_url = ReadUrl(section, "token_url", kTokenUrl);
-  std::optional<std::string> authorize_url = ReadUrl(section, "authorize_url", kAuthorizeUrl);
+      ReadServiceUrl(section, "base_url", settings->environment == "sandbox" ? kSandboxApi : kProductionApi);
+  std::optional<std::string> token_url = ReadServiceUrl(section, "token_url", kTokenUrl);
+  std::optional<std::string> authorize_url = ReadServiceUrl(section, "authorize_url", kAuthorizeUrl);
   if (auto minorversion = section.Integer("minorversion", kMinimumMinorVersion, 999)) {
     settings->minorversion = static_cast<int>(*minorversion);
   }
@@ -188,18 +154,8 @@ std::unique_ptr<config::ConnectorSettings> ParseQuickBooksConfig(config::ConfigN
   }
   ReadEntities(section, *settings, usable);
   std::optional<std::string> mappings_dir = section.Path("mappings_dir", Presence::kRequired);
-  if (auto ca_file = section.Path("ca_file")) settings->ca_file = *ca_file;
   if (auto page_size = section.Integer("page_size", 1, 1000)) settings->page_size = static_cast<int>(*page_size);
-  if (auto rate = section.Integer("max_requests_per_minute", 1, 500)) settings->max_requests_per_minute = static_cast<int>(*rate);
-  if (auto in_flight = section.Integer("max_in_flight", 1, 10)) settings->max_in_flight = static_cast<int>(*in_flight);
-  if (auto backoff = section.Duration("backoff")) settings->backoff = *backoff;
-  if (auto max_backoff = section.Duration("max_backoff")) settings->max_backoff = *max_backoff;
-  if (settings->max_backoff < settings->backoff) {
-    section.Child("max_backoff").Error("max_backoff must not be shorter than backoff");
-    usable = false;
-  }
-  if (auto attempts = section.Integer("max_attempts", 1, 100)) settings->max_attempts = static_cast<int>(*attempts);
-  if (auto timeout = section.Duration("timeout")) settings->timeout = *timeout;
+  if (!kit::ReadHttpPolicy(section, settings->http, {.max_requests_per_minute = 500, .max_in_flight = 10})) usable = false;
   section.RejectUnknownKeys();
   if (!realm_id || !client_id || !client_secret || !base_url || !token_url || !authorize_url || !mappings_dir || !usable) {
     return nullptr;

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "connectors/kit/http_policy.h"
 #include "gateway/config/config.h"
 
 namespace tributary::connectors::quickbooks {
@@ -33,18 +34,15 @@ struct QuickBooksConfig : config::ConnectorSettings {
   std::optional<config::Secret> webhook_verifier_token;
   std::vector<std::string> entities;  // in kKnownEntities order
   std::string mappings_dir;           // absolute; holds <entity>.yaml (customer.yaml, credit_memo.yaml, …)
-  std::string ca_file;                // absolute; "" = the system trust store
   int page_size = 1000;               // MAXRESULTS of the initial load and the sweep
-  int max_requests_per_minute = 500;  // the client-side budget per realm
-  int max_in_flight = 10;
-  std::chrono::milliseconds backoff{1000};       // first wait after a throttle or a 5xx
-  std::chrono::milliseconds max_backoff{60000};  // the longest wait between attempts
-  int max_attempts = 8;                          // per request, before the pass fails
-  std::chrono::milliseconds timeout{60000};      // per request
+  // TLS trust, timeout, retries; the budget defaults to Intuit's limits per realm and app
+  // (500 requests a minute, 10 in flight).
+  kit::HttpPolicy http{.budget = {.per_minute = 500, .max_in_flight = 10, .per_day = 0}};
 
   // The mapping file of `entity` ("CreditMemo" -> <mappings_dir>/credit_memo.yaml).
   [[nodiscard]] std::string MappingPath(std::string_view entity) const;
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> DescribeFields() const override;
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> DescribeOwnFields() const;
   [[nodiscard]] std::vector<std::string> MappingPaths() const override;
 };
 
@@ -53,6 +51,6 @@ std::string SnakeCase(std::string_view entity);
 
 // Parses a `quickbooks:` section (every key is in docs/connectors/quickbooks.md). Reports
 // every problem through `section` and returns nullptr when the section is unusable.
-std::unique_ptr<config::ConnectorSettings> ParseQuickBooksConfig(config::ConfigNode section);
+std::unique_ptr<QuickBooksConfig> ParseQuickBooksConfig(config::ConfigNode section);
 
 }  // namespace tributary::connectors::quickbooks

@@ -96,7 +96,7 @@ RealmSync::RealmSync(const QuickBooksConfig& settings, SyncContext context, stor
     : settings_(settings), context_(std::move(context)), store_(store), api_(api), mapper_(mapper) {}
 
 int64_t RealmSync::Now() const {
-  return context_.clock ? context_.clock() : UnixSeconds(std::chrono::system_clock::now());
+  return context_.clock->UnixSeconds();
 }
 
 void RealmSync::NoteServerTime(const std::string& time) {

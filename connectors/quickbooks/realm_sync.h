@@ -6,8 +6,7 @@
 //
 // The 30-day judgement uses QuickBooks' own clock: the `time` of its answers (a CDC answer
 // refusing an old changedSince carries it), and between answers our clock corrected by the
-// offset the last answer showed. So nothing here needs a fake clock in tests: the double's
-// is enough.
+// offset the last answer showed.
 //
 // Not thread-safe: one per connector thread.
 #pragma once
@@ -23,6 +22,7 @@
 #include "connectors/quickbooks/qbo_api.h"
 #include "connectors/quickbooks/qbo_response.h"
 #include "connectors/quickbooks/sync_cursor.h"
+#include "gateway/common/clock.h"
 #include "gateway/common/metrics.h"
 #include "gateway/store/store.h"
 
@@ -34,7 +34,7 @@ struct SyncContext {
   std::string legal_entity;
   Metrics* metrics = nullptr;
   std::function<void()> notify_changes;  // after a commit that appended changes
-  std::function<int64_t()> clock;        // unix seconds; nullptr = the system clock
+  const Clock* clock = &MachineClock();
 };
 
 // The canonical entity a QuickBooks entity maps to ("Invoice" -> "receivable").

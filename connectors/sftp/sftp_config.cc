@@ -51,7 +51,7 @@ std::optional<std::string> RemoteDir(config::ConfigNode& section, std::string_vi
 
 }  // namespace
 
-std::unique_ptr<config::ConnectorSettings> ParseSftpConfig(config::ConfigNode section) {
+std::unique_ptr<SftpConfig> ParseSftpConfig(config::ConfigNode section) {
   using config::Presence;
   auto settings = std::make_unique<SftpConfig>();
   bool usable = true;

@@ -40,6 +40,6 @@ struct SftpConfig : config::ConnectorSettings {
 // required, archive_dir unless after_processing is delete, and one of private_key_file or
 // password. Reports every problem
 // through `section` and returns nullptr when the section is unusable.
-std::unique_ptr<config::ConnectorSettings> ParseSftpConfig(config::ConfigNode section);
+std::unique_ptr<SftpConfig> ParseSftpConfig(config::ConfigNode section);
 
 }  // namespace tributary::connectors::sftp

@@ -1,5 +1,8 @@
 #include "connectors/sftp/sftp_connector.h"
 
+#include "connectors/sftp/factory.h"
+#include "connectors/sftp/keyscan_tool.h"
+
 #include <filesystem>
 
 #include "connectors/common/file_pickup.h"
@@ -71,10 +74,9 @@ class SftpConnector final : public Connector {
 
 }  // namespace
 
-Result<std::unique_ptr<Connector>> MakeSftpConnector(const config::ConnectorConfig& config,
+Result<std::unique_ptr<Connector>> MakeSftpConnector(const config::ConnectorConfig& config, const SftpConfig& sftp,
                                                      const ConnectorContext& context) {
-  const auto* settings = dynamic_cast<const SftpConfig*>(config.settings.get());
-  if (settings == nullptr) return Fail(ErrorCode::kInternal, "sftp connector without sftp settings");
+  const SftpConfig* settings = &sftp;
   auto rules = PrepareFileRules(config);
   if (!rules) return std::unexpected(rules.error());
   fs::path spool = fs::path(context.state_path).parent_path() / "spool" / config.name;
@@ -97,6 +99,11 @@ Result<std::unique_ptr<Connector>> MakeSftpConnector(const config::ConnectorConf
   return std::make_unique<SftpConnector>(
       config.name, *settings, context,
       FilePickup(config.name, config.legal_entity, std::move(pickup), context, std::move(*rules)));
+}
+
+ConnectorFactory Factory() {
+  return Erase(FactoryOf<SftpConfig>{
+      .type = "sftp", .parse = ParseSftpConfig, .make = MakeSftpConnector, .tools = {KeyscanTool()}});
 }
 
 }  // namespace tributary::connectors::sftp

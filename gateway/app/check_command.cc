@@ -3,7 +3,7 @@
 #include <set>
 
 #include "connectors/common/rule_parameter_check.h"
-#include "connectors/connector.h"
+#include "connectors/kit/connector.h"
 #include "gateway/config/config.h"
 #include "gateway/mapping/mapping.h"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/sftp/sftp_session.h"
+#include "connectors/kit/connector.h"
 #include "gateway/config/config.h"
 #include "gateway/app/auth_command.h"
 #include "gateway/app/check_command.h"
@@ -32,11 +32,9 @@ Usage:
   tributary test  [--update] [DIR...] run the mapping test cases (folders with case.yaml) under each DIR
   tributary plan  --config FILE --connector NAME [--folder SUBDIR] [--json] INPUT
                                     what INPUT would change in the store (read-only: works beside the daemon)
-  tributary auth quickbooks --config FILE --connector NAME [--redirect-url URL]
-                                    OAuth consent: prints the authorization URL, stores the tokens
-  tributary sftp-keyscan HOST[:PORT] print the SFTP server's host key as a known_hosts line and its
-                                    SHA256 fingerprint (verify it out of band before pinning it)
-  tributary --help | --version
+  tributary auth TYPE --config FILE --connector NAME [--redirect-url URL]
+                                    OAuth consent or grant check of a connector (TYPE: AUTH_TYPES)
+TOOLS  tributary --help | --version
 
 Exit codes: 0 success, 1 invalid input (config problems, rejects), 2 usage or unusable files.
 )";
@@ -82,44 +80,23 @@ ParsedArgs Parse(int argc, char** argv, const std::vector<std::string>& value_op
   return args;
 }
 
-int UsageError(const std::string& message) {
-  std::cerr << "tributary: " << message << "\n\n" << kUsage;
-  return 2;
+// kUsage with the connector types' consent types and tools of this build.
+std::string Usage() {
+  std::string usage = kUsage;
+  std::string auth_types;
+  std::string tools;
+  for (const auto& factory : connectors::RegisteredConnectors()) {
+    if (factory.consent) auth_types += (auth_types.empty() ? "" : ", ") + factory.config_type.type;
+    for (const auto& tool : factory.tools) tools += "  tributary " + tool.usage + "\n";
+  }
+  usage.replace(usage.find("AUTH_TYPES"), 10, auth_types.empty() ? "none in this build" : auth_types);
+  usage.replace(usage.find("TOOLS"), 5, tools);
+  return usage;
 }
 
-// `sftp-keyscan HOST[:PORT]`: connects, takes the host key, does not authenticate.
-int RunSftpKeyscan(const std::string& target) {
-  std::string host = target;
-  std::string port_text = "22";
-  if (target.starts_with('[')) {
-    size_t close = target.find(']');
-    if (close == std::string::npos) return UsageError("invalid HOST[:PORT] " + target);
-    host = target.substr(1, close - 1);
-    if (close + 1 < target.size()) {
-      if (target[close + 1] != ':') return UsageError("invalid HOST[:PORT] " + target);
-      port_text = target.substr(close + 2);
-    }
-  } else if (size_t colon = target.find(':'); colon != std::string::npos && target.find(':', colon + 1) == std::string::npos) {
-    host = target.substr(0, colon);
-    port_text = target.substr(colon + 1);
-  }
-  int port = 0;
-  try {
-    size_t used = 0;
-    port = std::stoi(port_text, &used);
-    if (used != port_text.size()) port = 0;
-  } catch (const std::exception&) {
-    port = 0;
-  }
-  if (host.empty() || port < 1 || port > 65535) return UsageError("invalid HOST[:PORT] " + target);
-  auto scanned = connectors::sftp::ScanHostKey(host, static_cast<uint16_t>(port), std::chrono::seconds(30));
-  if (!scanned) {
-    std::cerr << "tributary: " << scanned.error().message << "\n";
-    return 2;
-  }
-  // The fingerprint as a comment line, so the whole output can be appended to known_hosts.
-  std::cout << "# " << scanned->key_type << " " << scanned->fingerprint << "\n" << scanned->known_hosts_line << "\n";
-  return 0;
+int UsageError(const std::string& message) {
+  std::cerr << "tributary: " << message << "\n\n" << Usage();
+  return 2;
 }
 
 }  // namespace
@@ -128,7 +105,7 @@ int Main(int argc, char** argv) {
   if (argc < 2) return UsageError("a command is required");
   std::string first = argv[1];
   if (first == "--help" || first == "-h" || first == "help") {
-    std::cout << kUsage;
+    std::cout << Usage();
     return 0;
   }
   if (first == "--version" || first == "version") {
@@ -178,16 +155,17 @@ int Main(int argc, char** argv) {
     ParsedArgs args = Parse(argc, argv, {"config", "connector", "redirect-url"});
     if (!args.error.empty()) return UsageError(args.error);
     if (args.positional.size() != 1 || !args.options.contains("config") || !args.options.contains("connector")) {
-      return UsageError("auth needs a provider (quickbooks), --config FILE and --connector NAME");
+      return UsageError("auth needs a connector type, --config FILE and --connector NAME");
     }
     AuthOptions options{.provider = args.positional[0], .config_path = args.options["config"],
                         .connector = args.options["connector"]};
     if (args.options.contains("redirect-url")) options.redirect_url = args.options["redirect-url"];
     return RunAuthCommand(options, std::cin, std::cout, std::cerr);
   }
-  if (first == "sftp-keyscan") {
-    if (argc != 3) return UsageError("sftp-keyscan needs exactly one HOST[:PORT]");
-    return RunSftpKeyscan(argv[2]);
+  for (const auto& factory : connectors::RegisteredConnectors()) {
+    for (const auto& tool : factory.tools) {
+      if (tool.command == first) return tool.run(std::vector<std::string>(argv + 2, argv + argc), {std::cin, std::cout, std::cerr});
+    }
   }
   return UsageError("unknown command '" + first + "'");
 }

@@ -12,7 +12,7 @@
 #include <string>
 #include <thread>
 
-#include "connectors/connector.h"
+#include "connectors/kit/connector.h"
 #include "gateway/admin/connector_status.h"
 #include "gateway/common/secret_redactor.h"
 

@@ -16,8 +16,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "connectors/common/rule_parameter_check.h"
-#include "connectors/connector.h"
-#include "connectors/quickbooks/admin_routes.h"
+#include "connectors/kit/connector.h"
 #include "gateway/admin/admin_api.h"
 #include "gateway/app/connector_runner.h"
 #include "gateway/app/logging.h"
@@ -73,9 +72,12 @@ const char* DropReason(http::ConnectionEvent event) {
 // Everything built from one config; rebuilt on SIGHUP.
 class Runtime {
  public:
-  Runtime(const config::Config& config, Metrics* metrics, admin::ConnectorStatusBoard* board, ChangeSignal* changes)
+  Runtime(const config::Config& config, const Clock& clock, Metrics* metrics, admin::ConnectorStatusBoard* board,
+          ChangeSignal* changes)
       : config_(config),
         redactor_(std::make_shared<const SecretRedactor>(config.secrets)),
+        clock_(clock),
+        budgets_(clock),
         metrics_(metrics),
         board_(board),
         changes_(changes) {}
@@ -102,12 +104,12 @@ class Runtime {
                                          .push_enabled = config_.push.has_value(),
                                          .metrics = metrics_,
                                          .notify_changes = [this] { NotifyChanges(); },
-                                         .abandon = abandon_.get_token()};
+                                         .abandon = abandon_.get_token(),
+                                         .services = {.clock = &clock_,
+                                                      .budgets = &budgets_,
+                                                      .grant_locks = &grant_locks_}};
     for (const config::ConnectorConfig& connector_config : config_.connectors) {
-      const connectors::ConnectorFactory* factory = nullptr;
-      for (const auto& candidate : connectors::RegisteredConnectors()) {
-        if (candidate.config_type.type == connector_config.type) factory = &candidate;
-      }
+      const connectors::ConnectorFactory* factory = connectors::FindConnectorFactory(connector_config.type);
       if (factory == nullptr) return Fail(ErrorCode::kInternal, "no factory for " + connector_config.type);
       auto connector = factory->make(connector_config, context);
       if (!connector) {
@@ -129,10 +131,15 @@ class Runtime {
                              .publish_metrics = [this](Metrics& metrics) {
                                if (pusher_) pusher_->PublishMetrics(metrics);
                              }};
-    deps.public_routes.push_back(connectors::quickbooks::MakeQuickBooksRoutes(
-        config_, {.state_path = config_.state_path,
-                  .wake_connector = [this](const std::string& name) { WakeConnector(name); },
-                  .metrics = metrics_}));
+    // Webhooks and OAuth callbacks of the connector types configured.
+    const connectors::RouteDeps route_deps{.state_path = config_.state_path,
+                                           .wake_connector = [this](const std::string& name) { WakeConnector(name); },
+                                           .metrics = metrics_,
+                                           .clock = &clock_};
+    for (const auto& factory : connectors::RegisteredConnectors()) {
+      if (!factory.routes) continue;
+      if (auto routes = factory.routes(config_, route_deps)) deps.public_routes.push_back(std::move(routes));
+    }
     admin_ = std::make_unique<admin::AdminApi>(admin_options, deps);
     http::ServerOptions server_options{.host = config_.admin.host, .port = config_.admin.port};
     server_options.on_connection_event = [metrics = metrics_](http::ConnectionEvent event) {
@@ -224,6 +231,9 @@ class Runtime {
 
   config::Config config_;
   SharedRedactor redactor_;  // the config's secrets, out of what the status board shows
+  const Clock& clock_;
+  connectors::kit::BudgetRegistry budgets_;
+  connectors::kit::GrantLocks grant_locks_;
   std::stop_source abandon_;  // requested when a stop outlasts kStopBudget
   Metrics* metrics_;
   admin::ConnectorStatusBoard* board_;
@@ -276,11 +286,12 @@ int RunDaemon(const std::string& config_path) {
   ConfigureLogging(config->log.level, config->log.format, std::make_shared<const SecretRedactor>(config->secrets));
   LogConfig(config_path, *config);
 
+  const RealClock clock;
   Metrics metrics;
   DescribeMetrics(metrics);
   admin::ConnectorStatusBoard board;
   ChangeSignal changes;
-  auto runtime = std::make_unique<Runtime>(*config, &metrics, &board, &changes);
+  auto runtime = std::make_unique<Runtime>(*config, clock, &metrics, &board, &changes);
   if (auto started = runtime->Start(); !started) {
     spdlog::error("cannot start: {}", started.error().message);
     return 1;
@@ -313,11 +324,11 @@ int RunDaemon(const std::string& config_path) {
         ConfigureLogging(reloaded->log.level, reloaded->log.format,
                          std::make_shared<const SecretRedactor>(reloaded->secrets));
         runtime.reset();
-        runtime = std::make_unique<Runtime>(*reloaded, &metrics, &board, &changes);
+        runtime = std::make_unique<Runtime>(*reloaded, clock, &metrics, &board, &changes);
         if (auto started = runtime->Start(); !started) {
           spdlog::error("SIGHUP: cannot start with the new config ({}); restarting with the previous one",
                         started.error().message);
-          runtime = std::make_unique<Runtime>(*config, &metrics, &board, &changes);
+          runtime = std::make_unique<Runtime>(*config, clock, &metrics, &board, &changes);
           if (auto restarted = runtime->Start(); !restarted) {
             spdlog::error("cannot restart: {}", restarted.error().message);
             return 1;

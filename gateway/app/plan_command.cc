@@ -9,7 +9,7 @@
 
 #include "connectors/common/file_ingest.h"
 #include "connectors/common/rule_parameter_check.h"
-#include "connectors/connector.h"
+#include "connectors/kit/connector.h"
 #include "connectors/directory/drop_folder.h"
 #include "gateway/app/parameter_overrides.h"
 #include "gateway/config/config.h"

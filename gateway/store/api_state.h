@@ -94,6 +94,9 @@ struct OAuthGrant {
   int64_t refresh_hard_expires_at = 0;  // the hard (maximum) expiry; 0 = unknown
   std::string problem;                  // why consent is needed, in the provider's words
   std::string updated_at;
+  // Where the API calls go, when the token answer says (Salesforce's instance_url); "" when
+  // the provider's API lives at a fixed address. Not secret.
+  std::string endpoint;
 };
 
 // A grant row locked for a refresh: holds the database write lock (BEGIN IMMEDIATE, which

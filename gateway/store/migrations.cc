@@ -131,10 +131,17 @@ ALTER TABLE files ADD COLUMN closes_withheld INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE files ADD COLUMN note TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Some token answers name where the API calls go (Salesforce's instance_url): kept with the
+// grant, so a restart that reuses the stored token knows where to send it.
+constexpr const char* kGrantEndpointSchema = R"sql(
+ALTER TABLE oauth_grants ADD COLUMN endpoint TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "initial schema", kInitialSchema},
     {2, "api connectors: cursors, oauth grants and consents", kApiStateSchema},
     {3, "files: closes withheld by a snapshot", kClosesWithheldSchema},
+    {4, "oauth grants: the API endpoint of a token answer", kGrantEndpointSchema},
 });
 
 Result<int64_t> CurrentVersion(Database& db) {

@@ -239,17 +239,17 @@ class SqliteGrantUpdate final : public GrantUpdate {
     auto stmt = db_.Prepare(
         "INSERT INTO oauth_grants (provider, client_id, account, state, generation, refresh_token, "
         "access_token, access_expires_at, refresh_expires_at, refresh_hard_expires_at, problem, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "updated_at, endpoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (provider, client_id, account) DO UPDATE SET state = excluded.state, "
         "generation = excluded.generation, refresh_token = excluded.refresh_token, "
         "access_token = excluded.access_token, access_expires_at = excluded.access_expires_at, "
         "refresh_expires_at = excluded.refresh_expires_at, "
         "refresh_hard_expires_at = excluded.refresh_hard_expires_at, problem = excluded.problem, "
-        "updated_at = excluded.updated_at");
+        "updated_at = excluded.updated_at, endpoint = excluded.endpoint");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->Bind(id_.provider, id_.client_id, id_.account, GrantStateName(grant.state), grant.generation,
                sealed->first, sealed->second, grant.access_expires_at, grant.refresh_expires_at,
-               grant.refresh_hard_expires_at, grant.problem, grant.updated_at);
+               grant.refresh_hard_expires_at, grant.problem, grant.updated_at, grant.endpoint);
     if (auto status = stmt->Run(); !status) return std::unexpected(status.error());
     auto committed = txn_->Commit();
     txn_.reset();
@@ -268,7 +268,7 @@ class SqliteGrantUpdate final : public GrantUpdate {
 Result<std::optional<OAuthGrant>> ReadGrant(Database& db, GrantKey& keys, const GrantId& id) {
   auto stmt = db.Prepare(
       "SELECT state, generation, refresh_token, access_token, access_expires_at, refresh_expires_at, "
-      "refresh_hard_expires_at, problem, updated_at FROM oauth_grants "
+      "refresh_hard_expires_at, problem, updated_at, endpoint FROM oauth_grants "
       "WHERE provider = ? AND client_id = ? AND account = ?");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(id.provider, id.client_id, id.account);
@@ -286,6 +286,7 @@ Result<std::optional<OAuthGrant>> ReadGrant(Database& db, GrantKey& keys, const 
   grant.refresh_hard_expires_at = stmt->Int(6);
   grant.problem = stmt->Text(7);
   grant.updated_at = stmt->Text(8);
+  grant.endpoint = stmt->Text(9);
   std::string problem;
   auto refresh = RevealToken(keys, id, "refresh_token", std::move(stored_refresh), problem);
   if (!refresh) return std::unexpected(refresh.error());

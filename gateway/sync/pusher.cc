@@ -32,11 +32,6 @@ std::string BatchesUrl(std::string url) {
   return url + "/batches";
 }
 
-int64_t UnixMillisNow() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -45,7 +40,7 @@ Pusher::Pusher(store::Store& store, http::HttpClient& client, PushOptions option
       client_(client),
       options_(Normalised(std::move(options))),
       batches_url_(BatchesUrl(options_.url)),
-      random_(std::random_device{}()) {}
+      backoff_({.initial = options_.initial_backoff, .max = options_.max_backoff, .max_retry_after = kMaxRetryAfter}) {}
 
 Result<StepOutcome> Pusher::Step() {
   auto outcome = Attempt();
@@ -54,7 +49,8 @@ Result<StepOutcome> Pusher::Step() {
     stats_.retries.fetch_add(1);
   } else if (outcome->kind != StepKind::kIdle) {
     stats_.consecutive_failures.store(0);
-    stats_.last_success_unix_ms.store(UnixMillisNow());
+    stats_.last_success_unix_ms.store(
+        std::chrono::duration_cast<milliseconds>(options_.clock->Now().time_since_epoch()).count());
   }
   return outcome;
 }
@@ -181,12 +177,8 @@ Result<StepOutcome> Pusher::Attempt() {
   // 408, 429 and 5xx are the core's "later"; 1xx/3xx are not answers of the contract
   // (redirects are not followed) and retrying keeps the changes safe until someone
   // fixes the URL.
-  if (status == 408 || status == 429 || status >= 500 || status < 400) {
-    std::optional<milliseconds> retry_after;
-    const std::string header = http::FindHeader(response->headers, "Retry-After");
-    if (auto parsed = http::ParseRetryAfter(header, std::chrono::system_clock::now())) {
-      retry_after = std::chrono::duration_cast<milliseconds>(*parsed);
-    }
+  if (http::IsRetryableStatus(status) || status < 400) {
+    std::optional<milliseconds> retry_after = http::RetryAfterOf(*response, options_.clock->Now());
     std::string reason = "core answered " + std::to_string(status);
     if (status >= 400 && !response->body.empty()) {
       reason += ": " + BoundedUtf8(CoreErrorMessage(response->body), 200);
@@ -218,15 +210,7 @@ Result<StepOutcome> Pusher::Attempt() {
 }
 
 milliseconds Pusher::Backoff(int64_t failures, std::optional<milliseconds> retry_after) {
-  int64_t ceiling = options_.initial_backoff.count();
-  const int64_t cap = options_.max_backoff.count();
-  for (int64_t i = 1; i < failures && ceiling < cap; ++i) ceiling *= 2;
-  ceiling = std::min(ceiling, cap);
-  // Full jitter: gateways that lost the core together do not come back together.
-  std::uniform_int_distribution<int64_t> draw(0, ceiling);
-  milliseconds delay(draw(random_));
-  if (retry_after) delay = std::max(delay, std::min(*retry_after, kMaxRetryAfter));
-  return delay;
+  return backoff_.Next(failures, retry_after);
 }
 
 void Pusher::Notify() {
@@ -238,13 +222,8 @@ void Pusher::Notify() {
 }
 
 void Pusher::Sleep(milliseconds delay, std::stop_token stop) {
-  if (options_.sleep) {
-    options_.sleep(delay, stop);
-    return;
-  }
-  std::unique_lock lock(mutex_);
-  // Notify() must not cut a backoff short: new changes do not make the core healthier.
-  cv_.wait_for(lock, stop, delay, [] { return false; });
+  // The clock's wait, not Notify()'s: new changes do not make the core healthier.
+  options_.clock->SleepFor(delay, stop);
 }
 
 void Pusher::Run(std::stop_token stop) {

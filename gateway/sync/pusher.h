@@ -17,9 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "gateway/common/clock.h"
 #include "gateway/common/result.h"
 #include "gateway/common/secret_redactor.h"
 #include "gateway/http/http_client.h"
+#include "gateway/http/retry_policy.h"
 #include "gateway/store/store.h"
 
 namespace tributary::sync {
@@ -39,9 +41,9 @@ struct PushOptions {
   std::chrono::milliseconds max_backoff{300000};
   // How long Run() waits for Notify() before looking at the outbox again when idle.
   std::chrono::milliseconds idle_wait{1000};
-  // Waits `delay` between attempts; must return early once `stop` is requested. Empty =
-  // a real wait. Tests inject a recorder that returns at once.
-  std::function<void(std::chrono::milliseconds delay, std::stop_token stop)> sleep;
+  // The daemon's clock: waits between attempts, Retry-After dates, timestamps. Tests give
+  // a FakeClock that records the waits and returns at once.
+  const Clock* clock = &MachineClock();
 };
 
 // Counters for metrics and /readyz. Written by the pushing thread, readable anywhere.
@@ -95,9 +97,9 @@ class Pusher {
 
   const PushStats& stats() const { return stats_; }
 
-  // The wait before attempt number `failures` + 1 (failures >= 1): a uniform draw in
-  // [0, min(max_backoff, initial_backoff * 2^(failures-1))], raised to `retry_after`
-  // when that is longer (capped at one hour).
+  // The wait before attempt number `failures` + 1 (failures >= 1): the common backoff
+  // (gateway/http/retry_policy.h) from initial_backoff to max_backoff, raised to
+  // `retry_after` when that is longer (capped at one hour).
   std::chrono::milliseconds Backoff(int64_t failures,
                                     std::optional<std::chrono::milliseconds> retry_after);
 
@@ -113,7 +115,7 @@ class Pusher {
   const PushOptions options_;
   const std::string batches_url_;
   PushStats stats_;
-  std::mt19937_64 random_;  // jitter only; seeded from std::random_device
+  http::Backoff backoff_;
 
   std::mutex mutex_;
   std::condition_variable_any cv_;

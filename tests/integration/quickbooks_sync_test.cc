@@ -86,7 +86,7 @@ TEST_F(QuickBooksDaemonTest, ConsentThenLoadThenChangesAndDeletesReachTheCore) {
   auto metrics = daemon_->GetText("/metrics");
   EXPECT_NE(metrics.find("tributary_oauth_refresh_token_hard_expiry_timestamp_seconds{connector=\"qbo\"}"),
             std::string::npos);
-  EXPECT_NE(metrics.find("tributary_quickbooks_request_budget_remaining{connector=\"qbo\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("tributary_api_request_budget_remaining{connector=\"qbo\"}"), std::string::npos);
   EXPECT_EQ(daemon_->StopWith(SIGTERM), 0) << daemon_->Log();
 }
 

@@ -7,6 +7,7 @@
 
 #include "connectors/common/content_hash.h"
 
+#include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_drop_site.h"
 #include "tests/testing/temp_dir.h"
 
@@ -75,9 +76,9 @@ class FilePickupTest : public ::testing::Test {
                              .notify_changes = [this] {
                                if (after_apply_) std::exchange(after_apply_, nullptr)();
                              },
-                             .abandon = abandon_.get_token()};
-    PickupClock clock{.steady = [this] { return steady_; }, .wall = [this] { return wall_; }};
-    pickup_ = std::make_unique<FilePickup>("erp", "FR01", settings, context, std::move(*rules), clock);
+                             .abandon = abandon_.get_token(),
+                             .services = {.clock = &clock_}};
+    pickup_ = std::make_unique<FilePickup>("erp", "FR01", settings, context, std::move(*rules));
   }
 
   Status Pass() { return pickup_->RunPass(site_, *store_, {}); }
@@ -94,7 +95,7 @@ class FilePickupTest : public ::testing::Test {
   }
 
   void Advance(milliseconds step) {
-    steady_ += step;
+    clock_.Advance(step);
     wall_ += step;
   }
 
@@ -127,8 +128,8 @@ class FilePickupTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   FakeDropSite site_;
   Metrics metrics_;
-  std::chrono::steady_clock::time_point steady_{seconds(1000)};
-  std::chrono::system_clock::time_point wall_{seconds(1795435200)};  // 2026-11-23T08:00:00Z
+  std::chrono::system_clock::time_point wall_{seconds(1795435200)};  // 2026-11-23T08:00:00Z, moves with clock_
+  testing::FakeClock clock_{wall_};
   std::unique_ptr<FilePickup> pickup_;
   std::function<void()> after_apply_;  // run once, right after a file's changes are committed
   std::stop_source abandon_;           // ConnectorContext::abandon

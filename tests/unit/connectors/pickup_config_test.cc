@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "connectors/connector.h"
+#include "connectors/kit/connector.h"
 #include "connectors/directory/directory_config.h"
 #include "connectors/sftp/sftp_config.h"
 #include "tests/testing/temp_dir.h"
@@ -25,7 +25,11 @@ Parsed ParseSection(const std::string& text, const std::string& type) {
   auto document = config::ConfigDocument::Parse(text, "c.yaml", "/etc/tributary");
   Parsed out;
   config::ConfigNode section = document->root().Child(type);
-  out.settings = type == "sftp" ? sftp::ParseSftpConfig(section) : directory::ParseDirectoryConfig(section);
+  if (type == "sftp") {
+    out.settings = sftp::ParseSftpConfig(section);
+  } else {
+    out.settings = directory::ParseDirectoryConfig(section);
+  }
   section.RejectUnknownKeys();
   for (const Diagnostic& diagnostic : document->diagnostics()) out.messages.push_back(diagnostic.ToString());
   return out;

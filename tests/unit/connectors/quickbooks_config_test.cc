@@ -3,7 +3,7 @@
 
 #include <cstdlib>
 
-#include "connectors/connector.h"
+#include "connectors/kit/connector.h"
 #include "connectors/quickbooks/quickbooks_config.h"
 #include "gateway/config/config_node.h"
 
@@ -40,8 +40,8 @@ TEST(QuickBooksConfig, Defaults) {
   EXPECT_EQ(config.entities, (std::vector<std::string>{"Customer", "Invoice", "CreditMemo", "Payment"}));
   EXPECT_EQ(config.MappingPath("CreditMemo"), TRIBUTARY_SOURCE_DIR "/mappings/quickbooks/credit_memo.yaml");
   EXPECT_EQ(config.page_size, 1000);
-  EXPECT_EQ(config.max_requests_per_minute, 500);
-  EXPECT_EQ(config.max_in_flight, 10);
+  EXPECT_EQ(config.http.budget.per_minute, 500);
+  EXPECT_EQ(config.http.budget.max_in_flight, 10);
   EXPECT_FALSE(config.webhook_verifier_token);
   // Secrets never appear in the description.
   for (const auto& [key, value] : config.DescribeFields()) EXPECT_EQ(value.find("inline-secret"), std::string::npos);

@@ -11,13 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connectors/kit/api_caller.h"
+#include "connectors/kit/grant_keeper.h"
+#include "connectors/kit/request_budget.h"
 #include "connectors/quickbooks/object_mapper.h"
-#include "connectors/quickbooks/oauth_client.h"
 #include "connectors/quickbooks/qbo_api.h"
 #include "connectors/quickbooks/quickbooks_config.h"
+#include "connectors/quickbooks/quickbooks_grant.h"
 #include "connectors/quickbooks/realm_sync.h"
-#include "connectors/quickbooks/request_budget.h"
-#include "connectors/quickbooks/token_keeper.h"
 #include "gateway/common/metrics.h"
 #include "gateway/http/http_client.h"
 #include "gateway/store/store.h"
@@ -48,9 +49,9 @@ class QuickBooksFixture : public ::testing::Test {
     settings_.authorize_url = double_->authorize_url();
     settings_.entities = {"Customer", "Invoice", "CreditMemo", "Payment"};
     settings_.mappings_dir = TRIBUTARY_SOURCE_DIR "/mappings/quickbooks";
-    settings_.backoff = std::chrono::milliseconds(1);
-    settings_.max_backoff = std::chrono::milliseconds(20);
-    settings_.timeout = std::chrono::milliseconds(10000);
+    settings_.http.backoff = std::chrono::milliseconds(1);
+    settings_.http.max_backoff = std::chrono::milliseconds(20);
+    settings_.http.timeout = std::chrono::milliseconds(10000);
     ASSERT_FALSE(dir_.path().empty());
     store_ = OpenStore();
     ASSERT_NE(store_, nullptr);
@@ -76,11 +77,14 @@ class QuickBooksFixture : public ::testing::Test {
 
   // Builds the connector's parts on store_ (call after changing settings_).
   void Wire() {
-    client_ = http::MakeCurlClient({.total_timeout = settings_.timeout});
-    oauth_ = std::make_unique<OAuthClient>(settings_, *client_);
-    tokens_ = std::make_unique<TokenKeeper>(settings_, "qbo", *store_, *oauth_, &metrics_);
-    budget_ = std::make_shared<RequestBudget>(settings_.max_requests_per_minute, settings_.max_in_flight);
-    api_ = std::make_unique<QboApi>(settings_, "qbo", *tokens_, *budget_, *client_, &metrics_);
+    client_ = http::MakeCurlClient(settings_.http.ClientOptions());
+    grant_ = std::make_unique<kit::RefreshTokenGrant>(GrantSettingsOf(settings_));
+    tokens_ = std::make_unique<kit::GrantKeeper>(*grant_, "qbo", ConsentCommand("qbo"), *store_, *client_, locks_,
+                                                 MachineClock(), &metrics_);
+    budget_ = std::make_shared<kit::RequestBudget>(settings_.http.budget, MachineClock());
+    caller_ = std::make_unique<kit::ApiCaller>(QboCallerOptions(settings_, "qbo"), *client_, *budget_, tokens_.get(),
+                                               MachineClock(), &metrics_);
+    api_ = std::make_unique<QboApi>(settings_, *caller_);
     auto mapper = LoadObjectMappings(settings_);
     ASSERT_TRUE(mapper.has_value()) << mapper.error().message;
     mapper_ = std::move(*mapper);
@@ -125,9 +129,11 @@ class QuickBooksFixture : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   Metrics metrics_;
   std::unique_ptr<http::HttpClient> client_;
-  std::unique_ptr<OAuthClient> oauth_;
-  std::unique_ptr<TokenKeeper> tokens_;
-  std::shared_ptr<RequestBudget> budget_;
+  kit::GrantLocks locks_;
+  std::unique_ptr<kit::RefreshTokenGrant> grant_;
+  std::unique_ptr<kit::GrantKeeper> tokens_;
+  std::shared_ptr<kit::RequestBudget> budget_;
+  std::unique_ptr<kit::ApiCaller> caller_;
   std::unique_ptr<QboApi> api_;
   std::unique_ptr<ObjectMapper> mapper_;
   std::unique_ptr<RealmSync> sync_;

@@ -216,7 +216,7 @@ TEST_F(QuickBooksSyncTest, ThrottledHalfTheTimeTheSyncStillCompletes) {
   PassOk();
   EXPECT_EQ(CountLive("qbo:receivable:"), 4);
   EXPECT_GT(double_->CountRequests("query", 429), 3);
-  EXPECT_GT(metrics_.Get("tributary_quickbooks_requests_total", {{"connector", "qbo"}, {"outcome", "throttled"}}), 3);
+  EXPECT_GT(metrics_.Get("tributary_api_requests_total", {{"connector", "qbo"}, {"outcome", "throttled"}}), 3);
 }
 
 TEST_F(QuickBooksSyncTest, LegacyThrottle403AndServerErrorsAreRetried) {
@@ -232,7 +232,7 @@ TEST_F(QuickBooksSyncTest, LegacyThrottle403AndServerErrorsAreRetried) {
 
 TEST_F(QuickBooksSyncTest, ARefusalStopsThePassWithTheFaultAndKeepsTheCursor) {
   SeedCompany();
-  settings_.max_attempts = 2;
+  settings_.http.max_attempts = 2;
   Wire();
   double_->ThrottleEveryNth(1);  // every request throttled: gives up after max_attempts
   auto passed = sync_->Pass({});

@@ -76,12 +76,12 @@ TEST_F(QuickBooksTokensTest, RacingRefreshersNeverSendASupersededToken) {
   auto worker = [&](std::vector<std::string>* tokens) {
     auto store = OpenStore();
     auto client = http::MakeCurlClient({});
-    OAuthClient oauth(settings_, *client);
-    TokenKeeper keeper(settings_, "qbo", *store, oauth, nullptr);
+    kit::RefreshTokenGrant grant(GrantSettingsOf(settings_));
+    kit::GrantKeeper keeper(grant, "qbo", ConsentCommand("qbo"), *store, *client, locks_, MachineClock(), nullptr);
     for (int round = 0; round < kRounds; ++round) {
       auto current = store->api().GetGrant(GrantIdOf(settings_));
-      TokenKeeper::Access seen{(*current)->access_token, (*current)->generation};
-      auto refreshed = keeper.RefreshAfterRejection(seen);
+      kit::GrantKeeper::Access seen{(*current)->access_token, "", (*current)->generation};
+      auto refreshed = keeper.RenewAfterRejection(seen);
       tokens->push_back(refreshed ? refreshed->token : "error: " + refreshed.error().message);
     }
   };
@@ -140,7 +140,7 @@ TEST_F(QuickBooksTokensTest, AGrantTheKeyCannotDecryptStopsWithAClearStatusAndNo
             std::string::npos)
       << access.error().message;
   EXPECT_EQ(metrics_.Get("tributary_oauth_consent_needed", {{"connector", "qbo"}}), 1);
-  auto rejected = tokens_->RefreshAfterRejection({"whatever", 1});
+  auto rejected = tokens_->RenewAfterRejection({"whatever", "", 1});
   ASSERT_FALSE(rejected.has_value());
   EXPECT_NE(rejected.error().message.find("cannot decrypt"), std::string::npos);
   for (int i = 0; i < 3; ++i) {
@@ -167,7 +167,7 @@ TEST_F(QuickBooksTokensTest, WithoutAGrantTheConnectorAsksForConsent) {
   Wire();
   auto passed = sync_->Pass({});
   ASSERT_FALSE(passed.has_value());
-  EXPECT_NE(passed.error().message.find("consent needed: no QuickBooks grant for realm 9130357785543026 yet"),
+  EXPECT_NE(passed.error().message.find("consent needed: no QuickBooks grant for account 9130357785543026 yet"),
             std::string::npos)
       << passed.error().message;
 }

@@ -5,7 +5,7 @@
 
 #include "connectors/common/file_ingest.h"
 #include "connectors/common/rule_parameter_check.h"
-#include "connectors/connector.h"
+#include "connectors/kit/connector.h"
 
 namespace tributary::connectors {
 namespace {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "gateway/model/canonical.h"
+#include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_core.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/wait.h"
@@ -20,22 +21,6 @@ namespace {
 using namespace std::chrono_literals;
 using testing::FakeCore;
 using testing::WaitUntil;
-
-// Records backoff waits instead of waiting.
-struct SleepRecorder {
-  std::mutex mutex;
-  std::vector<std::chrono::milliseconds> delays;
-  std::function<void(std::chrono::milliseconds, std::stop_token)> Hook() {
-    return [this](std::chrono::milliseconds delay, std::stop_token) {
-      std::lock_guard lock(mutex);
-      delays.push_back(delay);
-    };
-  }
-  std::vector<std::chrono::milliseconds> Get() {
-    std::lock_guard lock(mutex);
-    return delays;
-  }
-};
 
 class PusherTest : public ::testing::Test {
  protected:
@@ -69,7 +54,7 @@ class PusherTest : public ::testing::Test {
     options.batch_size = batch_size;
     options.initial_backoff = 1ms;
     options.max_backoff = 10ms;
-    options.sleep = sleeps_.Hook();
+    options.clock = &clock_;
     return options;
   }
 
@@ -122,7 +107,7 @@ class PusherTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::Store> observer_;
   std::unique_ptr<http::HttpClient> client_;
-  SleepRecorder sleeps_;
+  testing::FakeClock clock_;  // records the waits and returns at once
   int files_ = 0;
 };
 
@@ -241,7 +226,7 @@ TEST_F(PusherTest, TooManyRequestsHonoursRetryAfter) {
   ASSERT_TRUE(WaitUntil([&] { return Delivered() == 3; }));
   runner.request_stop();
   runner.join();
-  const auto delays = sleeps_.Get();
+  const auto delays = clock_.Waited();
   ASSERT_EQ(delays.size(), 1u);
   EXPECT_EQ(delays[0], 2000ms);
 }
@@ -329,7 +314,7 @@ TEST_F(PusherTest, CoreDownThenUp) {
   Seed(4);
   core_->Stop();
   PushOptions options = Options(/*batch_size=*/2);
-  options.sleep = nullptr;  // real, short waits: Run() keeps knocking until the core is back
+  options.clock = &MachineClock();  // real, short waits: Run() keeps knocking until the core is back
   Pusher pusher(*store_, *client_, options);
   std::jthread runner([&](std::stop_token stop) { pusher.Run(stop); });
   ASSERT_TRUE(WaitUntil([&] { return pusher.stats().retries.load() >= 3; }));
@@ -427,7 +412,7 @@ TEST_F(PusherTest, RunStopsPromptlyDuringALongBackoff) {
   Seed(1);
   core_->Stop();
   PushOptions options = Options();
-  options.sleep = nullptr;
+  options.clock = &MachineClock();
   options.initial_backoff = std::chrono::minutes(5);
   options.max_backoff = std::chrono::minutes(5);
   Pusher pusher(*store_, *client_, options);
