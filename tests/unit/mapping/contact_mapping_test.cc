@@ -73,10 +73,10 @@ TEST(ContactMapping, AContactWithoutItsCustomerIsAReject) {
                                "\n");
   ASSERT_TRUE(out->stats.has_value());
   EXPECT_TRUE(out->sink.records.empty());
-  EXPECT_THAT(out->sink.RejectLines(), ElementsAre("in.csv:1: customer: required value is empty"));
+  EXPECT_THAT(out->sink.RejectLines(), ElementsAre("in.csv:1:0: customer: required value is empty"));
 }
 
-TEST(ContactMapping, FieldsTheSchemaDoesNotHaveAreRefused) {
+TEST(ContactMapping, FieldsTheSchemaDoesNotHaveAreRefusedAndTheCustomerIsRequired) {
   EXPECT_THAT(Problems(R"(name: contacts
 reader: {type: json_lines}
 entities:
@@ -87,7 +87,9 @@ entities:
       mobile: {path: MobilePhone}
       phones: [{type: work, value: {path: Phone}}]
 )"),
-              ElementsAre("x"));
+              ElementsAre("m.yaml:8:15: entities[0].fields.mobile: unknown field 'mobile' of contact",
+                          "m.yaml:9:36: entities[0].fields.phones[0].value: unknown member 'value' of phones "
+                          "(members: type, number)"));
   EXPECT_THAT(Problems(R"(name: contacts
 reader: {type: json_lines}
 entities:
@@ -95,7 +97,7 @@ entities:
     source_key: {path: Id}
     fields: {last_name: {path: LastName}}
 )"),
-              ElementsAre("x"));
+              ElementsAre("m.yaml:6:13: entities[0].fields: required field 'customer' of contact is not mapped"));
 }
 
 }  // namespace

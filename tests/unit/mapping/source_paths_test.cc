@@ -13,7 +13,7 @@ using ::testing::IsEmpty;
 using testing_support::Compile;
 
 TEST(SourcePaths, ListsEveryPathOnceInTheOrderTheLoaderMeetsThem) {
-  auto mapping = Compile(R"(
+  auto mapping = Compile(R"yaml(
 name: paths
 parameters: {home_currency: EUR}
 lookups: {kinds: {A: key_account}}
@@ -36,7 +36,7 @@ entities:
     lifecycle: {when: {equals: [{path: IsDeleted}, "true"]}, then: voided, else: active}
     fields: {customer: {ref: customer, key: {path: ParentId}}}
     custom: [Id, Extra]
-)");
+)yaml");
   ASSERT_TRUE(mapping);
   EXPECT_THAT(mapping->SourcePaths(),
               ElementsAre("Account.Name", "Id", "AccountNumber", "CurrencyIsoCode", "BillingCity", "Type",
