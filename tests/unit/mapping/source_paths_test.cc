@@ -70,5 +70,30 @@ entities:
   EXPECT_THAT(csv->SourcePaths(), IsEmpty());
 }
 
+// The shipped Salesforce mappings: the fields the connector selects (each header comment
+// lists them in this order).
+TEST(SourcePaths, OfTheShippedSalesforceMappings) {
+  auto load = [](const std::string& name) {
+    auto mapping = Mapping::Load(std::string(TRIBUTARY_SOURCE_DIR) + "/mappings/salesforce/" + name);
+    EXPECT_TRUE(mapping.has_value()) << (mapping ? "" : mapping.error().front().ToString());
+    return mapping ? std::move(*mapping) : nullptr;
+  };
+  auto account = load("account.yaml");
+  ASSERT_TRUE(account);
+  EXPECT_THAT(account->SourcePaths(),
+              ElementsAre("Id", "AccountNumber", "Name", "ParentId", "CurrencyIsoCode", "BillingStreet",
+                          "BillingPostalCode", "BillingCity", "BillingState", "BillingCountry", "Phone"));
+  auto contact = load("contact.yaml");
+  ASSERT_TRUE(contact);
+  EXPECT_THAT(contact->SourcePaths(), ElementsAre("AccountId", "Id", "FirstName", "LastName", "Title", "Email",
+                                                  "Phone", "MobilePhone"));
+  auto invoice = load("billing_invoice.yaml");
+  ASSERT_TRUE(invoice);
+  EXPECT_THAT(invoice->SourcePaths(),
+              ElementsAre("blng__InvoiceStatus__c", "Id", "Name", "blng__Account__c", "blng__InvoiceDate__c",
+                          "blng__DueDate__c", "CurrencyIsoCode", "blng__TotalAmount__c", "blng__Subtotal__c",
+                          "blng__TaxAmount__c", "blng__Balance__c", "blng__PaymentStatus__c", "blng__Order__c"));
+}
+
 }  // namespace
 }  // namespace tributary::mapping
