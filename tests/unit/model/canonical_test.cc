@@ -117,11 +117,13 @@ TEST(Schemas, AreListedInDependencyOrder) {
 }
 
 TEST(Finalize, HashesAContactAndLeavesMoneyAlone) {
+  const EntitySchema* schema = FindEntitySchema("contact");
+  ASSERT_NE(schema, nullptr);
   CanonicalRecord contact;
   contact.entity = "contact";
   contact.data = {{"key", "crm:contact:003"}, {"lifecycle", "active"}, {"customer", "crm:customer:001"},
                   {"last_name", "Durand"}, {"raw", "{}"}};
-  ASSERT_TRUE(Finalize(*FindEntitySchema("contact"), contact).has_value());
+  ASSERT_TRUE(Finalize(*schema, contact).has_value());
   EXPECT_EQ(contact.hash, ContentHash(contact.data));
   EXPECT_FALSE(contact.open_amount_minor.has_value());
   EXPECT_FALSE(contact.amount_minor.has_value());
