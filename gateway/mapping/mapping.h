@@ -78,6 +78,16 @@ class Mapping {
   const std::string& version() const;
   // The entities the mapping produces, in the order their records arrive for a row.
   std::span<const EntityInfo> entities() const;
+  // Every distinct `path` the mapping reads (xml: XPath; json, json_lines: dotted path),
+  // as written, once each, in the order the loader first meets them: entity by entity,
+  // its filter, group, source key, lifecycle, fields (object members and list items
+  // included), custom members; `{NAME}` in a template and `custom: [NAME]` are paths of
+  // an xml or json mapping too. Paths of an entity with its own `records:` are relative
+  // to those records. Empty for csv and fixed_width mappings (they read columns).
+  // For an API connector that must ask for exactly the fields its mapping reads
+  // (Salesforce SOQL: `Account.Name` is the parent's Name). A json member the record
+  // lacks reads as null, so a connector may leave out a field the source does not have.
+  const std::vector<std::string>& SourcePaths() const;
   // What one source record is called in summaries: "row" (csv, fixed_width) or "source
   // record" (an xml element, a json object).
   std::string_view source_record_noun() const;

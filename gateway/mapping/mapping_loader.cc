@@ -136,6 +136,13 @@ size_t MappingLoader::FieldSlot(size_t plan, const readers::FieldSelector& selec
       return i;
     }
   }
+  // Every record field the mapping reads passes here once per plan (source keys, filters,
+  // groups, lifecycle, fields, object members, lookups' keys, templates, custom members):
+  // the one place to collect the paths a connector must fetch.
+  if (selector.kind == readers::FieldSelector::Kind::kPath &&
+      std::find(out_.source_paths.begin(), out_.source_paths.end(), selector.text) == out_.source_paths.end()) {
+    out_.source_paths.push_back(selector.text);
+  }
   fields.push_back(selector);
   plan_nodes_[plan].fields.push_back(at);
   return fields.size() - 1;
@@ -187,6 +194,7 @@ Mapping::~Mapping() = default;
 const std::string& Mapping::name() const { return compiled_->name; }
 const std::string& Mapping::version() const { return compiled_->version; }
 std::span<const EntityInfo> Mapping::entities() const { return compiled_->infos; }
+const std::vector<std::string>& Mapping::SourcePaths() const { return compiled_->source_paths; }
 
 std::string_view Mapping::source_record_noun() const {
   return compiled_->shape.Tabular() ? "row" : "source record";

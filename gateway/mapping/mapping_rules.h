@@ -111,6 +111,9 @@ struct CompiledMapping {
   std::vector<LookupTable> lookups;
   std::vector<EntityRule> entities;
   std::vector<EntityInfo> infos;  // parallel to `entities`
+  // Every distinct `path` selector the expressions read, in the order the loader first
+  // met it (Mapping::SourcePaths).
+  std::vector<std::string> source_paths;
 };
 
 }  // namespace tributary::mapping

@@ -15,6 +15,9 @@ constexpr std::array<std::string_view, 2> kIdentifierMembers = {"scheme", "value
 constexpr std::array<std::string_view, 7> kAddressMembers = {
     "type", "line1", "line2", "postal_code", "city", "region", "country"};
 constexpr std::array<std::string_view, 3> kPdfMembers = {"url", "sha256", "filename"};
+// A phone number and what kind it is ("work", "mobile", "home", "fax", …: free text, as
+// an address's `type`), so the core can tell a number it may text from a switchboard.
+constexpr std::array<std::string_view, 2> kPhoneMembers = {"type", "number"};
 
 constexpr std::array<std::string_view, 7> kReceivableKinds = {
     "invoice", "credit_note", "debit_note", "deposit_invoice",
@@ -35,6 +38,22 @@ const std::array kCustomerFields = std::to_array<FieldSpec>({
     {.name = "language", .type = F::kString},
     {.name = "currency", .type = F::kCurrency},
     {.name = "credit_hold", .type = F::kBool},
+});
+
+// A person at a customer: whom to write to or call about its receivables. `roles` are
+// free words of the source ("billing", "accounts_payable", "decision_maker"); `is_primary`
+// marks the customer's main contact when the source says which it is.
+const std::array kContactFields = std::to_array<FieldSpec>({
+    {.name = "customer", .type = F::kEntityRef, .required = true, .ref_entity = "customer"},
+    {.name = "first_name", .type = F::kString},
+    {.name = "last_name", .type = F::kString},
+    {.name = "name", .type = F::kString},
+    {.name = "title", .type = F::kString},
+    {.name = "email", .type = F::kString},
+    {.name = "phones", .type = F::kObjectList, .members = kPhoneMembers},
+    {.name = "roles", .type = F::kStringList},
+    {.name = "is_primary", .type = F::kBool},
+    {.name = "language", .type = F::kString},
 });
 
 const std::array kReceivableFields = std::to_array<FieldSpec>({
@@ -85,11 +104,13 @@ const std::array kAllocationFields = std::to_array<FieldSpec>({
 });
 
 const EntitySchema kCustomer{"customer", kCustomerFields};
+const EntitySchema kContact{"contact", kContactFields};
 const EntitySchema kReceivable{"receivable", kReceivableFields};
 const EntitySchema kPayment{"payment", kPaymentFields};
 const EntitySchema kAllocation{"allocation", kAllocationFields};
 
-const std::array<const EntitySchema*, 4> kAllSchemas = {&kCustomer, &kReceivable, &kPayment,
+// In dependency order: an entity comes after the entities it refers to.
+const std::array<const EntitySchema*, 5> kAllSchemas = {&kCustomer, &kContact, &kReceivable, &kPayment,
                                                         &kAllocation};
 
 std::string Hex(const unsigned char* bytes, unsigned int size) {

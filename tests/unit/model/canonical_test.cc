@@ -1,5 +1,8 @@
 #include "gateway/model/canonical.h"
 
+#include <string_view>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace tributary::model {
@@ -81,6 +84,50 @@ TEST(Schemas, AreFoundByName) {
   EXPECT_EQ(FindEntitySchema("invoice"), nullptr);
   EXPECT_EQ(MakeKey("erp", "customer", "FR01-C1"), "erp:customer:FR01-C1");
   EXPECT_TRUE(FindEntitySchema("receivable")->Find("status")->derived);
+}
+
+TEST(Schemas, ContactIsAPersonAtACustomer) {
+  const EntitySchema* contact = FindEntitySchema("contact");
+  ASSERT_NE(contact, nullptr);
+  std::vector<std::string_view> names;
+  for (const FieldSpec& spec : contact->fields) names.push_back(spec.name);
+  EXPECT_EQ(names, (std::vector<std::string_view>{"customer", "first_name", "last_name", "name", "title", "email",
+                                                   "phones", "roles", "is_primary", "language"}));
+  const FieldSpec* customer = contact->Find("customer");
+  EXPECT_EQ(customer->type, FieldType::kEntityRef);
+  EXPECT_EQ(customer->ref_entity, "customer");
+  EXPECT_TRUE(customer->required);
+  for (const FieldSpec& spec : contact->fields) {
+    if (spec.name != "customer") EXPECT_FALSE(spec.required) << spec.name;
+    EXPECT_FALSE(spec.derived) << spec.name;
+  }
+  const FieldSpec* phones = contact->Find("phones");
+  EXPECT_EQ(phones->type, FieldType::kObjectList);
+  EXPECT_EQ(std::vector<std::string_view>(phones->members.begin(), phones->members.end()),
+            (std::vector<std::string_view>{"type", "number"}));
+  EXPECT_EQ(contact->Find("roles")->type, FieldType::kStringList);
+  EXPECT_EQ(contact->Find("is_primary")->type, FieldType::kBool);
+  EXPECT_EQ(contact->Find("mobile"), nullptr);
+}
+
+TEST(Schemas, AreListedInDependencyOrder) {
+  std::vector<std::string_view> names;
+  for (const EntitySchema* schema : AllEntitySchemas()) names.push_back(schema->name);
+  EXPECT_EQ(names, (std::vector<std::string_view>{"customer", "contact", "receivable", "payment", "allocation"}));
+}
+
+TEST(Finalize, HashesAContactAndLeavesMoneyAlone) {
+  const EntitySchema* schema = FindEntitySchema("contact");
+  ASSERT_NE(schema, nullptr);
+  CanonicalRecord contact;
+  contact.entity = "contact";
+  contact.data = {{"key", "crm:contact:003"}, {"lifecycle", "active"}, {"customer", "crm:customer:001"},
+                  {"last_name", "Durand"}, {"raw", "{}"}};
+  ASSERT_TRUE(Finalize(*schema, contact).has_value());
+  EXPECT_EQ(contact.hash, ContentHash(contact.data));
+  EXPECT_FALSE(contact.open_amount_minor.has_value());
+  EXPECT_FALSE(contact.amount_minor.has_value());
+  EXPECT_FALSE(contact.data.contains("status"));
 }
 
 }  // namespace
