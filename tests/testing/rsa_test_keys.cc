@@ -57,8 +57,8 @@ Result<RsaTestKeyPair> MakeRsaTestKeyPair(const std::string& common_name) {
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), 365L * 24 * 3600);
   X509_set_pubkey(cert.get(), key.get());
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name.c_str()),
-                             -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name.c_str()), -1,
+                             -1, 0);
   X509_set_issuer_name(cert.get(), name);
   if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) return Fail(ErrorCode::kInternal, "X509_sign failed");
 
@@ -69,7 +69,9 @@ Result<RsaTestKeyPair> MakeRsaTestKeyPair(const std::string& common_name) {
   }
   pair.private_key_pem = BioText(key_bio.get());
   std::unique_ptr<BIO, BioFree> cert_bio(BIO_new(BIO_s_mem()));
-  if (PEM_write_bio_X509(cert_bio.get(), cert.get()) != 1) return Fail(ErrorCode::kInternal, "PEM_write_bio_X509 failed");
+  if (PEM_write_bio_X509(cert_bio.get(), cert.get()) != 1) {
+    return Fail(ErrorCode::kInternal, "PEM_write_bio_X509 failed");
+  }
   pair.certificate_pem = BioText(cert_bio.get());
   return pair;
 }
@@ -115,8 +117,9 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   const size_t padding = (4 - standard.size() % 4) % 4;
   standard.append(padding, '=');
   std::string out(standard.size() / 4 * 3, '\0');
-  int size = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                             reinterpret_cast<const unsigned char*>(standard.data()), static_cast<int>(standard.size()));
+  int size =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(standard.data()), static_cast<int>(standard.size()));
   if (size < 0) return std::nullopt;
   // EVP_DecodeBlock counts the padding as zero bytes.
   out.resize(static_cast<size_t>(size) - padding);

@@ -51,8 +51,9 @@ std::string KindOf(const std::string& path) {
 Result<std::unique_ptr<SalesforceDouble>> SalesforceDouble::Start(SalesforceDoubleOptions options) {
   std::unique_ptr<SalesforceDouble> double_(new SalesforceDouble(std::move(options)));
   if (auto loaded = double_->LoadCertificate(); !loaded) return std::unexpected(loaded.error());
-  auto server = http::StartHttpServer({.host = "127.0.0.1", .port = 0, .max_connections = 64},
-                                      [raw = double_.get()](const http::Request& request) { return raw->Handle(request); });
+  auto server =
+      http::StartHttpServer({.host = "127.0.0.1", .port = 0, .max_connections = 64},
+                            [raw = double_.get()](const http::Request& request) { return raw->Handle(request); });
   if (!server) return std::unexpected(server.error());
   double_->port_ = (*server)->port();
   double_->server_ = std::move(*server);
@@ -95,7 +96,7 @@ SalesforceDouble::Object& SalesforceDouble::ObjectFor(const std::string& name) {
   if (!added) return it->second;
   it->second.name = name;
   static const std::map<std::string, std::string> kPrefixes = {
-      {"account", "001"}, {"contact", "003"}, {"opportunity", "006"}, {"user", "005"}, {"lead", "00Q"},
+      {"account", "001"}, {"contact", "003"}, {"opportunity", "006"}, {"user", "005"},    {"lead", "00Q"},
       {"case", "500"},    {"task", "00T"},    {"event", "00U"},       {"product2", "01t"}};
   static constexpr std::string_view kSeries = "XYZ0123456789ABCDEFGHIJKLMNOPQRSTUVW";
   if (auto known = kPrefixes.find(it->first); known != kPrefixes.end()) {
@@ -330,8 +331,12 @@ http::Response SalesforceDouble::Handle(const http::Request& request) {
     query = path.substr(mark + 1);
     path.resize(mark);
   }
-  SalesforceRequest seen{.method = request.method, .path = path, .query = query, .headers = request.headers,
-                         .body = request.body, .kind = KindOf(path)};
+  SalesforceRequest seen{.method = request.method,
+                         .path = path,
+                         .query = query,
+                         .headers = request.headers,
+                         .body = request.body,
+                         .kind = KindOf(path)};
   http::Response response;
   if (path == "/services/oauth2/token") {
     std::lock_guard lock(mutex_);
@@ -375,8 +380,8 @@ http::Response SalesforceDouble::HandleData(const http::Request& request, const 
   if ((path == kDataPrefix || path == std::string(kDataPrefix) + "/") && request.method == "GET") {
     ordered_json versions = ordered_json::array();
     for (const std::string& version : options_.api_versions) {
-      versions.push_back({{"label", ReleaseLabel(version)}, {"url", "/services/data/v" + version},
-                          {"version", version}});
+      versions.push_back(
+          {{"label", ReleaseLabel(version)}, {"url", "/services/data/v" + version}, {"version", version}});
     }
     return Json(200, versions);
   }
@@ -407,9 +412,8 @@ http::Response SalesforceDouble::HandleData(const http::Request& request, const 
   const size_t slash = rest.find('/');
   std::string version = rest.substr(0, slash);
   rest = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  if (!version.starts_with("v") ||
-      std::find(options_.api_versions.begin(), options_.api_versions.end(), version.substr(1)) ==
-          options_.api_versions.end()) {
+  if (!version.starts_with("v") || std::find(options_.api_versions.begin(), options_.api_versions.end(),
+                                             version.substr(1)) == options_.api_versions.end()) {
     response = Error(404, "NOT_FOUND", "The requested resource does not exist");
   } else {
     response = Route(request, version.substr(1), rest, query);
@@ -425,13 +429,15 @@ http::Response SalesforceDouble::Route(const http::Request& request, const std::
   const std::string base = "/services/data/v" + version;
   auto only_get = [&]() -> std::optional<http::Response> {
     if (request.method == "GET" || request.method == "HEAD") return std::nullopt;
-    return Error(405, "METHOD_NOT_ALLOWED",
-                 "HTTP Method '" + request.method + "' not allowed. Allowed are GET,HEAD");
+    return Error(405, "METHOD_NOT_ALLOWED", "HTTP Method '" + request.method + "' not allowed. Allowed are GET,HEAD");
   };
   if (rest.empty()) {
     if (auto refused = only_get()) return *refused;
-    return Json(200, {{"limits", base + "/limits"}, {"sobjects", base + "/sobjects"}, {"query", base + "/query"},
-                      {"queryAll", base + "/queryAll"}, {"jobs", base + "/jobs"}});
+    return Json(200, {{"limits", base + "/limits"},
+                      {"sobjects", base + "/sobjects"},
+                      {"query", base + "/query"},
+                      {"queryAll", base + "/queryAll"},
+                      {"jobs", base + "/jobs"}});
   }
   if (rest == "query" || rest == "queryAll") {
     if (auto refused = only_get()) return *refused;

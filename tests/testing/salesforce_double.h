@@ -73,13 +73,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "gateway/common/result.h"
 #include "gateway/http/http_server.h"
@@ -213,10 +212,10 @@ class SalesforceDouble {
     std::chrono::system_clock::time_point deleted_at;
   };
   struct Object {
-    std::string name;    // canonical spelling
-    std::string prefix;  // id key prefix
+    std::string name;                       // canonical spelling
+    std::string prefix;                     // id key prefix
     std::map<std::string, Record> records;  // by Id
-    std::set<std::string> hidden;            // lowercase field names
+    std::set<std::string> hidden;           // lowercase field names
   };
   struct DeleteLogEntry {
     std::string object;  // lowercase object key
@@ -307,7 +306,7 @@ class SalesforceDouble {
   std::condition_variable resumed_;
   // All below guarded by mutex_.
   std::chrono::system_clock::duration offset_{0};
-  std::map<std::string, Object> objects_;           // by lowercase name
+  std::map<std::string, Object> objects_;          // by lowercase name
   std::map<std::string, std::string> id_objects_;  // record id -> lowercase object name
   std::vector<DeleteLogEntry> delete_log_;
   std::chrono::system_clock::time_point delete_log_purged_until_;

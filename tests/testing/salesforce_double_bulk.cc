@@ -48,11 +48,10 @@ std::optional<size_t> LocatorOffset(std::string text) {
 
 }  // namespace
 
-http::Response SalesforceDouble::Bulk(const http::Request& request, const std::string& version,
-                                      const std::string& rest, const std::string& query) {
+http::Response SalesforceDouble::Bulk(const http::Request& request, const std::string& version, const std::string& rest,
+                                      const std::string& query) {
   auto not_allowed = [&](const char* allowed) {
-    return Error(405, "METHOD_NOT_ALLOWED",
-                 "HTTP Method '" + request.method + "' not allowed. Allowed are " + allowed);
+    return Error(405, "METHOD_NOT_ALLOWED", "HTTP Method '" + request.method + "' not allowed. Allowed are " + allowed);
   };
   if (rest == "jobs/query" || rest == "jobs/query/") {
     if (request.method == "POST") return CreateJob(version, request.body);

@@ -104,7 +104,8 @@ http::Response SalesforceDouble::TokenError(const std::string& error, const std:
   if (error == "unsupported_grant_type") ++token_counts_.unsupported_grant_type;
   http::Response response;
   response.status = 400;  // every refusal, a bad client secret included
-  response.headers = {{"Content-Type", "application/json;charset=UTF-8"}, {"Cache-Control", "no-cache,must-revalidate,max-age=0,no-store,private"}};
+  response.headers = {{"Content-Type", "application/json;charset=UTF-8"},
+                      {"Cache-Control", "no-cache,must-revalidate,max-age=0,no-store,private"}};
   response.body = ordered_json{{"error", error}, {"error_description", description}}.dump();
   return response;
 }
@@ -113,8 +114,7 @@ http::Response SalesforceDouble::IssueTokenResponse(const std::string& username)
   ++token_counts_.succeeded;
   const std::string token = NewSession(username);
   const std::string id = base_url() + "/id/" + options_.org_id + "/" + user_ids_[username];
-  const std::string issued_at =
-      std::to_string(duration_cast<milliseconds>(NowLocked().time_since_epoch()).count());
+  const std::string issued_at = std::to_string(duration_cast<milliseconds>(NowLocked().time_since_epoch()).count());
   // signature = base64(HMAC-SHA256(consumer secret, id + issued_at)), as Salesforce signs it.
   const std::string signed_text = id + issued_at;
   unsigned char mac[EVP_MAX_MD_SIZE];
@@ -129,7 +129,8 @@ http::Response SalesforceDouble::IssueTokenResponse(const std::string& username)
                        {"token_type", "Bearer"},
                        {"issued_at", issued_at}};
   http::Response response;
-  response.headers = {{"Content-Type", "application/json;charset=UTF-8"}, {"Cache-Control", "no-cache,must-revalidate,max-age=0,no-store,private"}};
+  response.headers = {{"Content-Type", "application/json;charset=UTF-8"},
+                      {"Cache-Control", "no-cache,must-revalidate,max-age=0,no-store,private"}};
   response.body = body.dump();
   return response;
 }

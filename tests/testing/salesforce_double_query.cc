@@ -117,7 +117,8 @@ SalesforceDouble::Selected SalesforceDouble::Select(const soql::Query& query, bo
   Selected selected;
   for (const auto& [id, record] : object->records) {  // by Id: the order without ORDER BY
     if (record.deleted && !include_deleted) continue;
-    if (query.where && !soql::Matches(*query.where, [&](const soql::FieldPath& path) { return ValueAt(record, path); })) {
+    if (query.where &&
+        !soql::Matches(*query.where, [&](const soql::FieldPath& path) { return ValueAt(record, path); })) {
       continue;
     }
     selected.emplace_back(object, &record);
@@ -139,16 +140,18 @@ SalesforceDouble::Selected SalesforceDouble::Select(const soql::Query& query, bo
   }
   const size_t skip = std::min<size_t>(selected.size(), static_cast<size_t>(query.offset.value_or(0)));
   selected.erase(selected.begin(), selected.begin() + static_cast<std::ptrdiff_t>(skip));
-  if (query.limit && selected.size() > static_cast<size_t>(*query.limit)) selected.resize(static_cast<size_t>(*query.limit));
+  if (query.limit && selected.size() > static_cast<size_t>(*query.limit)) {
+    selected.resize(static_cast<size_t>(*query.limit));
+  }
   return selected;
 }
 
 ordered_json SalesforceDouble::Render(const Object& object, const Record& record, const soql::Query& query,
                                       const std::string& version) const {
   auto attributes = [&](const Object& of, const Record& at) {
-    return ordered_json{{"type", of.name},
-                        {"url", "/services/data/v" + version + "/sobjects/" + of.name + "/" +
-                                    at.fields.at("Id").get<std::string>()}};
+    return ordered_json{
+        {"type", of.name},
+        {"url", "/services/data/v" + version + "/sobjects/" + of.name + "/" + at.fields.at("Id").get<std::string>()}};
   };
   ordered_json out = {{"attributes", attributes(object, record)}};
   for (const soql::FieldPath& path : query.fields) {
@@ -167,8 +170,8 @@ ordered_json SalesforceDouble::Render(const Object& object, const Record& record
         continue;
       }
       const ordered_json* id = FindField(current->fields, LookupField(relationship));
-      auto [parent_object, parent] = id != nullptr && id->is_string() ? Lookup(id->get<std::string>())
-                                                                      : std::pair<const Object*, const Record*>{};
+      auto [parent_object, parent] =
+          id != nullptr && id->is_string() ? Lookup(id->get<std::string>()) : std::pair<const Object*, const Record*>{};
       if (parent == nullptr) {
         (*node)[relationship] = nullptr;
         reached = false;
@@ -216,7 +219,8 @@ http::Response SalesforceDouble::Query(const http::Request& request, const std::
   for (size_t i = 0; i < std::min(batch, cursor.records.size()); ++i) page.push_back(cursor.records[i]);
   if (cursor.records.size() > batch) {
     const std::string query_id = sfdc::MakeId("01g", next_serial_++);
-    body["nextRecordsUrl"] = "/services/data/v" + version + "/" + endpoint + "/" + query_id + "-" + std::to_string(batch);
+    body["nextRecordsUrl"] =
+        "/services/data/v" + version + "/" + endpoint + "/" + query_id + "-" + std::to_string(batch);
     cursors_[query_id] = std::move(cursor);
   }
   body["records"] = std::move(page);
@@ -231,7 +235,7 @@ http::Response SalesforceDouble::QueryMore(const std::string& version, const std
   auto cursor = cursors_.find(locator.substr(0, dash));
   const std::string offset_text = locator.substr(dash + 1);
   if (cursor == cursors_.end() || offset_text.empty() ||
-      offset_text.find_first_not_of("0123456789") != std::string::npos || cursor->second.endpoint != endpoint) {
+      offset_text.find_first_not_of("0123456789") != std::string::npos) {
     return invalid();
   }
   Cursor& open = cursor->second;
@@ -241,7 +245,8 @@ http::Response SalesforceDouble::QueryMore(const std::string& version, const std
   const size_t end = std::min(open.records.size(), offset + open.batch);
   ordered_json body = {{"totalSize", open.records.size()}, {"done", end == open.records.size()}};
   if (end < open.records.size()) {
-    body["nextRecordsUrl"] = "/services/data/v" + version + "/" + endpoint + "/" + cursor->first + "-" + std::to_string(end);
+    body["nextRecordsUrl"] =
+        "/services/data/v" + version + "/" + endpoint + "/" + cursor->first + "-" + std::to_string(end);
   }
   ordered_json page = ordered_json::array();
   for (size_t i = offset; i < end; ++i) page.push_back(open.records[i]);
@@ -251,8 +256,8 @@ http::Response SalesforceDouble::QueryMore(const std::string& version, const std
 
 // The wording of the refusals below is Salesforce's where documented (the windows); the
 // messages for missing or malformed dates and EXCEEDED_ID_LIMIT are the double's own.
-http::Response SalesforceDouble::Replication(const std::string& version, const std::string& object_name,
-                                             bool deleted, const std::string& query_string) {
+http::Response SalesforceDouble::Replication(const std::string& version, const std::string& object_name, bool deleted,
+                                             const std::string& query_string) {
   (void)version;
   const Object* object = FindObject(object_name);
   if (object == nullptr) return Error(404, "NOT_FOUND", "The requested resource does not exist");
@@ -263,8 +268,9 @@ http::Response SalesforceDouble::Replication(const std::string& version, const s
   auto start = sfdc::ParseTime(params["start"]);
   auto end = sfdc::ParseTime(params["end"]);
   if (!start || !end) {
-    return Error(400, "MALFORMED_QUERY", "Bad date/time value for " + std::string(!start ? "start" : "end") +
-                                             ": '" + params[!start ? "start" : "end"] + "'");
+    return Error(400, "MALFORMED_QUERY",
+                 "Bad date/time value for " + std::string(!start ? "start" : "end") + ": '" +
+                     params[!start ? "start" : "end"] + "'");
   }
   // The API ignores seconds.
   const auto from = floor<minutes>(*start);
@@ -278,8 +284,9 @@ http::Response SalesforceDouble::Replication(const std::string& version, const s
   if (to < from) return Error(400, "INVALID_REPLICATION_DATE", "endDate must chronologically follow the startDate");
   const auto covered = std::min(to, floor<minutes>(now));
   auto too_many = [&] {
-    return Error(400, "EXCEEDED_ID_LIMIT", "record limit reached. Narrow the date range: no more than " +
-                                               std::to_string(options_.replication_id_limit) + " ids can be returned");
+    return Error(400, "EXCEEDED_ID_LIMIT",
+                 "record limit reached. Narrow the date range: no more than " +
+                     std::to_string(options_.replication_id_limit) + " ids can be returned");
   };
   if (!deleted) {
     std::vector<std::pair<system_clock::time_point, std::string>> found;

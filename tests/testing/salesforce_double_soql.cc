@@ -64,8 +64,10 @@ class Parser {
         token.kind = ScanNumberOrTime(at);
       } else if (c == '\'') {
         token.kind = Token::Kind::kString;
-        if (!ScanString(at, token)) return Error(token, "line " + std::to_string(row) + ":" +
-                                                            std::to_string(token.column - 1) + " no viable alternative at character '''");
+        if (!ScanString(at, token)) {
+          return Error(token, "line " + std::to_string(row) + ":" + std::to_string(token.column - 1) +
+                                  " no viable alternative at character '''");
+        }
         token.shown = std::string(soql_.substr(start, at - start));
         tokens_.push_back(token);
         continue;
@@ -99,7 +101,8 @@ class Parser {
     if (soql_[start] != '-' && at - start == 4 && at < soql_.size() && soql_[at] == '-') {
       while (at < soql_.size() && (IsDigit(soql_[at]) || soql_[at] == '-')) ++at;
       if (at < soql_.size() && soql_[at] == 'T') {
-        while (at < soql_.size() && (IsDigit(soql_[at]) || std::string_view("T:.+-Z").find(soql_[at]) != std::string_view::npos)) ++at;
+        auto in_time = [](char c) { return IsDigit(c) || std::string_view("T:.+-Z").find(c) != std::string_view::npos; };
+        while (at < soql_.size() && in_time(soql_[at])) ++at;
         return Token::Kind::kDateTime;
       }
       return Token::Kind::kDate;
@@ -122,16 +125,11 @@ class Parser {
       }
       if (c == '\\' && at < soql_.size()) {
         const char e = soql_[at++];
-        switch (e) {
-          case 'n': content += '\n'; break;
-          case 'r': content += '\r'; break;
-          case 't': content += '\t'; break;
-          case 'b': content += '\b'; break;
-          case 'f': content += '\f'; break;
-          case '_': content += "\\_"; break;  // LIKE keeps its escapes
-          case '%': content += "\\%"; break;
-          default: content += e; break;  // \' \" \\ and the rest
-        }
+        static constexpr std::string_view kEscapes = "nrtbf";
+        static constexpr std::string_view kMeanings = "\n\r\t\b\f";
+        if (e == '_' || e == '%') content += '\\';  // LIKE keeps these escapes
+        const size_t known = kEscapes.find(e);
+        content += known == std::string_view::npos ? e : kMeanings[known];  // \' \" \\ stand for themselves
         continue;
       }
       content += c;
@@ -169,11 +167,12 @@ class Parser {
   }
 
   static bool Reserved(const Token& token) {
-    static const std::vector<std::string_view> kWords = {"SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIKE",
-                                                         "ORDER", "BY", "GROUP", "HAVING", "LIMIT", "OFFSET", "ASC",
-                                                         "DESC", "NULLS", "NULL", "TRUE", "FALSE", "WITH", "FOR"};
-    return token.kind == Token::Kind::kName &&
-           std::any_of(kWords.begin(), kWords.end(), [&](std::string_view w) { return sfdc::EqualsIgnoreCase(token.text, w); });
+    static const std::vector<std::string_view> kWords = {
+        "SELECT", "FROM",  "WHERE",  "AND", "OR",   "NOT",   "IN",   "LIKE", "ORDER", "BY",   "GROUP",
+        "HAVING", "LIMIT", "OFFSET", "ASC", "DESC", "NULLS", "NULL", "TRUE", "FALSE", "WITH", "FOR"};
+    return token.kind == Token::Kind::kName && std::any_of(kWords.begin(), kWords.end(), [&](std::string_view w) {
+             return sfdc::EqualsIgnoreCase(token.text, w);
+           });
   }
 
   bool ParseField(FieldPath& field) {
@@ -374,7 +373,9 @@ class Parser {
         break;
       }
       case Token::Kind::kDate:
-        if (!sfdc::ParseDate(token.text)) return Error(token, "value of filter criterion is not a valid date: " + token.text);
+        if (!sfdc::ParseDate(token.text)) {
+          return Error(token, "value of filter criterion is not a valid date: " + token.text);
+        }
         out = {.kind = Literal::Kind::kDate, .text = token.text};
         break;
       case Token::Kind::kName:
@@ -519,8 +520,9 @@ bool Matches(const Condition& condition, const ValueOf& value_of) {
     case Condition::Kind::kNotIn: {
       const ordered_json value = value_of(condition.field);
       const bool found = std::any_of(condition.values.begin(), condition.values.end(), [&](const Literal& literal) {
-        return literal.kind == Literal::Kind::kNull ? value.is_null()
-                                                    : !value.is_null() && CompareToLiteral(value, literal, condition.field) == 0;
+        return literal.kind == Literal::Kind::kNull
+                   ? value.is_null()
+                   : !value.is_null() && CompareToLiteral(value, literal, condition.field) == 0;
       });
       return condition.kind == Condition::Kind::kIn ? found : !found;
     }

@@ -152,8 +152,8 @@ std::string MakeId(std::string_view prefix, uint64_t serial) {
 }
 
 std::string ErrorBody(std::string_view error_code, std::string_view message) {
-  nlohmann::ordered_json body = nlohmann::ordered_json::array(
-      {{{"message", std::string(message)}, {"errorCode", std::string(error_code)}}});
+  nlohmann::ordered_json body =
+      nlohmann::ordered_json::array({{{"message", std::string(message)}, {"errorCode", std::string(error_code)}}});
   return body.dump();
 }
 

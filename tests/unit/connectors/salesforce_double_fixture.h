@@ -7,9 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "gateway/http/http_client.h"
 #include "tests/testing/rsa_test_keys.h"
@@ -59,8 +58,8 @@ class SalesforceDoubleTest : public ::testing::Test {
 
   // Claims the JWT bearer flow expects, valid now.
   nlohmann::json Claims() const {
-    const auto exp = std::chrono::duration_cast<std::chrono::seconds>(
-        (sf_->Now() + std::chrono::minutes(2)).time_since_epoch());
+    const auto exp =
+        std::chrono::duration_cast<std::chrono::seconds>((sf_->Now() + std::chrono::minutes(2)).time_since_epoch());
     return {{"iss", sf_->options().client_id}, {"sub", kUser}, {"aud", sf_->base_url()}, {"exp", exp.count()}};
   }
 
@@ -83,7 +82,8 @@ class SalesforceDoubleTest : public ::testing::Test {
                       const std::string& body = "", http::Headers headers = {}) {
     headers.emplace_back("Authorization", "Bearer " + session_);
     if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    return client_->Send({.method = method, .target = sf_->base_url() + path_and_query, .headers = headers, .body = body})
+    return client_
+        ->Send({.method = method, .target = sf_->base_url() + path_and_query, .headers = headers, .body = body})
         .value();
   }
 

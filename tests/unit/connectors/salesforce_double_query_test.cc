@@ -15,26 +15,29 @@ constexpr const char* kApi = "/services/data/v62.0";
 
 TEST_F(SalesforceDoubleTest, QueryAnswersTheSelectedFieldsAfterTheirAttributes) {
   const std::string account = sf_->Put("Account", {{"Name", "Acme"}, {"SIREN__c", "123456789"}});
-  const std::string invoice = sf_->Put("blng__Invoice__c", {{"Name", "INV-1"},
-                                                            {"blng__Account__c", account},
-                                                            {"blng__Balance__c", SalesforceDouble::Amount("1234.50")},
-                                                            {"blng__TotalAmount__c", SalesforceDouble::Amount("0.10")}});
+  const std::string invoice =
+      sf_->Put("blng__Invoice__c", {{"Name", "INV-1"},
+                                    {"blng__Account__c", account},
+                                    {"blng__Balance__c", SalesforceDouble::Amount("1234.50")},
+                                    {"blng__TotalAmount__c", SalesforceDouble::Amount("0.10")}});
   EXPECT_EQ(account.size(), 18u);
   EXPECT_TRUE(account.starts_with("001"));
   EXPECT_TRUE(invoice.starts_with("a0X"));
 
-  auto answer = Query("SELECT Id, name, blng__Balance__c, blng__TotalAmount__c, blng__Account__r.Name, Phone__c, "
-                      "SystemModstamp FROM blng__Invoice__c");
+  auto answer = Query(
+      "SELECT Id, name, blng__Balance__c, blng__TotalAmount__c, blng__Account__r.Name, Phone__c, "
+      "SystemModstamp FROM blng__Invoice__c");
   ASSERT_EQ(answer.status, 200) << answer.body;
   const std::string stamp = SalesforceDouble::FormatTime(sf_->Now());
   EXPECT_TRUE(std::regex_match(stamp, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000\+0000)"))) << stamp;
   // Exact amounts as JSON numbers, fields in SELECT order with their API spelling, a field
   // the record lacks as null, the parent as a nested record.
-  EXPECT_EQ(answer.body,
-            R"({"totalSize":1,"done":true,"records":[{"attributes":{"type":"blng__Invoice__c","url":"/services/data/v62.0/sobjects/blng__Invoice__c/)" +
-                invoice + R"("},"Id":")" + invoice +
-                R"(","Name":"INV-1","blng__Balance__c":1234.50,"blng__TotalAmount__c":0.10,"blng__Account__r":{"attributes":{"type":"Account","url":"/services/data/v62.0/sobjects/Account/)" +
-                account + R"("},"Name":"Acme"},"Phone__c":null,"SystemModstamp":")" + stamp + R"("}]})");
+  EXPECT_EQ(
+      answer.body,
+      R"({"totalSize":1,"done":true,"records":[{"attributes":{"type":"blng__Invoice__c","url":"/services/data/v62.0/sobjects/blng__Invoice__c/)" +
+          invoice + R"("},"Id":")" + invoice +
+          R"(","Name":"INV-1","blng__Balance__c":1234.50,"blng__TotalAmount__c":0.10,"blng__Account__r":{"attributes":{"type":"Account","url":"/services/data/v62.0/sobjects/Account/)" +
+          account + R"("},"Name":"Acme"},"Phone__c":null,"SystemModstamp":")" + stamp + R"("}]})");
 
   sf_->Put("Contact", {{"LastName", "Orphan"}});
   auto contacts = Body(Query("SELECT Id, Account.Name FROM Contact"));
@@ -42,10 +45,11 @@ TEST_F(SalesforceDoubleTest, QueryAnswersTheSelectedFieldsAfterTheirAttributes) 
 }
 
 TEST_F(SalesforceDoubleTest, WhereComparesDatetimesAsInstantsAndAmountsExactly) {
-  const std::string early = sf_->Put("Account", {{"Name", "O'Brien"}, {"AnnualRevenue", SalesforceDouble::Amount("1234.50")}});
+  const std::string early =
+      sf_->Put("Account", {{"Name", "O'Brien"}, {"AnnualRevenue", SalesforceDouble::Amount("1234.50")}});
   sf_->Advance(hours(1));
-  const std::string late = sf_->Put("Account", {{"Name", "Zeta"}, {"AnnualRevenue", SalesforceDouble::Amount("99.99")},
-                                                {"Active__c", true}});
+  const std::string late = sf_->Put(
+      "Account", {{"Name", "Zeta"}, {"AnnualRevenue", SalesforceDouble::Amount("99.99")}, {"Active__c", true}});
   const std::string cut = SalesforceDouble::FormatTime(sf_->Now() - minutes(30));  // …+0000
   auto ids = [&](const std::string& where) {
     auto answer = Query("SELECT Id FROM Account WHERE " + where + " ORDER BY Id");
@@ -82,12 +86,12 @@ TEST_F(SalesforceDoubleTest, BadSoqlIsAMalformedQueryWithItsPosition) {
   auto mixed = Query("SELECT Id FROM Account WHERE Name = 'a' AND Name = 'b' OR Name = 'c'");
   EXPECT_EQ(mixed.status, 400);
   EXPECT_EQ(Body(mixed)[0]["errorCode"], "MALFORMED_QUERY");
-  EXPECT_EQ(Body(mixed)[0]["message"],
-            "\nSELECT Id FROM Account WHERE Name = 'a' AND Name = 'b' OR Name = 'c'\n" + std::string(55, ' ') +
-                "^\nERROR at Row:1:Column:56\nunexpected token: 'OR'");
+  EXPECT_EQ(Body(mixed)[0]["message"], "\nSELECT Id FROM Account WHERE Name = 'a' AND Name = 'b' OR Name = 'c'\n" +
+                                           std::string(55, ' ') +
+                                           "^\nERROR at Row:1:Column:56\nunexpected token: 'OR'");
   auto truncated = Query("SELECT Id FROM Account WHERE");
-  EXPECT_EQ(Body(truncated)[0]["message"],
-            "\nSELECT Id FROM Account WHERE\n" + std::string(28, ' ') + "^\nERROR at Row:1:Column:29\nunexpected token: '<EOF>'");
+  EXPECT_EQ(Body(truncated)[0]["message"], "\nSELECT Id FROM Account WHERE\n" + std::string(28, ' ') +
+                                               "^\nERROR at Row:1:Column:29\nunexpected token: '<EOF>'");
   auto none = Call(std::string(kApi) + "/query");
   EXPECT_EQ(none.body, R"([{"message":"A query string has to be specified","errorCode":"MALFORMED_QUERY"}])");
   EXPECT_EQ(Body(Query("SELECT Id FROM Account OFFSET 2001"))[0]["errorCode"], "NUMBER_OUTSIDE_VALID_RANGE");
@@ -98,8 +102,10 @@ TEST_F(SalesforceDoubleTest, AHiddenFieldIsAnInvalidFieldAndAnUnknownObjectAnInv
   sf_->HideField("Account", "SIREN__c");
   auto hidden = Query("SELECT Id, SIREN__c FROM Account");
   EXPECT_EQ(hidden.status, 400);
-  EXPECT_EQ(Body(hidden),
-            json::parse(R"([{"message":"\nSELECT Id, SIREN__c FROM Account\n           ^\nERROR at Row:1:Column:12\nNo such column 'SIREN__c' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.","errorCode":"INVALID_FIELD"}])"));
+  EXPECT_EQ(
+      Body(hidden),
+      json::parse(
+          R"([{"message":"\nSELECT Id, SIREN__c FROM Account\n           ^\nERROR at Row:1:Column:12\nNo such column 'SIREN__c' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.","errorCode":"INVALID_FIELD"}])"));
   EXPECT_EQ(Body(Query("SELECT Id FROM Account WHERE siren__c = '1'"))[0]["errorCode"], "INVALID_FIELD");
   sf_->Put("Contact", {{"LastName", "Doe"}});
   EXPECT_EQ(Body(Query("SELECT Id, Account.SIREN__c FROM Contact"))[0]["errorCode"], "INVALID_FIELD");
@@ -116,7 +122,8 @@ TEST_F(SalesforceDoubleTest, FiveThousandRecordsWithOneSystemModstampPageOnceEac
   for (int i = 0; i < 5000; ++i) records.push_back({{"Name", "Account " + std::to_string(i)}});
   std::vector<std::string> put = sf_->PutMany("Account", records);
   std::set<std::string> stamps;
-  for (const std::string& id : {put.front(), put.back()}) stamps.insert((*sf_->Find("Account", id))["SystemModstamp"].get<std::string>());
+  for (const std::string& id : {put.front(), put.back()})
+    stamps.insert((*sf_->Find("Account", id))["SystemModstamp"].get<std::string>());
   EXPECT_EQ(stamps.size(), 1u);  // Put does not move the clock
 
   auto answer = Query("SELECT Id, SystemModstamp FROM Account ORDER BY SystemModstamp, Id");
@@ -156,7 +163,9 @@ TEST_F(SalesforceDoubleTest, BatchSizeFollowsTheHeaderAndLocatorsExpire) {
   const std::string next = page["nextRecordsUrl"];
   EXPECT_TRUE(next.ends_with("-200"));
   // Below the minimum: 200 all the same.
-  EXPECT_EQ(Body(Query("SELECT Id FROM Account", "query", {{"Sforce-Query-Options", "batchsize=10"}}))["records"].size(), 200u);
+  EXPECT_EQ(
+      Body(Query("SELECT Id FROM Account", "query", {{"Sforce-Query-Options", "batchsize=10"}}))["records"].size(),
+      200u);
   EXPECT_EQ(Body(Query("SELECT Id FROM Account"))["records"].size(), 450u);
 
   sf_->Advance(minutes(14));
@@ -253,13 +262,15 @@ TEST_F(SalesforceDoubleTest, GetUpdatedRefusesMoreIdsThanTheLimit) {
 TEST_F(SalesforceDoubleTest, ABulkQueryJobCompletesAndPagesItsCsvToNull) {
   const std::string account = sf_->Put("Account", {{"Name", "Acme, \"the\" firm"}});
   for (int i = 0; i < 4; ++i) {
-    sf_->Put("Contact", {{"LastName", "Doe " + std::to_string(i)}, {"AccountId", account},
+    sf_->Put("Contact", {{"LastName", "Doe " + std::to_string(i)},
+                         {"AccountId", account},
                          {"Balance__c", SalesforceDouble::Amount("10.50")}});
   }
   sf_->Put("Contact", {{"LastName", "Solo"}});
   const std::string jobs = std::string(kApi) + "/jobs/query";
-  auto created = Call(jobs, "POST",
-                      R"({"operation":"query","query":"SELECT Id, LastName, Account.Name, Balance__c, SystemModstamp FROM Contact ORDER BY LastName","contentType":"CSV","columnDelimiter":"COMMA","lineEnding":"LF"})");
+  auto created = Call(
+      jobs, "POST",
+      R"({"operation":"query","query":"SELECT Id, LastName, Account.Name, Balance__c, SystemModstamp FROM Contact ORDER BY LastName","contentType":"CSV","columnDelimiter":"COMMA","lineEnding":"LF"})");
   ASSERT_EQ(created.status, 200) << created.body;
   EXPECT_NE(created.body.find(R"("apiVersion":62.0,)"), std::string::npos) << created.body;
   json job = Body(created);
@@ -289,9 +300,11 @@ TEST_F(SalesforceDoubleTest, ABulkQueryJobCompletesAndPagesItsCsvToNull) {
   auto id_of = [&](const std::string& name) {
     return Body(Query("SELECT Id FROM Contact WHERE LastName = '" + name + "'"))["records"][0]["Id"].get<std::string>();
   };
-  EXPECT_EQ(first.body, "\"Id\",\"LastName\",\"Account.Name\",\"Balance__c\",\"SystemModstamp\"\n"
-                        "\"" + id_of("Doe 0") + "\",\"Doe 0\",\"Acme, \"\"the\"\" firm\",\"10.50\",\"" + stamp + "\"\n" +
-                        "\"" + id_of("Doe 1") + "\",\"Doe 1\",\"Acme, \"\"the\"\" firm\",\"10.50\",\"" + stamp + "\"\n");
+  EXPECT_EQ(first.body,
+            "\"Id\",\"LastName\",\"Account.Name\",\"Balance__c\",\"SystemModstamp\"\n"
+            "\"" +
+                id_of("Doe 0") + "\",\"Doe 0\",\"Acme, \"\"the\"\" firm\",\"10.50\",\"" + stamp + "\"\n" + "\"" +
+                id_of("Doe 1") + "\",\"Doe 1\",\"Acme, \"\"the\"\" firm\",\"10.50\",\"" + stamp + "\"\n");
   std::string locator = http::FindHeader(first.headers, "Sforce-Locator");
   EXPECT_EQ(locator, "Mg");  // base64 of "2", opaque to clients
   int rows = 2;
@@ -331,7 +344,8 @@ TEST_F(SalesforceDoubleTest, BulkRefusesWhatItDoesNotRunAndJobsCanBeAbortedAndDe
 
   sf_->Put("Account", {{"Name", "Gone"}});
   sf_->Delete("Account", sf_->Put("Account", {{"Name", "Binned"}}));
-  auto all = Body(Call(jobs, "POST", R"({"operation":"queryAll","query":"SELECT Name, IsDeleted FROM Account ORDER BY Name"})"));
+  auto all = Body(
+      Call(jobs, "POST", R"({"operation":"queryAll","query":"SELECT Name, IsDeleted FROM Account ORDER BY Name"})"));
   Call(jobs + "/" + all["id"].get<std::string>());
   Call(jobs + "/" + all["id"].get<std::string>());
   auto csv = Call(jobs + "/" + all["id"].get<std::string>() + "/results");

@@ -1,8 +1,9 @@
 // The Salesforce double's SOQL subset: what it parses, how it compares, what it refuses.
+#include "tests/testing/salesforce_double_soql.h"
+
 #include <gtest/gtest.h>
 
 #include "tests/testing/quickbooks_double_support.h"
-#include "tests/testing/salesforce_double_soql.h"
 #include "tests/testing/salesforce_double_support.h"
 
 namespace tributary::testing::soql {
@@ -21,8 +22,9 @@ bool Holds(const std::string& where, const ordered_json& record) {
 }
 
 TEST(SalesforceSoqlTest, ParsesTheClausesInOrder) {
-  auto query = Parse("select Id, Account.Owner.Name, Amount__c from Invoice__c where Amount__c > 10 "
-                     "order by SystemModstamp desc nulls first, Id limit 5");
+  auto query = Parse(
+      "select Id, Account.Owner.Name, Amount__c from Invoice__c where Amount__c > 10 "
+      "order by SystemModstamp desc nulls first, Id limit 5");
   ASSERT_TRUE(query.has_value()) << query.error();
   EXPECT_EQ(query->object, "Invoice__c");
   ASSERT_EQ(query->fields.size(), 3u);
@@ -45,10 +47,12 @@ TEST(SalesforceSoqlTest, ParsesTheClausesInOrder) {
 }
 
 TEST(SalesforceSoqlTest, RefusalsSayWhereWithSalesforcesShape) {
-  EXPECT_EQ(Parse("SELECT Id FROM").error(), "\nSELECT Id FROM\n" + std::string(14, ' ') + "^\nERROR at Row:1:Column:15\nunexpected token: '<EOF>'");
+  EXPECT_EQ(Parse("SELECT Id FROM").error(),
+            "\nSELECT Id FROM\n" + std::string(14, ' ') + "^\nERROR at Row:1:Column:15\nunexpected token: '<EOF>'");
   EXPECT_EQ(Parse("SELECT Id\nFROM Account WHERE Name = 'x' ORDER Name").error(),
-            "\nFROM Account WHERE Name = 'x' ORDER Name\n" + std::string(36, ' ') + "^\nERROR at Row:2:Column:37\n"
-            "unexpected token: 'Name'");
+            "\nFROM Account WHERE Name = 'x' ORDER Name\n" + std::string(36, ' ') +
+                "^\nERROR at Row:2:Column:37\n"
+                "unexpected token: 'Name'");
   EXPECT_FALSE(Parse("SELECT Id FROM Account WHERE Name = 'open").has_value());
   EXPECT_FALSE(Parse("SELECT Id FROM Account WHERE a = 1 AND b = 2 OR c = 3").has_value());
   EXPECT_TRUE(Parse("SELECT Id FROM Account WHERE a = 1 AND (b = 2 OR c = 3)").has_value());
@@ -66,8 +70,8 @@ TEST(SalesforceSoqlTest, ComparesLikeSalesforce) {
                                {"Due", "2026-07-31"},
                                {"Open", true},
                                {"Nothing", nullptr}};
-  EXPECT_TRUE(Holds("Name = 'ACME'", record));                 // case-insensitive text
-  EXPECT_FALSE(Holds("Id = '001000000000001aaa'", record));     // ids are exact
+  EXPECT_TRUE(Holds("Name = 'ACME'", record));               // case-insensitive text
+  EXPECT_FALSE(Holds("Id = '001000000000001aaa'", record));  // ids are exact
   EXPECT_TRUE(Holds("Amount = 100.1", record));
   EXPECT_TRUE(Holds("Amount < 100.100001", record));
   EXPECT_FALSE(Holds("Amount > 100.10", record));

@@ -78,7 +78,8 @@ TEST_F(SalesforceDoubleTest, JwtClaimsAreCheckedWithSalesforcesMessages) {
 
   auto grant = Token("grant_type=password&username=a&password=b");
   EXPECT_EQ(grant.status, 400);
-  EXPECT_EQ(Body(grant), json({{"error", "unsupported_grant_type"}, {"error_description", "grant type not supported"}}));
+  EXPECT_EQ(Body(grant),
+            json({{"error", "unsupported_grant_type"}, {"error_description", "grant type not supported"}}));
 
   TokenCounts counts = sf_->TokenRequests();
   EXPECT_EQ(counts.succeeded, 1);
@@ -104,10 +105,12 @@ TEST_F(SalesforceDoubleTest, ClientCredentialsOnlyOnAMyDomainHost) {
   auto refused = Token("grant_type=client_credentials&client_id=" + sf_->options().client_id +
                        "&client_secret=" + sf_->options().client_secret);
   EXPECT_EQ(refused.status, 400);
-  EXPECT_EQ(Body(refused), json({{"error", "invalid_grant"}, {"error_description", "request not supported on this domain"}}));
+  EXPECT_EQ(Body(refused),
+            json({{"error", "invalid_grant"}, {"error_description", "request not supported on this domain"}}));
 
   Start({.my_domain = true});
-  const std::string basic = "Basic " + sfdc::Base64Encode(sf_->options().client_id + ":" + sf_->options().client_secret);
+  const std::string basic =
+      "Basic " + sfdc::Base64Encode(sf_->options().client_id + ":" + sf_->options().client_secret);
   auto with_basic = Token("grant_type=client_credentials", {{"Authorization", basic}});
   ASSERT_EQ(with_basic.status, 200) << with_basic.body;
   EXPECT_FALSE(Body(with_basic).contains("refresh_token"));
@@ -181,7 +184,8 @@ TEST_F(SalesforceDoubleTest, TheConcurrencyGateRefusesTheRequestOverTheLimit) {
   for (int i = 0; i < 2; ++i) {
     callers.emplace_back([&, i] {
       auto client = http::MakeCurlClient({});
-      auto answer = client->Send({.method = "GET", .target = sf_->base_url() + "/services/data/v62.0/limits",
+      auto answer = client->Send({.method = "GET",
+                                  .target = sf_->base_url() + "/services/data/v62.0/limits",
                                   .headers = {{"Authorization", "Bearer " + session_}}});
       statuses[i] = answer ? answer->status : -1;
     });
@@ -189,7 +193,8 @@ TEST_F(SalesforceDoubleTest, TheConcurrencyGateRefusesTheRequestOverTheLimit) {
   ASSERT_TRUE(WaitUntil([&] { return sf_->in_flight() == 2; }));
   auto over = Call("/services/data/v62.0/limits");
   EXPECT_EQ(over.status, 403);
-  EXPECT_EQ(over.body, R"([{"message":"ConcurrentPerOrgLongTxn Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}])");
+  EXPECT_EQ(over.body,
+            R"([{"message":"ConcurrentPerOrgLongTxn Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}])");
   sf_->ResumeRequests();
   callers.clear();
   EXPECT_EQ(statuses, std::vector<int>({200, 200}));
