@@ -170,7 +170,8 @@ Result<ObjectCursor> OrgSync::Start(SyncedObject& object, ObjectCursor cursor, s
   auto page = ParseQueryPage(*body, {});
   if (!page) return std::unexpected(page.error());
   const std::string start = FormatSalesforceTime(NowMs() - settings_.overlap.count());
-  cursor.deleted_since = start;
+  // Deletes before the load began do not matter: its records are what exists from then.
+  cursor.deleted_since = FormatSalesforceTime(NowMs());
   if (page->total_size >= settings_.bulk_threshold) {
     spdlog::info("[{}] {}: initial load of {} records through Bulk API 2.0", context_.connector,
                  object.config->object, page->total_size);

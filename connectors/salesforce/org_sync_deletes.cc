@@ -97,7 +97,8 @@ Result<std::set<std::string>> OrgSync::ListIds(const SyncedObject& object, std::
 }
 
 Result<ObjectCursor> OrgSync::Sweep(SyncedObject& object, ObjectCursor cursor, std::stop_token stop) {
-  const std::string started = FormatSalesforceTime(NowMs() - settings_.overlap.count());
+  // getDeleted takes over from the moment the listing starts.
+  const std::string started = FormatSalesforceTime(NowMs());
   std::vector<std::string> deletes;
   for (const std::string& entity : object.entities) {
     // Every object whose mapping produces this entity vouches for its keys.

@@ -85,7 +85,21 @@ TEST_F(SalesforceConfigTest, ErrorsAreReportedWithTheirPosition) {
       "  - object: account\n    mapping: ../mappings/salesforce/nope.yaml\n  - object: \"Bad Name\"\n"
       "    mapping: ../mappings/salesforce/contact.yaml\n");
   EXPECT_EQ(parsed.settings, nullptr);
-  EXPECT_EQ(parsed.diagnostics, "");
+  EXPECT_EQ(parsed.diagnostics,
+            "t.yaml:7:12: login_url: use https for a non-loopback host\n"
+            "t.yaml:2:11: username: invalid username \"integration\" (a Salesforce username looks like an email "
+            "address)\n"
+            "t.yaml:3:19: private_key_file: private key file not found or not readable: /nonexistent/key.pem\n"
+            "t.yaml:4:14: api_version: invalid api_version \"v62\" (expected a version such as \"62.0\"; quote it)\n"
+            "t.yaml:5:16: max_api_share: max_api_share must be more than 0\n"
+            "t.yaml:12:5: objects[0].extra: unknown key 'extra'\n"
+            "t.yaml:13:13: objects[1].object: object account is listed twice\n"
+            "t.yaml:14:14: objects[1].mapping: mapping not found or not readable: " TRIBUTARY_SOURCE_DIR
+            "/mappings/salesforce/nope.yaml\n"
+            "t.yaml:15:13: objects[2].object: invalid object name \"Bad Name\" (expected an API name such as Account "
+            "or blng__Invoice__c)\n"
+            "t.yaml:6:12: page_size: expected an integer from 200 to 2000, found \"5000\"\n"
+            "t.yaml:8:1: shedule: unknown key 'shedule'\n");
 }
 
 }  // namespace

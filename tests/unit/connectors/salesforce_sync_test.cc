@@ -46,10 +46,10 @@ TEST_F(SalesforceFixture, RestLoadSelectsTheMappingsFieldsAndKeepsMoneyExact) {
       continue;
     }
     seen = true;
-    EXPECT_NE(request.query.find("SELECT+Id%2C+SystemModstamp%2C+AccountNumber%2C+Name%2C+ParentId%2C+CurrencyIsoCode"),
+    EXPECT_NE(request.query.find("SELECT%20Id%2C%20SystemModstamp%2C%20AccountNumber%2C%20Name%2C%20ParentId%2C%20CurrencyIsoCode"),
               std::string::npos)
         << request.query;
-    EXPECT_NE(request.query.find("ORDER+BY+SystemModstamp%2C+Id"), std::string::npos) << request.query;
+    EXPECT_NE(request.query.find("ORDER%20BY%20SystemModstamp%2C%20Id"), std::string::npos) << request.query;
   }
   EXPECT_TRUE(seen);
 }
@@ -132,7 +132,7 @@ TEST_F(SalesforceFixture, ThousandsOfRecordsSharingOneStampCrossPagesAndACrash) 
   ASSERT_TRUE(connector_->Poll({}).has_value());
   EXPECT_EQ(CountLive("crm:customer:"), 5000);
   EXPECT_EQ(Changes(), 5000);  // every record once
-  EXPECT_GE(CountQueriesContaining(*sf_, "Id+%3E+%27"), 1);  // the keyset condition was used
+  EXPECT_GE(CountQueriesContaining(*sf_, "Id%20%3E%20%27"), 1);  // the keyset condition was used
 }
 
 TEST_F(SalesforceFixture, DeletesFromGetDeleted) {
@@ -161,7 +161,7 @@ TEST_F(SalesforceFixture, AGapLongerThanTheDeletesWindowRunsAnIdSweep) {
   ASSERT_TRUE(Poll().has_value());
   EXPECT_EQ(Lifecycle(Key("customer", gone)), "deleted");
   EXPECT_NE(Lifecycle(Key("customer", acme)), "deleted");
-  EXPECT_GE(CountQueriesContaining(*sf_, "SELECT+Id+FROM+Account"), 1);
+  EXPECT_GE(CountQueriesContaining(*sf_, "SELECT%20Id%20FROM%20Account"), 1);
   EXPECT_EQ(metrics_.Get("tributary_salesforce_sweeps_total", {{"connector", "crm"}}), 2);  // Account and invoices
 }
 
@@ -229,7 +229,7 @@ TEST_F(SalesforceFixture, TheDailyShareStopsThePassAndResumesInTheNextWindow) {
   // Later passes, even after a restart, send nothing while the share is spent.
   const size_t requests = sf_->requests().size();
   ASSERT_FALSE(Poll().has_value());
-  connector_ = MakeConnector();
+  connector_.reset();
   budgets_ = std::make_unique<kit::BudgetRegistry>(*clock_);
   connector_ = MakeConnector();
   ASSERT_FALSE(Poll().has_value());
