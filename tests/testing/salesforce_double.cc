@@ -385,8 +385,12 @@ http::Response SalesforceDouble::HandleData(const http::Request& request, const 
     }
     return Json(200, versions);
   }
+  // "Bearer <token>", or the older "OAuth <token>" Salesforce still takes.
   const std::string authorization = http::FindHeader(request.headers, "Authorization");
-  auto session = sessions_.find(authorization.starts_with("Bearer ") ? authorization.substr(7) : "");
+  const std::string token = authorization.starts_with("Bearer ")  ? authorization.substr(7)
+                            : authorization.starts_with("OAuth ") ? authorization.substr(6)
+                                                                  : "";
+  auto session = sessions_.find(token);
   if (session == sessions_.end() || session->second.expiry <= NowLocked()) {
     return Error(401, "INVALID_SESSION_ID", "Session expired or invalid");
   }

@@ -131,8 +131,11 @@ struct TokenCounts {
   int invalid_grant = 0;
   int invalid_client = 0;  // invalid_client and invalid_client_id
   int unsupported_grant_type = 0;
+  int invalid_request = 0;  // not a POST
   int failed_injected = 0;  // FailNextToken
-  int total() const { return succeeded + invalid_grant + invalid_client + unsupported_grant_type + failed_injected; }
+  int total() const {
+    return succeeded + invalid_grant + invalid_client + unsupported_grant_type + invalid_request + failed_injected;
+  }
 };
 
 class SalesforceDouble {

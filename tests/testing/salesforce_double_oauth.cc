@@ -102,6 +102,7 @@ http::Response SalesforceDouble::TokenError(const std::string& error, const std:
   if (error == "invalid_grant") ++token_counts_.invalid_grant;
   if (error == "invalid_client" || error == "invalid_client_id") ++token_counts_.invalid_client;
   if (error == "unsupported_grant_type") ++token_counts_.unsupported_grant_type;
+  if (error == "invalid_request") ++token_counts_.invalid_request;
   http::Response response;
   response.status = 400;  // every refusal, a bad client secret included
   response.headers = {{"Content-Type", "application/json;charset=UTF-8"},
