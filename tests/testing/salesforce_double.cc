@@ -407,6 +407,11 @@ http::Response SalesforceDouble::HandleData(const http::Request& request, const 
   }
   ++api_used_;
   ++in_flight_;
+  // Released however the answer ends (a handler that throws is answered 500 by the server).
+  struct InFlight {
+    int& count;
+    ~InFlight() { --count; }
+  } in_flight{in_flight_};
   const std::string user_id = session->second.user_id;
   resumed_.wait(lock, [&] { return !paused_; });
   current_user_id_ = user_id;
@@ -422,7 +427,6 @@ http::Response SalesforceDouble::HandleData(const http::Request& request, const 
   } else {
     response = Route(request, version.substr(1), rest, query);
   }
-  --in_flight_;
   return with_usage(std::move(response));
 }
 

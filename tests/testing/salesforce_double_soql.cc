@@ -281,7 +281,8 @@ class Parser {
       if (!IsKeyword(Peek(), word)) continue;
       Take();
       const Token& number = Peek();
-      if (number.kind != Token::Kind::kNumber || number.text.find_first_of(".-") != std::string::npos) {
+      if (number.kind != Token::Kind::kNumber || number.text.find_first_of(".-") != std::string::npos ||
+          number.text.size() > 12) {
         return Unexpected(number);
       }
       Take();

@@ -193,6 +193,10 @@ TEST_F(SalesforceDoubleTest, BatchSizeFollowsTheHeaderAndLocatorsExpire) {
 
   sf_->Advance(minutes(14));
   EXPECT_EQ(Call(next).status, 200);  // a use keeps the cursor open
+  const std::string query_id = next.substr(next.rfind('/') + 1, 18);
+  EXPECT_EQ(Call(std::string(kApi) + "/query/" + query_id + "-99999999999999999999999").status, 400);
+  EXPECT_EQ(Call(std::string(kApi) + "/query/" + query_id + "-450").status, 400);  // past the end
+  EXPECT_EQ(sf_->in_flight(), 0);
   sf_->Advance(minutes(15));
   auto expired = Call(next);
   EXPECT_EQ(expired.status, 400);
