@@ -8,7 +8,8 @@
 //     key of the connected app's X.509 certificate (options); `alg` must be RS256, `iss`
 //     the consumer key (else 400 invalid_client_id "client identifier invalid"), `aud`
 //     base_url() with or without a trailing slash ("audience is invalid"), `exp` in the
-//     future ("expired authorization code") and at most 3 minutes ahead, `sub` a
+//     future ("expired authorization code") and at most 3 minutes ahead (both give or take
+//     `assertion_clock_skew_seconds`), `sub` a
 //     pre-authorised username ("user hasn't approved this consumer"); anything malformed or
 //     badly signed is "invalid assertion".
 //   - client_credentials grant (Basic auth or client_id/client_secret in the body), only
@@ -99,6 +100,10 @@ struct SalesforceDoubleOptions {
   bool my_domain = false;
   std::string run_as_username = "integration@example.com";
   std::string org_id = "00D5g000004SfDbEAK";
+  // Leeway between the client's clock and the double's when checking a JWT's exp (either
+  // way): a client that stamps exp from the real clock stays accepted while the fake clock
+  // lags a few seconds behind. 0 checks exp against Now() exactly.
+  int64_t assertion_clock_skew_seconds = 60;
   int64_t session_seconds = 7200;
   std::vector<std::string> api_versions = {"58.0", "59.0", "60.0", "61.0", "62.0"};
   int query_batch_size = 2000;  // the largest batch the org answers (a request may ask less)

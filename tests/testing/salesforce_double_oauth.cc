@@ -193,8 +193,9 @@ http::Response SalesforceDouble::JwtGrant(const std::string& assertion) {
   if (exp == claims.end() || !exp->is_number()) return TokenError("invalid_grant", "invalid assertion");
   const auto expiry = system_clock::time_point(seconds(exp->get<int64_t>()));
   const auto now = NowLocked();
-  if (expiry <= now) return TokenError("invalid_grant", "expired authorization code");
-  if (expiry > now + kMaxAssertionLifetime) return TokenError("invalid_grant", "invalid assertion");
+  const seconds skew(options_.assertion_clock_skew_seconds);
+  if (expiry <= now - skew) return TokenError("invalid_grant", "expired authorization code");
+  if (expiry > now + kMaxAssertionLifetime + skew) return TokenError("invalid_grant", "invalid assertion");
   const std::string subject = text_claim("sub");
   if (!options_.preauthorized_users.contains(subject)) {
     return TokenError("invalid_grant", "user hasn't approved this consumer");

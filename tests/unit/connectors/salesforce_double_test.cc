@@ -59,7 +59,7 @@ TEST_F(SalesforceDoubleTest, JwtClaimsAreCheckedWithSalesforcesMessages) {
   EXPECT_EQ(description(JwtToken(Jwt(claims))), "user hasn't approved this consumer");
 
   claims = Claims();
-  claims["exp"] = duration_cast<seconds>((sf_->Now() - seconds(1)).time_since_epoch()).count();
+  claims["exp"] = duration_cast<seconds>((sf_->Now() - seconds(61)).time_since_epoch()).count();
   EXPECT_EQ(description(JwtToken(Jwt(claims))), "expired authorization code");
   claims["exp"] = duration_cast<seconds>((sf_->Now() + minutes(10)).time_since_epoch()).count();
   EXPECT_EQ(description(JwtToken(Jwt(claims))), "invalid assertion");
@@ -93,6 +93,24 @@ TEST_F(SalesforceDoubleTest, JwtClaimsAreCheckedWithSalesforcesMessages) {
   EXPECT_EQ(counts.invalid_request, 1);
   EXPECT_EQ(counts.total(), 12);
   EXPECT_EQ(sf_->CountRequests("token"), 12);
+}
+
+TEST_F(SalesforceDoubleTest, WithoutClockSkewExpIsCheckedAgainstTheFakeClockExactly) {
+  Start({.assertion_clock_skew_seconds = 0});
+  json claims = Claims();
+  claims["exp"] = duration_cast<seconds>(sf_->Now().time_since_epoch()).count();
+  EXPECT_EQ(Body(JwtToken(Jwt(claims)))["error_description"], "expired authorization code");
+  claims["exp"] = duration_cast<seconds>((sf_->Now() + seconds(181)).time_since_epoch()).count();
+  EXPECT_EQ(Body(JwtToken(Jwt(claims)))["error_description"], "invalid assertion");
+  claims["exp"] = duration_cast<seconds>((sf_->Now() + seconds(180)).time_since_epoch()).count();
+  EXPECT_EQ(JwtToken(Jwt(claims)).status, 200);
+
+  Start({});          // a minute of leeway either way
+  claims = Claims();  // a new double has a new address
+  claims["exp"] = duration_cast<seconds>((sf_->Now() + seconds(230)).time_since_epoch()).count();
+  EXPECT_EQ(JwtToken(Jwt(claims)).status, 200);
+  claims["exp"] = duration_cast<seconds>((sf_->Now() - seconds(30)).time_since_epoch()).count();
+  EXPECT_EQ(JwtToken(Jwt(claims)).status, 200);
 }
 
 TEST_F(SalesforceDoubleTest, TheCertificateCanComeFromAFile) {
