@@ -9,9 +9,8 @@
 //     the consumer key (else 400 invalid_client_id "client identifier invalid"), `aud`
 //     base_url() with or without a trailing slash ("audience is invalid"), `exp` in the
 //     future ("expired authorization code") and at most 3 minutes ahead (both give or take
-//     `assertion_clock_skew_seconds`), `sub` a
-//     pre-authorised username ("user hasn't approved this consumer"); anything malformed or
-//     badly signed is "invalid assertion".
+//     `assertion_clock_skew_seconds`), `sub` a pre-authorised username ("user hasn't
+//     approved this consumer"); anything malformed or badly signed is "invalid assertion".
 //   - client_credentials grant (Basic auth or client_id/client_secret in the body), only
 //     when the double plays a My Domain host; otherwise invalid_grant "request not
 //     supported on this domain". Other grants: 400 unsupported_grant_type.
@@ -20,6 +19,7 @@
 //     expires_in, no refresh_token: a session lasts `session_seconds` of the fake clock
 //     (fixed from issue: the real org extends a session on activity) or until
 //     ExpireSessions(); then every call answers 401 INVALID_SESSION_ID.
+// - Sessions are taken as `Authorization: Bearer <token>` (or the older `OAuth <token>`).
 // - GET /services/data/: the version list, unauthenticated, as Salesforce answers it. Under
 //   /services/data/vXX.X/ (a version not offered: 404 NOT_FOUND):
 //   - query?q= and queryAll?q= with the SOQL subset of salesforce_double_soql.h; records in
@@ -74,12 +74,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "gateway/common/result.h"
 #include "gateway/http/http_server.h"
