@@ -55,7 +55,8 @@
 //
 // Left out: writes through the API (sObject create/update/delete, composite, Bulk ingest),
 // describe, parent-to-child subqueries, aggregates and GROUP BY in REST queries (refused as
-// MALFORMED_QUERY), date literals such as LAST_N_DAYS, TYPEOF, the refresh-token and
+// MALFORMED_QUERY), date literals such as LAST_N_DAYS, TYPEOF, WITH, FOR, USING SCOPE,
+// semi-joins (IN (SELECT …)), INCLUDES/EXCLUDES, the refresh-token and
 // authorization-code flows, per-app usage in Sforce-Limit-Info, the 10-open-cursor limit,
 // the batch size shrinking for wide records, and the 20-second rule of the concurrency
 // limit (every in-flight data request counts).
