@@ -4,10 +4,11 @@
 // with OpenSSL at test time; no private key is ever committed.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "gateway/common/result.h"
 

@@ -385,8 +385,12 @@ http::Response SalesforceDouble::HandleData(const http::Request& request, const 
     }
     return Json(200, versions);
   }
+  // "Bearer <token>", or the older "OAuth <token>" Salesforce still takes.
   const std::string authorization = http::FindHeader(request.headers, "Authorization");
-  auto session = sessions_.find(authorization.starts_with("Bearer ") ? authorization.substr(7) : "");
+  const std::string token = authorization.starts_with("Bearer ")  ? authorization.substr(7)
+                            : authorization.starts_with("OAuth ") ? authorization.substr(6)
+                                                                  : "";
+  auto session = sessions_.find(token);
   if (session == sessions_.end() || session->second.expiry <= NowLocked()) {
     return Error(401, "INVALID_SESSION_ID", "Session expired or invalid");
   }
@@ -403,6 +407,11 @@ http::Response SalesforceDouble::HandleData(const http::Request& request, const 
   }
   ++api_used_;
   ++in_flight_;
+  // Released however the answer ends (a handler that throws is answered 500 by the server).
+  struct InFlight {
+    int& count;
+    ~InFlight() { --count; }
+  } in_flight{in_flight_};
   const std::string user_id = session->second.user_id;
   resumed_.wait(lock, [&] { return !paused_; });
   current_user_id_ = user_id;
@@ -418,7 +427,6 @@ http::Response SalesforceDouble::HandleData(const http::Request& request, const 
   } else {
     response = Route(request, version.substr(1), rest, query);
   }
-  --in_flight_;
   return with_usage(std::move(response));
 }
 

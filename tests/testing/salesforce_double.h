@@ -8,9 +8,9 @@
 //     key of the connected app's X.509 certificate (options); `alg` must be RS256, `iss`
 //     the consumer key (else 400 invalid_client_id "client identifier invalid"), `aud`
 //     base_url() with or without a trailing slash ("audience is invalid"), `exp` in the
-//     future ("expired authorization code") and at most 3 minutes ahead, `sub` a
-//     pre-authorised username ("user hasn't approved this consumer"); anything malformed or
-//     badly signed is "invalid assertion".
+//     future ("expired authorization code") and at most 3 minutes ahead (both give or take
+//     `assertion_clock_skew_seconds`), `sub` a pre-authorised username ("user hasn't
+//     approved this consumer"); anything malformed or badly signed is "invalid assertion".
 //   - client_credentials grant (Basic auth or client_id/client_secret in the body), only
 //     when the double plays a My Domain host; otherwise invalid_grant "request not
 //     supported on this domain". Other grants: 400 unsupported_grant_type.
@@ -19,6 +19,7 @@
 //     expires_in, no refresh_token: a session lasts `session_seconds` of the fake clock
 //     (fixed from issue: the real org extends a session on activity) or until
 //     ExpireSessions(); then every call answers 401 INVALID_SESSION_ID.
+// - Sessions are taken as `Authorization: Bearer <token>` (or the older `OAuth <token>`).
 // - GET /services/data/: the version list, unauthenticated, as Salesforce answers it. Under
 //   /services/data/vXX.X/ (a version not offered: 404 NOT_FOUND):
 //   - query?q= and queryAll?q= with the SOQL subset of salesforce_double_soql.h; records in
@@ -54,7 +55,8 @@
 //
 // Left out: writes through the API (sObject create/update/delete, composite, Bulk ingest),
 // describe, parent-to-child subqueries, aggregates and GROUP BY in REST queries (refused as
-// MALFORMED_QUERY), date literals such as LAST_N_DAYS, TYPEOF, the refresh-token and
+// MALFORMED_QUERY), date literals such as LAST_N_DAYS, TYPEOF, WITH, FOR, USING SCOPE,
+// semi-joins (IN (SELECT …)), INCLUDES/EXCLUDES, the refresh-token and
 // authorization-code flows, per-app usage in Sforce-Limit-Info, the 10-open-cursor limit,
 // the batch size shrinking for wide records, and the 20-second rule of the concurrency
 // limit (every in-flight data request counts).
@@ -73,12 +75,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "gateway/common/result.h"
 #include "gateway/http/http_server.h"
@@ -99,6 +102,10 @@ struct SalesforceDoubleOptions {
   bool my_domain = false;
   std::string run_as_username = "integration@example.com";
   std::string org_id = "00D5g000004SfDbEAK";
+  // Leeway between the client's clock and the double's when checking a JWT's exp (either
+  // way): a client that stamps exp from the real clock stays accepted while the fake clock
+  // lags a few seconds behind. 0 checks exp against Now() exactly.
+  int64_t assertion_clock_skew_seconds = 60;
   int64_t session_seconds = 7200;
   std::vector<std::string> api_versions = {"58.0", "59.0", "60.0", "61.0", "62.0"};
   int query_batch_size = 2000;  // the largest batch the org answers (a request may ask less)
@@ -131,8 +138,11 @@ struct TokenCounts {
   int invalid_grant = 0;
   int invalid_client = 0;  // invalid_client and invalid_client_id
   int unsupported_grant_type = 0;
+  int invalid_request = 0;  // not a POST
   int failed_injected = 0;  // FailNextToken
-  int total() const { return succeeded + invalid_grant + invalid_client + unsupported_grant_type + failed_injected; }
+  int total() const {
+    return succeeded + invalid_grant + invalid_client + unsupported_grant_type + invalid_request + failed_injected;
+  }
 };
 
 class SalesforceDouble {

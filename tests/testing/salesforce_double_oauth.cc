@@ -102,6 +102,7 @@ http::Response SalesforceDouble::TokenError(const std::string& error, const std:
   if (error == "invalid_grant") ++token_counts_.invalid_grant;
   if (error == "invalid_client" || error == "invalid_client_id") ++token_counts_.invalid_client;
   if (error == "unsupported_grant_type") ++token_counts_.unsupported_grant_type;
+  if (error == "invalid_request") ++token_counts_.invalid_request;
   http::Response response;
   response.status = 400;  // every refusal, a bad client secret included
   response.headers = {{"Content-Type", "application/json;charset=UTF-8"},
@@ -192,8 +193,9 @@ http::Response SalesforceDouble::JwtGrant(const std::string& assertion) {
   if (exp == claims.end() || !exp->is_number()) return TokenError("invalid_grant", "invalid assertion");
   const auto expiry = system_clock::time_point(seconds(exp->get<int64_t>()));
   const auto now = NowLocked();
-  if (expiry <= now) return TokenError("invalid_grant", "expired authorization code");
-  if (expiry > now + kMaxAssertionLifetime) return TokenError("invalid_grant", "invalid assertion");
+  const seconds skew(options_.assertion_clock_skew_seconds);
+  if (expiry <= now - skew) return TokenError("invalid_grant", "expired authorization code");
+  if (expiry > now + kMaxAssertionLifetime + skew) return TokenError("invalid_grant", "invalid assertion");
   const std::string subject = text_claim("sub");
   if (!options_.preauthorized_users.contains(subject)) {
     return TokenError("invalid_grant", "user hasn't approved this consumer");

@@ -234,7 +234,7 @@ http::Response SalesforceDouble::QueryMore(const std::string& version, const std
   if (dash == std::string::npos) return invalid();
   auto cursor = cursors_.find(locator.substr(0, dash));
   const std::string offset_text = locator.substr(dash + 1);
-  if (cursor == cursors_.end() || offset_text.empty() ||
+  if (cursor == cursors_.end() || offset_text.empty() || offset_text.size() > 12 ||
       offset_text.find_first_not_of("0123456789") != std::string::npos) {
     return invalid();
   }

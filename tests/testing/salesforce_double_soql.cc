@@ -101,7 +101,9 @@ class Parser {
     if (soql_[start] != '-' && at - start == 4 && at < soql_.size() && soql_[at] == '-') {
       while (at < soql_.size() && (IsDigit(soql_[at]) || soql_[at] == '-')) ++at;
       if (at < soql_.size() && soql_[at] == 'T') {
-        auto in_time = [](char c) { return IsDigit(c) || std::string_view("T:.+-Z").find(c) != std::string_view::npos; };
+        auto in_time = [](char c) {
+          return IsDigit(c) || std::string_view("T:.+-Z").find(c) != std::string_view::npos;
+        };
         while (at < soql_.size() && in_time(soql_[at])) ++at;
         return Token::Kind::kDateTime;
       }
@@ -279,7 +281,8 @@ class Parser {
       if (!IsKeyword(Peek(), word)) continue;
       Take();
       const Token& number = Peek();
-      if (number.kind != Token::Kind::kNumber || number.text.find_first_of(".-") != std::string::npos) {
+      if (number.kind != Token::Kind::kNumber || number.text.find_first_of(".-") != std::string::npos ||
+          number.text.size() > 12) {
         return Unexpected(number);
       }
       Take();

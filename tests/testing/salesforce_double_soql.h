@@ -23,11 +23,12 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace tributary::testing::soql {
 

@@ -7,8 +7,9 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "gateway/http/http_client.h"
 #include "tests/testing/rsa_test_keys.h"

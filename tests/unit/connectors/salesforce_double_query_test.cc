@@ -44,6 +44,29 @@ TEST_F(SalesforceDoubleTest, QueryAnswersTheSelectedFieldsAfterTheirAttributes) 
   EXPECT_TRUE(contacts["records"][0]["Account"].is_null());
 }
 
+TEST_F(SalesforceDoubleTest, PutUpdatesByIdAndRestoresFromTheRecycleBin) {
+  const auto created = sf_->Now();
+  const std::string id = sf_->Put("Account", {{"Name", "Acme"}, {"Phone", "1"}});
+  sf_->Advance(minutes(1));
+  EXPECT_EQ(sf_->Put("Account", {{"Id", id}, {"name", "Acme SA"}}), id);
+  auto record = *sf_->Find("Account", id);
+  EXPECT_EQ(record["Name"], "Acme SA");  // the stored spelling is kept
+  EXPECT_FALSE(record.contains("name"));
+  EXPECT_EQ(record["Phone"], "1");  // fields not put are kept
+  EXPECT_EQ(record["CreatedDate"], SalesforceDouble::FormatTime(created));
+  EXPECT_EQ(record["SystemModstamp"], SalesforceDouble::FormatTime(sf_->Now()));
+  EXPECT_EQ(record["LastModifiedDate"], SalesforceDouble::FormatTime(sf_->Now()));
+
+  sf_->Delete("Account", id);
+  EXPECT_EQ(Body(Query("SELECT Id FROM Account"))["totalSize"], 0);
+  sf_->Put("Account", {{"Id", id}});  // undelete
+  EXPECT_EQ(Body(Query("SELECT Id, IsDeleted FROM Account"))["records"][0]["IsDeleted"], false);
+  EXPECT_EQ(sf_->Put("Contact", {{"LastName", "Doe"}}).substr(0, 3), "003");
+  EXPECT_EQ(sf_->Put("Opportunity", {{"Name", "Deal"}}).substr(0, 3), "006");
+  EXPECT_EQ(sf_->Put("Invoice__c", {{"Name", "I"}}).substr(0, 3), "a0X");
+  EXPECT_EQ(sf_->Put("Payment__c", {{"Name", "P"}}).substr(0, 3), "a0Y");
+}
+
 TEST_F(SalesforceDoubleTest, WhereComparesDatetimesAsInstantsAndAmountsExactly) {
   const std::string early =
       sf_->Put("Account", {{"Name", "O'Brien"}, {"AnnualRevenue", SalesforceDouble::Amount("1234.50")}});
@@ -170,6 +193,10 @@ TEST_F(SalesforceDoubleTest, BatchSizeFollowsTheHeaderAndLocatorsExpire) {
 
   sf_->Advance(minutes(14));
   EXPECT_EQ(Call(next).status, 200);  // a use keeps the cursor open
+  const std::string query_id = next.substr(next.rfind('/') + 1, 18);
+  EXPECT_EQ(Call(std::string(kApi) + "/query/" + query_id + "-99999999999999999999999").status, 400);
+  EXPECT_EQ(Call(std::string(kApi) + "/query/" + query_id + "-450").status, 400);  // past the end
+  EXPECT_EQ(sf_->in_flight(), 0);
   sf_->Advance(minutes(15));
   auto expired = Call(next);
   EXPECT_EQ(expired.status, 400);

@@ -58,6 +58,7 @@ TEST(SalesforceSoqlTest, RefusalsSayWhereWithSalesforcesShape) {
   EXPECT_TRUE(Parse("SELECT Id FROM Account WHERE a = 1 AND (b = 2 OR c = 3)").has_value());
   EXPECT_FALSE(Parse("SELECT Id FROM Account WHERE CreatedDate > 2026-13-01T00:00:00Z").has_value());
   EXPECT_FALSE(Parse("SELECT Id FROM Account LIMIT -1").has_value());
+  EXPECT_FALSE(Parse("SELECT Id FROM Account LIMIT 99999999999999999999999").has_value());
   EXPECT_FALSE(Parse("SELECT Id, (SELECT Id FROM Contacts) FROM Account").has_value());
   EXPECT_FALSE(Parse("SELECT COUNT(), Id FROM Account").has_value());
 }

@@ -59,7 +59,7 @@ TEST_F(SalesforceDoubleTest, JwtClaimsAreCheckedWithSalesforcesMessages) {
   EXPECT_EQ(description(JwtToken(Jwt(claims))), "user hasn't approved this consumer");
 
   claims = Claims();
-  claims["exp"] = duration_cast<seconds>((sf_->Now() - seconds(1)).time_since_epoch()).count();
+  claims["exp"] = duration_cast<seconds>((sf_->Now() - seconds(61)).time_since_epoch()).count();
   EXPECT_EQ(description(JwtToken(Jwt(claims))), "expired authorization code");
   claims["exp"] = duration_cast<seconds>((sf_->Now() + minutes(10)).time_since_epoch()).count();
   EXPECT_EQ(description(JwtToken(Jwt(claims))), "invalid assertion");
@@ -76,6 +76,10 @@ TEST_F(SalesforceDoubleTest, JwtClaimsAreCheckedWithSalesforcesMessages) {
   EXPECT_EQ(description(JwtToken("not.a-jwt")), "invalid assertion");
   EXPECT_EQ(description(JwtToken("")), "invalid assertion");
 
+  auto get = client_->Send({.method = "GET", .target = sf_->token_url()}).value();
+  EXPECT_EQ(get.status, 400);
+  EXPECT_EQ(Body(get)["error"], "invalid_request");
+
   auto grant = Token("grant_type=password&username=a&password=b");
   EXPECT_EQ(grant.status, 400);
   EXPECT_EQ(Body(grant),
@@ -86,7 +90,27 @@ TEST_F(SalesforceDoubleTest, JwtClaimsAreCheckedWithSalesforcesMessages) {
   EXPECT_EQ(counts.invalid_grant, 8);
   EXPECT_EQ(counts.invalid_client, 1);
   EXPECT_EQ(counts.unsupported_grant_type, 1);
-  EXPECT_EQ(sf_->CountRequests("token"), 11);
+  EXPECT_EQ(counts.invalid_request, 1);
+  EXPECT_EQ(counts.total(), 12);
+  EXPECT_EQ(sf_->CountRequests("token"), 12);
+}
+
+TEST_F(SalesforceDoubleTest, WithoutClockSkewExpIsCheckedAgainstTheFakeClockExactly) {
+  Start({.assertion_clock_skew_seconds = 0});
+  json claims = Claims();
+  claims["exp"] = duration_cast<seconds>(sf_->Now().time_since_epoch()).count();
+  EXPECT_EQ(Body(JwtToken(Jwt(claims)))["error_description"], "expired authorization code");
+  claims["exp"] = duration_cast<seconds>((sf_->Now() + seconds(181)).time_since_epoch()).count();
+  EXPECT_EQ(Body(JwtToken(Jwt(claims)))["error_description"], "invalid assertion");
+  claims["exp"] = duration_cast<seconds>((sf_->Now() + seconds(180)).time_since_epoch()).count();
+  EXPECT_EQ(JwtToken(Jwt(claims)).status, 200);
+
+  Start({});          // a minute of leeway either way
+  claims = Claims();  // a new double has a new address
+  claims["exp"] = duration_cast<seconds>((sf_->Now() + seconds(230)).time_since_epoch()).count();
+  EXPECT_EQ(JwtToken(Jwt(claims)).status, 200);
+  claims["exp"] = duration_cast<seconds>((sf_->Now() - seconds(30)).time_since_epoch()).count();
+  EXPECT_EQ(JwtToken(Jwt(claims)).status, 200);
 }
 
 TEST_F(SalesforceDoubleTest, TheCertificateCanComeFromAFile) {
@@ -135,6 +159,11 @@ TEST_F(SalesforceDoubleTest, SessionsExpireOnTheFakeClockWithAnArrayBody) {
   EXPECT_EQ(Call("/services/data/v62.0/limits").status, 200);
   sf_->ExpireSessions();
   EXPECT_EQ(Call("/services/data/v62.0/limits").status, 401);
+  session_ = sf_->IssueSession();
+  auto oauth_scheme = client_->Send({.method = "GET",
+                                     .target = sf_->base_url() + "/services/data/v62.0/limits",
+                                     .headers = {{"Authorization", "OAuth " + session_}}});
+  EXPECT_EQ(oauth_scheme.value().status, 200);  // the older scheme Salesforce still takes
   session_ = "00D5g000004SfDb!made-up";
   EXPECT_EQ(Call("/services/data/v62.0/query?q=SELECT+Id+FROM+Account").status, 401);
 }
