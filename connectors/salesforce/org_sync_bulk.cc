@@ -45,6 +45,13 @@ Result<ObjectCursor> OrgSync::Bulk(SyncedObject& object, ObjectCursor cursor, st
     }
     cursor.job = job["id"];
     cursor.locator.clear();
+    // Changes after the load are read from the job's creation by Salesforce's clock (less
+    // the overlap): what the job's snapshot may have missed is read again, not lost.
+    if (job.contains("createdDate") && job["createdDate"].is_string()) {
+      if (auto created_ms = ParseSalesforceTime(job["createdDate"].get<std::string>())) {
+        cursor.load_start = FormatSalesforceTime(std::min(*created_ms, NowMs()) - settings_.overlap.count());
+      }
+    }
     // Saved at once: after a crash the load goes on with this job instead of a new one.
     if (auto saved = SaveCursor(object, cursor); !saved) return std::unexpected(saved.error());
   }

@@ -15,6 +15,10 @@ namespace {
 constexpr int64_t kDeleteWindowMs = int64_t{15} * 24 * 3600 * 1000;
 // Our clock estimates Salesforce's: only a mark clearly inside the window is asked for.
 constexpr int64_t kWindowMarginMs = int64_t{3600} * 1000;
+// The end asked of getDeleted is past our clock by this much: Salesforce covers up to its
+// own present (latestDateCovered, the next start), so a clock behind Salesforce's delays
+// nothing.
+constexpr int64_t kClockSkewMs = int64_t{3600} * 1000;
 
 }  // namespace
 
@@ -34,7 +38,7 @@ Result<ObjectCursor> OrgSync::Deletes(SyncedObject& object, ObjectCursor cursor,
   }
   const std::string target = settings_.DataPath() + "/sobjects/" + object.config->object + "/deleted/?start=" +
                              kit::UrlEncode(FormatSalesforceTime(*since)) +
-                             "&end=" + kit::UrlEncode(FormatSalesforceTime(std::max(now, *since)));
+                             "&end=" + kit::UrlEncode(FormatSalesforceTime(std::max(now, *since) + kClockSkewMs));
   std::vector<SalesforceError> refusal;
   auto response = api_.Get(target, object.config->object + " deletes since " + cursor.deleted_since, stop, &refusal);
   if (!response) {

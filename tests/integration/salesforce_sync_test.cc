@@ -3,6 +3,10 @@
 // and a delete reaching the core; a kill -9 in the middle of the load; a certificate the
 // app does not know.
 #include <signal.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <set>
 
 #include <fstream>
 #include <sstream>
@@ -186,6 +190,23 @@ TEST_F(SalesforceDaemonTest, ACertificateTheAppDoesNotKnowGivesOneClearErrorAndO
   EXPECT_NE(error.find("tributary auth salesforce"), std::string::npos) << error;
   EXPECT_EQ(sf_->TokenRequests().total(), 1);
   EXPECT_EQ(sf_->CountRequests("query"), 0);
+
+  // With the right key in the config, `tributary auth salesforce` signs in once and stores
+  // the grant: the running daemon uses it at its next pass, without a reload.
+  Configure(app_keys_);
+  const std::string command = std::string(TRIBUTARY_BINARY) + " auth salesforce --config " +
+                              daemon_->config_path().string() + " --connector crm 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buffer[512];
+  while (size_t got = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, got);
+  const int status = pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
+  EXPECT_NE(output.find("Instance: " + sf_->base_url()), std::string::npos) << output;
+  EXPECT_NE(output.find("integration@example.com"), std::string::npos) << output;
+  ASSERT_TRUE(WaitUntil([&] { return StoredLive("crm:customer:") == 1; }, seconds(30))) << daemon_->Log();
+  EXPECT_EQ(sf_->TokenRequests().succeeded, 1);
   EXPECT_EQ(daemon_->StopWith(SIGTERM), 0) << daemon_->Log();
 }
 
