@@ -105,10 +105,18 @@ Result<ObjectCursor> OrgSync::Bulk(SyncedObject& object, ObjectCursor cursor, st
     if (auto applied = Apply(object, page->json_lines, page->records, {}, next, call, stop); !applied) {
       return std::unexpected(applied.error());
     }
+    const std::string job_id = cursor.job;
     cursor = std::move(next);
     if (cursor.phase == ObjectCursor::Phase::kChanges) {
       spdlog::info("[{}] {}: Bulk API load done; changes from {}", context_.connector, object.config->object,
                    cursor.stamp);
+      // The results would stay 7 days in the org's storage: they are no longer needed. A
+      // failure here costs nothing but the storage.
+      if (auto deleted = api_.Send({.method = "DELETE", .target = jobs + "/" + job_id}, "deleting Bulk API job " + job_id,
+                                   stop);
+          !deleted) {
+        spdlog::warn("[{}] {}", context_.connector, deleted.error().message);
+      }
       return cursor;
     }
   }

@@ -73,7 +73,10 @@ void ReadObjects(config::ConfigNode& section, SalesforceConfig& settings, bool& 
       }
     }
     if (auto where = item.String("where")) {
-      if (where->empty()) item.Child("where").Error("where must not be empty (leave it out to read every record)");
+      if (where->empty()) {
+        item.Child("where").Error("where must not be empty (leave it out to read every record)");
+        usable = false;
+      }
       object.where = *where;
     }
     if (item.Has("parameters")) ReadParameters(item.Child("parameters"), object, usable);

@@ -15,6 +15,7 @@
 
 #include "connectors/directory/directory_config.h"
 #include "connectors/quickbooks/quickbooks_config.h"
+#include "connectors/salesforce/salesforce_config.h"
 #include "connectors/sftp/sftp_config.h"
 #include "gateway/config/config.h"
 
@@ -70,7 +71,8 @@ TEST_P(GoldenConfigTest, ReportsExactlyTheExpectedDiagnostics) {
   const std::vector<ConnectorType> types = {
       {.type = "directory", .parse = connectors::directory::ParseDirectoryConfig},
       {.type = "sftp", .parse = connectors::sftp::ParseSftpConfig},
-      {.type = "quickbooks", .parse = connectors::quickbooks::ParseQuickBooksConfig, .file_rules = false}};
+      {.type = "quickbooks", .parse = connectors::quickbooks::ParseQuickBooksConfig, .file_rules = false},
+      {.type = "salesforce", .parse = connectors::salesforce::ParseSalesforceConfig, .file_rules = false}};
   auto config = LoadConfig(yaml, types);
   ASSERT_FALSE(config) << yaml << " loaded without errors";
   std::string actual;

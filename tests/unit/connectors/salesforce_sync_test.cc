@@ -86,6 +86,9 @@ TEST_F(SalesforceFixture, BulkApiLoadsFromTheThresholdThenRestCarriesOn) {
   EXPECT_EQ(CountLive("crm:receivable:"), 26);
   EXPECT_EQ(Data(Key("receivable", big))["open_amount"], "987654321098765.43");
   EXPECT_EQ(Data(Key("receivable", big))["customer"], Key("customer", acme));
+  int deletes = 0;  // the job, once read
+  for (const auto& request : sf_->requests()) deletes += request.kind == "bulk" && request.method == "DELETE" ? 1 : 0;
+  EXPECT_EQ(deletes, 1);
 
   Advance(minutes(10));
   const std::string later = PutInvoice(acme, "INV-LATER", "5.00");
