@@ -71,6 +71,21 @@ struct GrantIdentity {
   std::string token_url;
 };
 
+// What the grant kinds the daemon obtains by itself share: no consent, an identity.
+class SelfObtainedGrant : public GrantKind {
+ public:
+  explicit SelfObtainedGrant(GrantIdentity identity) : identity_(std::move(identity)) {}
+  const store::GrantId& id() const override { return identity_.id; }
+  const std::string& provider_name() const override { return identity_.provider_name; }
+  bool NeedsConsent() const override { return false; }
+
+ protected:
+  [[nodiscard]] const GrantIdentity& identity() const { return identity_; }
+
+ private:
+  GrantIdentity identity_;
+};
+
 class RefreshTokenGrant final : public GrantKind {
  public:
   struct Settings {
@@ -93,7 +108,7 @@ class RefreshTokenGrant final : public GrantKind {
   Settings settings_;
 };
 
-class JwtBearerGrant final : public GrantKind {
+class JwtBearerGrant final : public SelfObtainedGrant {
  public:
   struct Settings {
     GrantIdentity identity;
@@ -103,11 +118,9 @@ class JwtBearerGrant final : public GrantKind {
     std::string private_key_pem;  // RSA private key, PEM
     std::chrono::seconds lifetime{180};
   };
-  JwtBearerGrant(Settings settings, const Clock& clock) : settings_(std::move(settings)), clock_(clock) {}
+  JwtBearerGrant(Settings settings, const Clock& clock)
+      : SelfObtainedGrant(settings.identity), settings_(std::move(settings)), clock_(clock) {}
 
-  const store::GrantId& id() const override { return settings_.identity.id; }
-  const std::string& provider_name() const override { return settings_.identity.provider_name; }
-  bool NeedsConsent() const override { return false; }
   TokenOutcome Obtain(http::HttpClient& client, const store::OAuthGrant* current) override;
 
  private:
@@ -118,7 +131,7 @@ class JwtBearerGrant final : public GrantKind {
 // The signed assertion of a JwtBearerGrant (RS256, compact form), issued at `now`.
 Result<std::string> SignJwtAssertion(const JwtBearerGrant::Settings& settings, std::chrono::system_clock::time_point now);
 
-class ClientCredentialsGrant final : public GrantKind {
+class ClientCredentialsGrant final : public SelfObtainedGrant {
  public:
   struct Settings {
     GrantIdentity identity;
@@ -127,18 +140,16 @@ class ClientCredentialsGrant final : public GrantKind {
     std::string scope;             // "" = none sent
     bool basic_authentication = true;  // false: client_id/client_secret in the form body
   };
-  explicit ClientCredentialsGrant(Settings settings) : settings_(std::move(settings)) {}
+  explicit ClientCredentialsGrant(Settings settings)
+      : SelfObtainedGrant(settings.identity), settings_(std::move(settings)) {}
 
-  const store::GrantId& id() const override { return settings_.identity.id; }
-  const std::string& provider_name() const override { return settings_.identity.provider_name; }
-  bool NeedsConsent() const override { return false; }
   TokenOutcome Obtain(http::HttpClient& client, const store::OAuthGrant* current) override;
 
  private:
   Settings settings_;
 };
 
-class PasswordGrant final : public GrantKind {
+class PasswordGrant final : public SelfObtainedGrant {
  public:
   struct Settings {
     GrantIdentity identity;
@@ -148,30 +159,23 @@ class PasswordGrant final : public GrantKind {
     std::string password;
     std::string scope;
   };
-  explicit PasswordGrant(Settings settings) : settings_(std::move(settings)) {}
+  explicit PasswordGrant(Settings settings) : SelfObtainedGrant(settings.identity), settings_(std::move(settings)) {}
 
-  const store::GrantId& id() const override { return settings_.identity.id; }
-  const std::string& provider_name() const override { return settings_.identity.provider_name; }
-  bool NeedsConsent() const override { return false; }
   TokenOutcome Obtain(http::HttpClient& client, const store::OAuthGrant* current) override;
 
  private:
   Settings settings_;
 };
 
-class TokenExchangeGrant final : public GrantKind {
+class TokenExchangeGrant final : public SelfObtainedGrant {
  public:
   using Exchange = std::function<TokenOutcome(http::HttpClient& client)>;
   TokenExchangeGrant(GrantIdentity identity, Exchange exchange)
-      : identity_(std::move(identity)), exchange_(std::move(exchange)) {}
+      : SelfObtainedGrant(std::move(identity)), exchange_(std::move(exchange)) {}
 
-  const store::GrantId& id() const override { return identity_.id; }
-  const std::string& provider_name() const override { return identity_.provider_name; }
-  bool NeedsConsent() const override { return false; }
   TokenOutcome Obtain(http::HttpClient& client, const store::OAuthGrant*) override { return exchange_(client); }
 
  private:
-  GrantIdentity identity_;
   Exchange exchange_;
 };
 

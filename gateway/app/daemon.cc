@@ -94,7 +94,7 @@ class Runtime {
     }
 
     if (config_.push) {
-      auto pusher = StartPusherService(config_, metrics_);
+      auto pusher = StartPusherService(config_, clock_, metrics_);
       if (!pusher) return std::unexpected(pusher.error());
       pusher_ = std::move(*pusher);
     }

@@ -50,7 +50,8 @@ class ThreadedPusher final : public PusherService {
 
 }  // namespace
 
-Result<std::unique_ptr<PusherService>> StartPusherService(const config::Config& config, Metrics* metrics) {
+Result<std::unique_ptr<PusherService>> StartPusherService(const config::Config& config, const Clock& clock,
+                                                         Metrics* metrics) {
   const config::PushConfig& push = *config.push;
   metrics->Describe("tributary_push_batches_total", "counter", "Batches the core acknowledged.");
   metrics->Describe("tributary_push_changes_total", "counter", "Changes the core answered, by status.");
@@ -70,6 +71,7 @@ Result<std::unique_ptr<PusherService>> StartPusherService(const config::Config& 
   options.tenant = config.tenant;
   options.batch_size = push.batch_size;
   options.max_backoff = push.max_backoff;
+  options.clock = &clock;
   return std::make_unique<ThreadedPusher>(std::move(*store), std::move(client), std::move(options));
 }
 

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "gateway/common/clock.h"
 #include "gateway/common/metrics.h"
 #include "gateway/common/result.h"
 #include "gateway/config/config.h"
@@ -17,6 +18,7 @@ class PusherService {
 };
 
 // Starts pushing the outbox to config.push (which must be set).
-Result<std::unique_ptr<PusherService>> StartPusherService(const config::Config& config, Metrics* metrics);
+Result<std::unique_ptr<PusherService>> StartPusherService(const config::Config& config, const Clock& clock,
+                                                         Metrics* metrics);
 
 }  // namespace tributary::app
