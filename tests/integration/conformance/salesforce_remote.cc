@@ -65,7 +65,9 @@ class SalesforceRemote final : public SourceRemote {
   }
   void Remove(const std::string& number) override {
     double_->Delete(kInvoice, ids_.at(number));
-    double_->Advance(std::chrono::seconds(1));
+    // getDeleted covers whole minutes up to Salesforce's present (latestDateCovered): a
+    // delete is reported once that minute is over, as it is in an org where time passes.
+    double_->Advance(std::chrono::minutes(1));
   }
   void Publish() override {}
   std::string KeyOf(const std::string& number) override { return "src:receivable:" + ids_.at(number); }
