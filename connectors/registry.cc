@@ -1,5 +1,5 @@
-// The connector types of this build. The list itself is TRIBUTARY_CONNECTORS in
-// connectors/CMakeLists.txt, which writes registry_entries.h: one `<name>::Factory()` per
+// The connector types of this build. The list itself is TRIBUTARY_ALL_CONNECTORS (or the
+// TRIBUTARY_CONNECTORS a build keeps) in connectors/CMakeLists.txt, which writes
 // type, in the order listed (registry_entries.inc).
 #include "connectors/kit/connector.h"
 #include "connectors/registry_entries.h"
