@@ -1,6 +1,6 @@
 // The connector types of this build. The list itself is TRIBUTARY_ALL_CONNECTORS (or the
 // TRIBUTARY_CONNECTORS a build keeps) in connectors/CMakeLists.txt, which writes
-// type, in the order listed (registry_entries.inc).
+// registry_entries.inc: one `<name>::Factory()` per type, in the order listed.
 #include "connectors/kit/connector.h"
 #include "connectors/registry_entries.h"
 
