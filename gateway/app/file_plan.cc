@@ -92,7 +92,7 @@ class PlanSink final : public model::RecordSink {
 
   Status OnRecord(model::CanonicalRecord&& record) override {
     ++plan_.records;
-    const std::string lifecycle = store::RecordLifecycle(record.data);
+    const std::string lifecycle(store::RecordLifecycle(record));
     const bool repeatable = std::ranges::find(target_.options.repeatable_entities, record.entity) !=
                             target_.options.repeatable_entities.end();
     auto it = keys_.find(record.key);

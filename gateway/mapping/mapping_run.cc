@@ -92,7 +92,7 @@ class MappingRun {
         sink_(sink),
         wants_data_(sink.WantsData()),
         evaluator_(mapping, context, parameters),
-        builder_(mapping, context, evaluator_, wants_data_),
+        builder_(mapping, context, evaluator_, wants_data_, wants_data_ && sink.WantsTree()),
         entities_of_plan_(mapping.read_plan.plans.size()),
         group_budget_(context.group_memory_bytes, context.group_spill_dir) {
     for (size_t e = 0; e < mapping.entities.size(); ++e) {

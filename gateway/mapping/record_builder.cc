@@ -73,8 +73,8 @@ std::string HashWithout(std::string_view json, std::initializer_list<std::pair<s
 }  // namespace
 
 RecordBuilder::RecordBuilder(const CompiledMapping& mapping, const MappingContext& context, Evaluator& evaluator,
-                             bool with_data)
-    : mapping_(mapping), context_(context), evaluator_(evaluator), with_data_(with_data) {
+                             bool with_data, bool with_tree)
+    : mapping_(mapping), context_(context), evaluator_(evaluator), with_data_(with_data), with_tree_(with_tree) {
   PrepareLayouts();
 }
 
@@ -433,9 +433,10 @@ bool RecordBuilder::Build(size_t entity, std::string_view source_key, const Reco
   SetText(out.kind, layout.receivable ? facts_.kind : std::string_view());
   json_capacity_ = std::max(json_capacity_, json.size() + 64);
   SetText(out.currency, facts_.currency);
+  SetText(out.lifecycle, lifecycle);
   out.amount_minor = facts_.amount_minor;
-  if (with_data_) {
-    out.hash = HashWithout(json, {{updated_begin, updated_end}, {raw_begin, raw_end}});
+  if (with_data_) out.hash = HashWithout(json, {{updated_begin, updated_end}, {raw_begin, raw_end}});
+  if (with_tree_) {
     try {
       out.data = nlohmann::ordered_json::parse(json);
     } catch (const nlohmann::json::exception& e) {

@@ -38,8 +38,10 @@ struct RecordSource {
 // One per run; single-threaded. Reuses its buffers from record to record.
 class RecordBuilder {
  public:
-  // `with_data`: also parse the text into CanonicalRecord::data (the sink wants the tree).
-  RecordBuilder(const CompiledMapping& mapping, const MappingContext& context, Evaluator& evaluator, bool with_data);
+  // `with_data`: the record leaves with its key, source key and content hash (the sink
+  // stores it); `with_tree`: also its text parsed into CanonicalRecord::data.
+  RecordBuilder(const CompiledMapping& mapping, const MappingContext& context, Evaluator& evaluator, bool with_data,
+                bool with_tree);
 
   // Evaluates the source key of `entity`: its text, or empty after adding a reject.
   std::string SourceKey(size_t entity, const RecordSource& source, std::vector<PendingReject>& rejects);
@@ -163,6 +165,7 @@ class RecordBuilder {
   const MappingContext& context_;
   Evaluator& evaluator_;
   const bool with_data_;
+  const bool with_tree_;  // with_data_ and the sink reads the `data` tree
   Facts facts_;
   std::vector<Layout> layouts_;      // per entity
   std::string currency_text_;        // the currency field's JSON, typed before the others

@@ -93,6 +93,7 @@ struct CanonicalRecord {
   std::optional<int64_t> open_amount_minor;  // receivable-like entities: for guards, metrics
   std::string currency;
   std::string kind;        // receivable: its kind ("invoice", "credit_note", …); else empty
+  std::string lifecycle;   // == data["lifecycle"] when the mapping engine made the record; may be empty otherwise
   std::optional<int64_t> amount_minor;  // payment, allocation: `amount` in minor units
   Provenance provenance;
 

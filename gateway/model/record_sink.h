@@ -47,6 +47,10 @@ class RecordSink {
   // `source_key` empty and `provenance` empty but for its line, and saves a JSON tree, a
   // SHA-256 and nine string copies per record.
   [[nodiscard]] virtual bool WantsData() const { return true; }
+  // Only read when WantsData(): false when the sink reads CanonicalRecord::json (and the
+  // plain members, `lifecycle` among them) but never the `data` tree. The mapping engine
+  // then leaves `data` null and saves a JSON parse per record; the rest is as WantsData().
+  [[nodiscard]] virtual bool WantsTree() const { return true; }
 };
 
 }  // namespace tributary::model

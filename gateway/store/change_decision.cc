@@ -14,12 +14,13 @@ RecordDecision DecideRecord(const std::optional<KnownContent>& known, std::strin
   return RecordDecision::kUpdate;
 }
 
-std::string RecordLifecycle(const nlohmann::ordered_json& data) {
-  if (data.is_object()) {
-    auto it = data.find("lifecycle");
-    if (it != data.end() && it->is_string()) return it->get<std::string>();
+std::string_view RecordLifecycle(const model::CanonicalRecord& record) {
+  if (!record.lifecycle.empty()) return record.lifecycle;
+  if (record.data.is_object()) {
+    auto it = record.data.find("lifecycle");
+    if (it != record.data.end() && it->is_string()) return it->get_ref<const std::string&>();
   }
-  return std::string(model::kLifecycleActive);
+  return model::kLifecycleActive;
 }
 
 std::string DuplicateKeyReason(std::string_view key, int64_t first_line) {

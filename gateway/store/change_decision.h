@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "gateway/model/canonical.h"
 
 namespace tributary::store {
 
@@ -32,8 +32,9 @@ enum class RecordDecision {
 RecordDecision DecideRecord(const std::optional<KnownContent>& known, std::string_view hash,
                             std::string_view lifecycle, bool repeatable);
 
-// The record's lifecycle: its `lifecycle` member, "active" when it has none.
-std::string RecordLifecycle(const nlohmann::ordered_json& data);
+// The record's lifecycle: CanonicalRecord::lifecycle when the mapping engine set it, else
+// the `lifecycle` member of its data, "active" when it has none.
+std::string_view RecordLifecycle(const model::CanonicalRecord& record);
 
 // The reason of a duplicate-key reject: "duplicate key <key> (first seen at line N)".
 std::string DuplicateKeyReason(std::string_view key, int64_t first_line);

@@ -1,31 +1,25 @@
 #include "gateway/store/file_application.h"
 
 #include <algorithm>
+#include <chrono>
+#include <map>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/common/time_format.h"
 #include "gateway/model/canonical.h"
 #include "gateway/store/change_decision.h"
 #include "gateway/store/rejected_keys.h"
+#include "gateway/store/seen_in_file.h"
 #include "gateway/store/snapshot_guard.h"
 
 namespace tributary::store {
 namespace {
 
 constexpr size_t kSampleSize = 20;
-// Absent entities are closed in chunks so memory stays bounded on a large feed, and no
-// row is updated under a SELECT still iterating the same index.
-constexpr size_t kCloseChunk = 512;
 constexpr size_t kMaxRawBytes = 4096;
-
-std::optional<std::string> StringMember(const nlohmann::ordered_json& data, const char* name) {
-  if (!data.is_object()) return std::nullopt;
-  auto it = data.find(name);
-  if (it == data.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
 
 // At most kMaxRawBytes, cut on a UTF-8 character boundary.
 std::string Bounded(std::string text) {
@@ -36,8 +30,14 @@ std::string Bounded(std::string text) {
   return text;
 }
 
-// The source record of a canonical record, as text for a reject.
-std::string RawText(const nlohmann::ordered_json& data) {
+// The source record of a canonical record, as text for a reject. Parses the record's
+// text when it came without its tree: a duplicate is rare.
+std::string RawText(const model::CanonicalRecord& record) {
+  nlohmann::ordered_json parsed;
+  if (record.data.is_null() && !record.json.empty()) {
+    parsed = nlohmann::ordered_json::parse(record.json, nullptr, false);
+  }
+  const nlohmann::ordered_json& data = record.data.is_null() ? parsed : record.data;
   if (!data.is_object()) return {};
   auto it = data.find("raw");
   if (it == data.end() || it->is_null()) return {};
@@ -47,11 +47,11 @@ std::string RawText(const nlohmann::ordered_json& data) {
 
 // What the store knows of a key before this record.
 struct StoredEntity {
+  int64_t rowid = 0;
   int64_t version = 0;
   std::string hash;
   std::string lifecycle;
-  std::optional<int64_t> seen_run;
-  int64_t seen_line = 0;
+  std::string feed;
 };
 
 class SqliteFileApplication final : public FileApplication {
@@ -85,6 +85,9 @@ class SqliteFileApplication final : public FileApplication {
     if (ClosesByAbsence()) rejected_.Add(reject, options_.closing_entities);
     return Remember(InsertReject(reject));
   }
+
+  // The store reads the record's text, hash, key and plain members, never the tree.
+  [[nodiscard]] bool WantsTree() const override { return false; }
 
   Result<ApplyOutcome> Commit() override {
     if (auto status = CheckUsable(); !status) return std::unexpected(status.error());
@@ -121,15 +124,14 @@ class SqliteFileApplication final : public FileApplication {
   }
 
   Result<std::optional<StoredEntity>> Lookup(const std::string& key) {
-    auto stmt = db_.Prepare(
-        "SELECT version, hash, lifecycle, seen_run, seen_line FROM entities WHERE key = ?");
+    auto stmt = db_.Prepare("SELECT rowid, version, hash, lifecycle, feed FROM entities WHERE key = ?");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->Bind(key);
     auto row = stmt->Step();
     if (!row) return std::unexpected(row.error());
     if (!*row) return std::optional<StoredEntity>{};
-    return std::optional<StoredEntity>{StoredEntity{stmt->Int(0), stmt->Text(1), stmt->Text(2),
-                                                    stmt->OptionalInt(3), stmt->Int(4)}};
+    return std::optional<StoredEntity>{
+        StoredEntity{stmt->Int(0), stmt->Int(1), stmt->Text(2), stmt->Text(3), stmt->Text(4)}};
   }
 
   Status ApplyRecord(const model::CanonicalRecord& record) {
@@ -139,73 +141,138 @@ class SqliteFileApplication final : public FileApplication {
                   "record at line " + std::to_string(record.provenance.line) +
                       " has no key or entity");
     }
-    const std::string lifecycle = RecordLifecycle(record.data);
+    const std::string_view lifecycle = RecordLifecycle(record);
     auto stored = Lookup(record.key);
     if (!stored) return std::unexpected(stored.error());
     std::optional<KnownContent> known;
-    if (*stored) known = KnownContent{(*stored)->hash, (*stored)->lifecycle, (*stored)->seen_run == run_id_};
+    if (*stored) known = KnownContent{(*stored)->hash, (*stored)->lifecycle, seen_.Seen((*stored)->rowid)};
     // The rule `tributary plan` follows too (change_decision.h).
     switch (DecideRecord(known, record.hash, lifecycle, IsRepeatable(record.entity))) {
-      case RecordDecision::kDuplicate: return RejectDuplicate(record, (*stored)->seen_line);
+      case RecordDecision::kDuplicate:
+        return RejectDuplicate(record, seen_.FirstLine((*stored)->rowid).value_or(0));
       case RecordDecision::kUnchanged:
         ++outcome_.unchanged;
-        return known->seen_in_this_file ? Ok() : MarkSeen(record);
-      case RecordDecision::kCreate: return Upsert(record, lifecycle, 1, false);
-      case RecordDecision::kUpdate: return Upsert(record, lifecycle, (*stored)->version + 1, true);
+        return MarkSeen(**stored, record);
+      case RecordDecision::kCreate: return Insert(record, lifecycle);
+      case RecordDecision::kUpdate: return Update(**stored, record, lifecycle);
     }
     return Fail(ErrorCode::kInternal, "unknown record decision");
   }
 
-  Status MarkSeen(const model::CanonicalRecord& record) {
-    auto stmt = db_.Prepare(
-        "UPDATE entities SET seen_run = ?, seen_line = ?, feed = ? WHERE key = ?");
+  // An unchanged key is only marked seen; its row is written only when it moved to this
+  // feed (a file rule renamed, say), so that the snapshot closes follow it.
+  Status MarkSeen(const StoredEntity& stored, const model::CanonicalRecord& record) {
+    seen_.Mark(stored.rowid, record.provenance.line);
+    if (stored.feed == options_.feed) return Ok();
+    auto stmt = db_.Prepare("UPDATE entities SET feed = ? WHERE rowid = ?");
     if (!stmt) return std::unexpected(stmt.error());
-    return stmt->Bind(run_id_, record.provenance.line, options_.feed, record.key).Run();
+    return stmt->Bind(options_.feed, stored.rowid).Run();
   }
 
-  Status Upsert(const model::CanonicalRecord& record, const std::string& lifecycle,
-                int64_t version, bool existed) {
-    Change change{.op = "upsert", .entity = record.entity, .key = record.key,
-                  .version = version, .hash = record.hash, .created_at = UtcNowRfc3339()};
+  static std::string MappingOf(const model::CanonicalRecord& record) {
+    std::string mapping = record.provenance.mapping;
+    if (!record.provenance.mapping_version.empty()) mapping += "@" + record.provenance.mapping_version;
+    return mapping;
+  }
+
+  static std::optional<std::string_view> KindOf(const model::CanonicalRecord& record) {
+    if (!record.kind.empty()) return record.kind;
+    if (!record.data.is_object()) return std::nullopt;
+    auto it = record.data.find("kind");
+    if (it == record.data.end() || !it->is_string()) return std::nullopt;
+    return it->get_ref<const std::string&>();
+  }
+
+  // The record's wire object as text, into `text` when it has to be written from `data`
+  // (a record built by hand); else a view of the record's own text.
+  static Result<std::string_view> WireText(const model::CanonicalRecord& record, std::string& text) {
+    if (!record.json.empty()) return std::string_view(record.json);
     try {
-      change.data = record.data.dump();
+      text = record.data.dump();
     } catch (const nlohmann::json::exception& e) {
       return Fail(ErrorCode::kInvalidArgument,
                   "record " + record.key + " cannot be written as JSON: " + e.what());
     }
-    std::string mapping = record.provenance.mapping;
-    if (!record.provenance.mapping_version.empty()) {
-      mapping += "@" + record.provenance.mapping_version;
-    }
+    return std::string_view(text);
+  }
+
+  // A new key: its version 1. The text is written once, in the outbox; the entity names
+  // that row (data_seq).
+  Status Insert(const model::CanonicalRecord& record, std::string_view lifecycle) {
+    std::string dumped;
+    auto text = WireText(record, dumped);
+    if (!text) return std::unexpected(text.error());
+    const std::string& now = Now();
+    auto seq = AppendUpsert(record, 1, *text, now);
+    if (!seq) return std::unexpected(seq.error());
     auto stmt = db_.Prepare(
         "INSERT INTO entities (key, entity, feed, version, hash, lifecycle, kind, "
         "open_amount_minor, currency, last_file_id, last_line, mapping, seen_run, seen_line, "
-        "updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET entity = excluded.entity, feed = excluded.feed, "
-        "version = excluded.version, hash = excluded.hash, lifecycle = excluded.lifecycle, "
-        "kind = excluded.kind, open_amount_minor = excluded.open_amount_minor, "
-        "currency = excluded.currency, last_file_id = excluded.last_file_id, "
-        "last_line = excluded.last_line, mapping = excluded.mapping, "
-        "seen_run = excluded.seen_run, seen_line = excluded.seen_line, "
-        "updated_at = excluded.updated_at, data = excluded.data");
+        "updated_at, data, data_seq) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)");
     if (!stmt) return std::unexpected(stmt.error());
-    std::optional<std::string> currency;
-    if (!record.currency.empty()) currency = record.currency;
-    stmt->Bind(record.key, record.entity, options_.feed, version, record.hash, lifecycle,
-               StringMember(record.data, "kind"), record.open_amount_minor, currency, run_id_,
-               record.provenance.line, mapping, run_id_, record.provenance.line,
-               change.created_at, change.data);
+    stmt->Bind(record.key, record.entity, options_.feed, record.hash, lifecycle, OptionalText(KindOf(record)),
+               record.open_amount_minor, OptionalText(record.currency), run_id_, record.provenance.line,
+               MappingOf(record), run_id_, record.provenance.line, now, *seq);
     if (auto status = stmt->Run(); !status) return status;
-    if (auto status = AppendChange(change); !status) return status;
-    ++(existed ? outcome_.updated : outcome_.created);
+    seen_.Mark(db_.LastInsertRowId(), record.provenance.line);
+    ++outcome_.created;
     return Ok();
+  }
+
+  Status Update(const StoredEntity& stored, const model::CanonicalRecord& record, std::string_view lifecycle) {
+    std::string dumped;
+    auto text = WireText(record, dumped);
+    if (!text) return std::unexpected(text.error());
+    const std::string& now = Now();
+    auto seq = AppendUpsert(record, stored.version + 1, *text, now);
+    if (!seq) return std::unexpected(seq.error());
+    auto stmt = db_.Prepare(
+        "UPDATE entities SET entity = ?, feed = ?, version = ?, hash = ?, lifecycle = ?, kind = ?, "
+        "open_amount_minor = ?, currency = ?, last_file_id = ?, last_line = ?, mapping = ?, "
+        "seen_run = ?, seen_line = ?, updated_at = ?, data = '', data_seq = ? WHERE rowid = ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->Bind(record.entity, options_.feed, stored.version + 1, record.hash, lifecycle,
+               OptionalText(KindOf(record)), record.open_amount_minor, OptionalText(record.currency), run_id_,
+               record.provenance.line, MappingOf(record), run_id_, record.provenance.line, now, *seq,
+               stored.rowid);
+    if (auto status = stmt->Run(); !status) return status;
+    seen_.Mark(stored.rowid, record.provenance.line);
+    ++outcome_.updated;
+    return Ok();
+  }
+
+  // UtcNowRfc3339(), formatted again only when the millisecond it shows changed.
+  const std::string& Now() {
+    const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    if (now != now_ms_) {
+      now_ms_ = now;
+      now_text_ = FormatRfc3339(now, true);
+    }
+    return now_text_;
+  }
+
+  static std::optional<std::string> OptionalText(std::optional<std::string_view> text) {
+    if (!text || text->empty()) return std::nullopt;
+    return std::string(*text);
+  }
+
+  Result<int64_t> AppendUpsert(const model::CanonicalRecord& record, int64_t version, std::string_view text,
+                               const std::string& now) {
+    auto seq = store_.AppendUpsert(record.entity, record.key, version, record.hash, text, run_id_, now);
+    if (!seq) return std::unexpected(seq.error());
+    if (auto status = Appended(*seq); !status) return std::unexpected(status.error());
+    return *seq;
   }
 
   Status AppendChange(const Change& change) {
     auto seq = store_.AppendChange(change, run_id_);
     if (!seq) return std::unexpected(seq.error());
-    if (outcome_.first_seq == 0) outcome_.first_seq = *seq;
-    outcome_.last_seq = *seq;
+    return Appended(*seq);
+  }
+
+  Status Appended(int64_t seq) {
+    if (outcome_.first_seq == 0) outcome_.first_seq = seq;
+    outcome_.last_seq = seq;
     ++changes_;
     return Ok();
   }
@@ -218,7 +285,7 @@ class SqliteFileApplication final : public FileApplication {
         .column = 0,
         .field = "key",
         .reason = DuplicateKeyReason(record.key, first_line),
-        .raw = RawText(record.data),
+        .raw = RawText(record),
     });
   }
 
@@ -240,14 +307,30 @@ class SqliteFileApplication final : public FileApplication {
     return options_.mode == SyncMode::kSnapshot && !options_.closing_entities.empty();
   }
 
-  Result<int64_t> CountCloseCandidates(const std::string& entity) {
+  // The active entities of `entity` in the feed that this file did not meet, by rowid,
+  // in the order of the feed's index. Read once per entity, after the rejects' keys were
+  // kept: the guard, the withheld counts, the sample and the closes all use this list.
+  Result<const std::vector<int64_t>*> CloseCandidates(const std::string& entity) {
+    if (auto it = candidates_.find(entity); it != candidates_.end()) return &it->second;
     auto stmt = db_.Prepare(
-        "SELECT COUNT(*) FROM entities WHERE feed = ? AND lifecycle = 'active' "
-        "AND entity = ? AND seen_run IS NOT ?");
+        "SELECT rowid FROM entities WHERE feed = ? AND lifecycle = 'active' AND entity = ?");
     if (!stmt) return std::unexpected(stmt.error());
-    stmt->Bind(options_.feed, entity, run_id_);
-    if (auto row = stmt->StepRow("count"); !row) return std::unexpected(row.error());
-    return stmt->Int(0);
+    stmt->Bind(options_.feed, entity);
+    std::vector<int64_t> absent;
+    while (true) {
+      auto row = stmt->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      const int64_t rowid = stmt->Int(0);
+      if (!seen_.Seen(rowid)) absent.push_back(rowid);
+    }
+    return &candidates_.emplace(entity, std::move(absent)).first->second;
+  }
+
+  Result<int64_t> CountCloseCandidates(const std::string& entity) {
+    auto candidates = CloseCandidates(entity);
+    if (!candidates) return std::unexpected(candidates.error());
+    return static_cast<int64_t>((*candidates)->size());
   }
 
   // The closes this file makes: absent entities of the closing entities it does not
@@ -269,11 +352,14 @@ class SqliteFileApplication final : public FileApplication {
   Status KeepRejectedKeys() {
     for (const std::string& key : rejected_.kept()) {
       auto stmt = db_.Prepare(
-          "UPDATE entities SET seen_run = ? WHERE key = ? AND feed = ? AND lifecycle = 'active' "
-          "AND seen_run IS NOT ?");
+          "SELECT rowid FROM entities WHERE key = ? AND feed = ? AND lifecycle = 'active'");
       if (!stmt) return std::unexpected(stmt.error());
-      if (auto status = stmt->Bind(run_id_, key, options_.feed, run_id_).Run(); !status) return status;
-      outcome_.kept += db_.Changes();
+      stmt->Bind(key, options_.feed);
+      auto row = stmt->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row || seen_.Seen(stmt->Int(0))) continue;
+      seen_.Mark(stmt->Int(0), 0);
+      ++outcome_.kept;
     }
     return Ok();
   }
@@ -324,37 +410,29 @@ class SqliteFileApplication final : public FileApplication {
     std::string data;
   };
 
-  Result<std::vector<Candidate>> NextCandidates(const std::string& entity) {
-    auto stmt = db_.Prepare(
-        "SELECT key, version, data FROM entities WHERE feed = ? AND lifecycle = 'active' "
-        "AND entity = ? AND seen_run IS NOT ? LIMIT ?");
+  Result<Candidate> ReadCandidate(int64_t rowid, const std::string& entity) {
+    auto stmt = db_.Prepare("SELECT key, version, " + std::string(kEntityDataSql) + " FROM entities WHERE rowid = ?");
     if (!stmt) return std::unexpected(stmt.error());
-    stmt->Bind(options_.feed, entity, run_id_, static_cast<int64_t>(kCloseChunk));
-    std::vector<Candidate> chunk;
-    while (true) {
-      auto row = stmt->Step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) return chunk;
-      chunk.push_back({stmt->Text(0), entity, stmt->Int(1), stmt->Text(2)});
-    }
+    stmt->Bind(rowid);
+    if (auto row = stmt->StepRow("entity " + std::to_string(rowid)); !row) return std::unexpected(row.error());
+    return Candidate{stmt->Text(0), entity, stmt->Int(1), stmt->Text(2)};
   }
 
   Status CloseAbsent() {
     for (const std::string& entity : options_.closing_entities) {
       if (rejected_.Withholds(entity)) continue;
-      while (true) {
-        auto chunk = NextCandidates(entity);
-        if (!chunk) return std::unexpected(chunk.error());
-        if (chunk->empty()) break;
-        for (Candidate& candidate : *chunk) {
-          if (auto status = Close(candidate); !status) return status;
-        }
+      auto rowids = CloseCandidates(entity);
+      if (!rowids) return std::unexpected(rowids.error());
+      for (int64_t rowid : **rowids) {
+        auto candidate = ReadCandidate(rowid, entity);
+        if (!candidate) return std::unexpected(candidate.error());
+        if (auto status = Close(rowid, *candidate); !status) return status;
       }
     }
     return Ok();
   }
 
-  Status Close(Candidate& candidate) {
+  Status Close(int64_t rowid, Candidate& candidate) {
     auto data = nlohmann::ordered_json::parse(candidate.data, nullptr, false);
     if (data.is_discarded() || !data.is_object()) {
       return Fail(ErrorCode::kInternal, "stored data of " + candidate.key + " is not a JSON object");
@@ -365,12 +443,12 @@ class SqliteFileApplication final : public FileApplication {
                   .version = candidate.version + 1, .reason = std::string(kCloseReasonAbsentFromSnapshot),
                   .created_at = UtcNowRfc3339()};
     auto stmt = db_.Prepare(
-        "UPDATE entities SET version = ?, lifecycle = ?, data = ?, last_file_id = ?, "
-        "last_line = 0, updated_at = ? WHERE key = ?");
+        "UPDATE entities SET version = ?, lifecycle = ?, data = ?, data_seq = NULL, last_file_id = ?, "
+        "last_line = 0, updated_at = ? WHERE rowid = ?");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->Bind(change.version, model::kLifecycleClosedByAbsence,
                data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), run_id_,
-               change.created_at, candidate.key);
+               change.created_at, rowid);
     if (auto status = stmt->Run(); !status) return status;
     if (auto status = AppendChange(change); !status) return status;
     ++outcome_.closed;
@@ -380,17 +458,15 @@ class SqliteFileApplication final : public FileApplication {
   Result<std::vector<CloseSample>> Sample() {
     std::vector<CloseSample> sample;
     for (const std::string& entity : options_.closing_entities) {
-      if (sample.size() >= kSampleSize) break;
       if (rejected_.Withholds(entity)) continue;
-      auto stmt = db_.Prepare(
-          "SELECT key, open_amount_minor, currency FROM entities WHERE feed = ? "
-          "AND lifecycle = 'active' AND entity = ? AND seen_run IS NOT ? LIMIT ?");
-      if (!stmt) return std::unexpected(stmt.error());
-      stmt->Bind(options_.feed, entity, run_id_, static_cast<int64_t>(kSampleSize - sample.size()));
-      while (true) {
-        auto row = stmt->Step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) break;
+      auto rowids = CloseCandidates(entity);
+      if (!rowids) return std::unexpected(rowids.error());
+      for (int64_t rowid : **rowids) {
+        if (sample.size() >= kSampleSize) return sample;
+        auto stmt = db_.Prepare("SELECT key, open_amount_minor, currency FROM entities WHERE rowid = ?");
+        if (!stmt) return std::unexpected(stmt.error());
+        stmt->Bind(rowid);
+        if (auto row = stmt->StepRow("entity " + std::to_string(rowid)); !row) return std::unexpected(row.error());
         sample.push_back({stmt->Text(0), stmt->OptionalInt(1), stmt->Text(2)});
       }
     }
@@ -436,7 +512,7 @@ class SqliteFileApplication final : public FileApplication {
   std::optional<Transaction> txn_;
   const FileIdentity file_;
   const ApplyOptions options_;
-  const int64_t run_id_;  // the files row: every key met is marked seen_run = run_id_
+  const int64_t run_id_;  // the files row: what the file writes carries it (last_file_id, seen_run)
   const bool released_;
   const std::optional<int64_t> max_close_ppm_;
   const int64_t active_before_;  // active closing entities of the feed before this file
@@ -444,6 +520,10 @@ class SqliteFileApplication final : public FileApplication {
   int64_t rows_ = 0;
   int64_t changes_ = 0;
   RejectedKeys rejected_;  // snapshot only: what the file's rejects keep and withhold
+  SeenInFile seen_;        // the keys met, by rowid, with their first line
+  std::chrono::sys_time<std::chrono::milliseconds> now_ms_{};
+  std::string now_text_;
+  std::map<std::string, std::vector<int64_t>> candidates_;  // CloseCandidates, by entity
   bool finished_ = false;
   std::optional<Error> failure_;
 };

@@ -137,11 +137,20 @@ constexpr const char* kGrantEndpointSchema = R"sql(
 ALTER TABLE oauth_grants ADD COLUMN endpoint TEXT NOT NULL DEFAULT '';
 )sql";
 
+// A version's wire object is written once, in its outbox row: the entity points at it
+// (`data_seq`) instead of holding a second copy. `data` keeps the text only where no outbox
+// row holds it as it is now (closed entities, whose lifecycle changed after their last
+// upsert, and rows written before this migration).
+constexpr const char* kDataOnceSchema = R"sql(
+ALTER TABLE entities ADD COLUMN data_seq INTEGER;
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "initial schema", kInitialSchema},
     {2, "api connectors: cursors, oauth grants and consents", kApiStateSchema},
     {3, "files: closes withheld by a snapshot", kClosesWithheldSchema},
     {4, "oauth grants: the API endpoint of a token answer", kGrantEndpointSchema},
+    {6, "entities: the current data is read from its outbox row", kDataOnceSchema},
 });
 
 Result<int64_t> CurrentVersion(Database& db) {

@@ -107,7 +107,8 @@ class SqliteApiBatch final : public ApiBatch {
     std::string entity, lifecycle, data_text;
     int64_t version = 0;
     {
-      auto stmt = db_.Prepare("SELECT entity, version, lifecycle, data FROM entities WHERE key = ?");
+      auto stmt = db_.Prepare("SELECT entity, version, lifecycle, " + std::string(kEntityDataSql) +
+                              " FROM entities WHERE key = ?");
       if (!stmt) return std::unexpected(stmt.error());
       stmt->Bind(key);
       auto row = stmt->Step();
@@ -127,8 +128,8 @@ class SqliteApiBatch final : public ApiBatch {
     Change change{.op = "close", .entity = entity, .key = key, .version = version + 1,
                   .reason = std::string(kCloseReasonDeletedInSource), .created_at = UtcNowRfc3339()};
     auto stmt = db_.Prepare(
-        "UPDATE entities SET version = ?, lifecycle = ?, data = ?, last_file_id = ?, last_line = 0, "
-        "updated_at = ? WHERE key = ?");
+        "UPDATE entities SET version = ?, lifecycle = ?, data = ?, data_seq = NULL, last_file_id = ?, "
+        "last_line = 0, updated_at = ? WHERE key = ?");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->Bind(change.version, kLifecycleDeleted,
                data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), run_id_,

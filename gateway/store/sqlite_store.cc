@@ -173,9 +173,9 @@ Result<std::unique_ptr<FileApplication>> SqliteStore::BeginFile(const FileIdenti
 }
 
 Result<EntityVersion> SqliteStore::GetEntity(const std::string& key) {
-  auto stmt = db_->Prepare(
-      "SELECT key, entity, feed, version, hash, lifecycle, data, open_amount_minor, currency, "
-      "last_file_id, last_line, mapping, updated_at FROM entities WHERE key = ?");
+  auto stmt = db_->Prepare("SELECT key, entity, feed, version, hash, lifecycle, " + std::string(kEntityDataSql) +
+                           ", open_amount_minor, currency, last_file_id, last_line, mapping, updated_at "
+                           "FROM entities WHERE key = ?");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(key);
   if (auto row = stmt->StepRow("entity " + key); !row) return std::unexpected(row.error());
@@ -204,6 +204,18 @@ Result<int64_t> SqliteStore::AppendChange(const Change& change, std::optional<in
   stmt->Bind(change.op, change.entity, change.key, change.version, change.hash, change.reason,
              file_id, change.created_at.empty() ? UtcNowRfc3339() : change.created_at,
              change.data);
+  if (auto status = stmt->Run(); !status) return std::unexpected(status.error());
+  return db_->LastInsertRowId();
+}
+
+Result<int64_t> SqliteStore::AppendUpsert(std::string_view entity, std::string_view key, int64_t version,
+                                          std::string_view hash, std::string_view data, int64_t file_id,
+                                          std::string_view created_at) {
+  auto stmt = db_->Prepare(
+      "INSERT INTO outbox (op, entity, key, version, hash, reason, file_id, created_at, data) "
+      "VALUES ('upsert', ?, ?, ?, ?, '', ?, ?, ?)");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(entity, key, version, hash, file_id, created_at, data);
   if (auto status = stmt->Run(); !status) return std::unexpected(status.error());
   return db_->LastInsertRowId();
 }

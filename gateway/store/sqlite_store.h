@@ -18,6 +18,11 @@ namespace tributary::store {
 // "applied" → FileState::kApplied, …; nullopt for an unknown name.
 std::optional<FileState> ParseFileState(std::string_view name);
 
+// An entity's current wire object, as an SQL expression over a row of `entities`: the
+// outbox row `data_seq` names, else the row's own `data` (migration 6).
+inline constexpr std::string_view kEntityDataSql =
+    "COALESCE((SELECT outbox.data FROM outbox WHERE outbox.seq = entities.data_seq), entities.data)";
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)), api_(MakeSqliteApiState(*this)) {}
@@ -67,6 +72,10 @@ class SqliteStore final : public Store {
 
   // Appends one change to the outbox and returns its seq. Needs an open transaction.
   Result<int64_t> AppendChange(const Change& change, std::optional<int64_t> file_id);
+  // The same for an upsert whose text the caller holds: written without a copy.
+  Result<int64_t> AppendUpsert(std::string_view entity, std::string_view key, int64_t version,
+                               std::string_view hash, std::string_view data, int64_t file_id,
+                               std::string_view created_at);
 
  private:
   // kConflict while a FileApplication holds this connection's transaction.
