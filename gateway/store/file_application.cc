@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -20,6 +21,8 @@ namespace {
 
 constexpr size_t kSampleSize = 20;
 constexpr size_t kMaxRawBytes = 4096;
+// About 15 MB of repeatable keys remembered per file; past it, further keys are looked up.
+constexpr size_t kMaxRepeatableRemembered = 100'000;
 
 // At most kMaxRawBytes, cut on a UTF-8 character boundary.
 std::string Bounded(std::string text) {
@@ -142,12 +145,18 @@ class SqliteFileApplication final : public FileApplication {
                       " has no key or entity");
     }
     const std::string_view lifecycle = RecordLifecycle(record);
+    const bool repeatable = IsRepeatable(record.entity);
+    if (repeatable && RepeatsUnchanged(record, lifecycle)) {
+      ++outcome_.unchanged;
+      return Ok();
+    }
     auto stored = Lookup(record.key);
     if (!stored) return std::unexpected(stored.error());
     std::optional<KnownContent> known;
     if (*stored) known = KnownContent{(*stored)->hash, (*stored)->lifecycle, seen_.Seen((*stored)->rowid)};
     // The rule `tributary plan` follows too (change_decision.h).
-    switch (DecideRecord(known, record.hash, lifecycle, IsRepeatable(record.entity))) {
+    if (repeatable) RememberRepeatable(record, lifecycle);
+    switch (DecideRecord(known, record.hash, lifecycle, repeatable)) {
       case RecordDecision::kDuplicate:
         return RejectDuplicate(record, seen_.FirstLine((*stored)->rowid).value_or(0));
       case RecordDecision::kUnchanged:
@@ -157,6 +166,21 @@ class SqliteFileApplication final : public FileApplication {
       case RecordDecision::kUpdate: return Update(**stored, record, lifecycle);
     }
     return Fail(ErrorCode::kInternal, "unknown record decision");
+  }
+
+  // A repeatable entity (a customer on each of its open items) met again in this file with
+  // the content and lifecycle it had when last met here: unchanged, without a lookup. The
+  // first meeting decided it and marked it seen.
+  bool RepeatsUnchanged(const model::CanonicalRecord& record, std::string_view lifecycle) const {
+    auto it = repeatable_.find(record.key);
+    return it != repeatable_.end() && it->second.hash == record.hash && it->second.lifecycle == lifecycle;
+  }
+
+  void RememberRepeatable(const model::CanonicalRecord& record, std::string_view lifecycle) {
+    if (repeatable_.size() >= kMaxRepeatableRemembered && !repeatable_.contains(record.key)) return;
+    RepeatedContent& content = repeatable_[record.key];
+    content.hash = record.hash;
+    content.lifecycle = lifecycle;
   }
 
   // An unchanged key is only marked seen; its row is written only when it moved to this
@@ -521,6 +545,12 @@ class SqliteFileApplication final : public FileApplication {
   int64_t changes_ = 0;
   RejectedKeys rejected_;  // snapshot only: what the file's rejects keep and withhold
   SeenInFile seen_;        // the keys met, by rowid, with their first line
+  struct RepeatedContent {
+    std::string hash;
+    std::string lifecycle;
+  };
+  // Repeatable keys met in this file, with the content they were last met with (bounded).
+  std::unordered_map<std::string, RepeatedContent> repeatable_;
   std::chrono::sys_time<std::chrono::milliseconds> now_ms_{};
   std::string now_text_;
   std::map<std::string, std::vector<int64_t>> candidates_;  // CloseCandidates, by entity

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 
 #include "gateway/common/private_folder.h"
 #include "gateway/common/time_format.h"
@@ -121,6 +122,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
     }
   }
   sqlite3* raw = nullptr;
+  // SQLite's memory statistics take a global mutex on every allocation; nothing reads
+  // them. Only possible before SQLite initialises, so tried once, before the first open.
+  static std::once_flag statistics_off;
+  std::call_once(statistics_off, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   const int rc = sqlite3_open_v2(path.c_str(), &raw,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                  nullptr);
