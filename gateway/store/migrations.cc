@@ -141,8 +141,12 @@ ALTER TABLE oauth_grants ADD COLUMN endpoint TEXT NOT NULL DEFAULT '';
 // (`data_seq`) instead of holding a second copy. `data` keeps the text only where no outbox
 // row holds it as it is now (closed entities, whose lifecycle changed after their last
 // upsert, and rows written before this migration).
+// The partial index of open receivables is dropped: every receivable written had to be put
+// at a random place in it (ordered by amount), which made a large snapshot rewrite its pages
+// again and again. OpenBalances scans instead, once per change of the outbox.
 constexpr const char* kDataOnceSchema = R"sql(
 ALTER TABLE entities ADD COLUMN data_seq INTEGER;
+DROP INDEX entities_open_receivables;
 )sql";
 
 constexpr auto kMigrations = std::to_array<Migration>({
@@ -150,7 +154,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {2, "api connectors: cursors, oauth grants and consents", kApiStateSchema},
     {3, "files: closes withheld by a snapshot", kClosesWithheldSchema},
     {4, "oauth grants: the API endpoint of a token answer", kGrantEndpointSchema},
-    {6, "entities: the current data is read from its outbox row", kDataOnceSchema},
+    {6, "entities: the current data is read from its outbox row; no index of open receivables", kDataOnceSchema},
 });
 
 Result<int64_t> CurrentVersion(Database& db) {

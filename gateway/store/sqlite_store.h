@@ -81,6 +81,7 @@ class SqliteStore final : public Store {
   // kConflict while a FileApplication holds this connection's transaction.
   Status CheckNoFileOpen() const;
   Status DecideQuarantine(int64_t id, std::string_view decision, FileState file_state);
+  Result<std::vector<OpenBalance>> ScanOpenBalances();
   // The outbox row `seq`, or kNotFound.
   Result<Change> ChangeAt(int64_t seq);
   struct Refusal {
@@ -98,6 +99,8 @@ class SqliteStore final : public Store {
                           const std::string& code, const std::string& message);
 
   std::unique_ptr<Database> db_;
+  // OpenBalances as of an outbox seq: recomputed only when the outbox moved.
+  std::optional<std::pair<int64_t, std::vector<OpenBalance>>> balances_;
   bool file_open_ = false;
   std::unique_ptr<ApiState> api_;  // sqlite_api_state.cc
 };
