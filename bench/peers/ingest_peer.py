@@ -62,23 +62,32 @@ def decimal_text(minor):
 
 
 def entities_of(row):
-    """The customer and the receivable of one row, without `raw`."""
-    customer_key = f"{SOURCE}:customer:{LEGAL_ENTITY}-{row['account_number']}"
+    """The customer and the receivable of one row, without `raw`: the fields of the
+    daemon's canonical objects (docs/core-sync.md), nulls included."""
+    account = row["account_number"]
+    customer_key = f"{SOURCE}:customer:{LEGAL_ENTITY}-{account}"
     customer = {
-        "key": customer_key, "entity": "customer", "tenant": TENANT, "source": SOURCE,
-        "legal_entity": LEGAL_ENTITY, "account_number": row["account_number"],
-        "name": row["customer_name"],
+        "key": customer_key, "tenant": TENANT, "legal_entity": LEGAL_ENTITY, "source": SOURCE,
+        "source_key": f"{LEGAL_ENTITY}-{account}", "lifecycle": "active",
+        "account_number": account, "name": row["customer_name"], "identifiers": None,
+        "parent": None, "groups": None, "addresses": None, "payment_terms": None,
+        "language": None, "currency": None, "credit_hold": None, "custom": {},
     }
+    total = minor_units(row["total"])
+    open_amount = minor_units(row["open_amount"])
+    number = row["document_number"]
     receivable = {
-        "key": f"{SOURCE}:receivable:{LEGAL_ENTITY}-{row['document_number']}",
-        "entity": "receivable", "tenant": TENANT, "source": SOURCE,
-        "legal_entity": LEGAL_ENTITY, "lifecycle": "active",
+        "key": f"{SOURCE}:receivable:{LEGAL_ENTITY}-{number}", "tenant": TENANT,
+        "legal_entity": LEGAL_ENTITY, "source": SOURCE, "source_key": f"{LEGAL_ENTITY}-{number}",
+        "lifecycle": "active",
         "kind": {"invoice": "invoice", "credit_note": "credit_note"}[row["document_type"]],
-        "number": row["document_number"], "customer": customer_key,
-        "issue_date": row["issue_date"], "due_date": row["due_date"],
-        "currency": row["currency"],
-        "total": decimal_text(minor_units(row["total"])),
-        "open_amount": decimal_text(minor_units(row["open_amount"])),
+        "number": number, "customer": customer_key, "issue_date": row["issue_date"] or None,
+        "posting_date": None, "due_date": row["due_date"] or None, "due_date_source": "explicit",
+        "currency": row["currency"], "total": decimal_text(total), "subtotal": None,
+        "tax_total": None, "open_amount": decimal_text(open_amount), "po_number": None,
+        "customer_reference": None, "payment_reference": None, "payment_terms": None,
+        "applies_to": None, "pdf": None, "custom": {},
+        "status": "open" if open_amount == total else ("paid" if open_amount == 0 else "partially_paid"),
     }
     return customer, receivable
 
@@ -99,9 +108,9 @@ def main():
     with open(csv_path, newline="", encoding="utf-8") as source:
         for row in csv.DictReader(source, delimiter=";"):
             rows += 1
-            for entity in entities_of(row):
+            for entity_name, entity in zip(("customer", "receivable"), entities_of(row)):
                 key = entity["key"]
-                if entity["entity"] == "customer":
+                if entity_name == "customer":
                     if key in seen_customers:
                         continue
                     seen_customers.add(key)
@@ -118,10 +127,10 @@ def main():
                     "INSERT INTO entities (key, entity, version, hash, data) VALUES (?, ?, ?, ?, ?) "
                     "ON CONFLICT(key) DO UPDATE SET version = excluded.version, hash = excluded.hash, "
                     "data = excluded.data",
-                    (key, entity["entity"], version, digest, data))
+                    (key, entity_name, version, digest, data))
                 db.execute(
                     "INSERT INTO outbox (op, entity, key, version, hash, data) VALUES ('upsert', ?, ?, ?, ?, ?)",
-                    (entity["entity"], key, version, digest, data))
+                    (entity_name, key, version, digest, data))
                 if stored is None:
                     created += 1
                 else:

@@ -171,6 +171,7 @@ http::Response LoopbackCore::Handle(const http::Request& request) {
     answers_.emplace(idempotency_key, body);
   }
   counts_.last_answer = std::chrono::steady_clock::now();
+  counts_.handling_seconds += std::chrono::duration<double>(*counts_.last_answer - arrived).count();
   if (daemon_ > 0) counts_.daemon_cpu_at_last = SampleProcess(daemon_).cpu_seconds;
   return Answer(200, std::move(body));
 }

@@ -32,6 +32,9 @@ struct CoreCounts {
   int64_t duplicates = 0;
   int64_t last_seq = 0;    // highest seq acknowledged
   int64_t body_bytes = 0;  // request bodies received
+  // Time spent in the handler (reading the body, building the answer): the core's share
+  // of each round trip, which the daemon waits for since one batch is in flight.
+  double handling_seconds = 0;
   std::optional<std::chrono::steady_clock::time_point> first_request;
   std::optional<std::chrono::steady_clock::time_point> last_answer;
   // The observed daemon's CPU seconds when the first batch arrived and when the last

@@ -77,7 +77,10 @@ std::optional<PullResult> PullWholeFeed(DaemonChild& daemon, int limit) {
     ++result.pages;
     result.body_bytes += static_cast<int64_t>(body->size());
     PageReader page;
-    if (!json::sax_parse(*body, &page) || !page.next_after) {
+    const auto parse_start = std::chrono::steady_clock::now();
+    const bool parsed = json::sax_parse(*body, &page);
+    result.parse_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - parse_start).count();
+    if (!parsed || !page.next_after) {
       std::fprintf(stderr, "GET /v1/changes?after=%lld: not a page of the feed\n", static_cast<long long>(after));
       return std::nullopt;
     }

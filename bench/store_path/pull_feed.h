@@ -15,6 +15,7 @@ struct PullResult {
   int64_t body_bytes = 0;
   int64_t last_seq = 0;    // the last next_after
   double seconds = 0;
+  double parse_seconds = 0;  // of `seconds`, the reader's own time in its SAX parser
 };
 
 // Reads the whole feed of `daemon` with pages of `limit` changes (1..1000). Each page is
