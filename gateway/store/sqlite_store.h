@@ -72,6 +72,9 @@ class SqliteStore final : public Store {
   // kConflict while a FileApplication holds this connection's transaction.
   Status CheckNoFileOpen() const;
   Status DecideQuarantine(int64_t id, std::string_view decision, FileState file_state);
+  // kConflict naming the newer file when a later ledger row of the quarantined file's feed
+  // (`file_id`) was applied: its release would apply stale data.
+  Status CheckNotStale(int64_t quarantine_id, int64_t file_id);
   // The outbox row `seq`, or kNotFound.
   Result<Change> ChangeAt(int64_t seq);
   struct Refusal {
