@@ -104,7 +104,9 @@ TEST_F(AdminApiTest, AStaleReleaseIsRefusedWithTheNewerFile) {
     auto apply = [&](const std::string& content, const std::string& name, int count) {
       auto application = (*store)->BeginFile(store::test::File(content, name), store::test::Snapshot(0.2));
       EXPECT_TRUE(application.has_value());
-      for (auto& record : store::test::Invoices(count)) EXPECT_TRUE((*application)->OnRecord(std::move(record)));
+      for (auto& record : store::test::Invoices(count)) {
+        EXPECT_TRUE((*application)->OnRecord(std::move(record)).has_value());
+      }
       return (*application)->Commit().value();
     };
     apply("day 1", "open_items_1.csv", 10);
