@@ -36,8 +36,10 @@ struct FileIdentity {
 enum class FileState {
   kApplied,      // changes committed to the store (and outbox)
   kArchived,     // applied, delivered when push is on, moved to archive_dir
-  kQuarantined,  // snapshot guard tripped; nothing applied; waits for release or discard
-  kReleased,     // an admin released the quarantine; to be applied without the guard
+  kQuarantined,  // snapshot guard tripped, or unreadable rejects held closes back; nothing
+                 // applied; waits for release or discard
+  kReleased,     // an admin released the quarantine; to be applied without the guard (and
+                 // with the closes unreadable rejects held back)
   kDiscarded,    // an admin discarded the quarantine; file goes to error_dir
   kFailed,       // could not be read at all; moved to error_dir with a .reason file
 };
