@@ -211,11 +211,11 @@ class PlanSink final : public model::RecordSink {
     closing.erase(std::ranges::unique(closing).begin(), closing.end());
     int64_t active = 0;
     int64_t would_close = 0;
+    const bool released = plan_.known && plan_.known->state == store::FileState::kReleased;
     for (const std::string& entity : closing) {
       const size_t index = EntityIndex(entity);
-      // As FileApplication: a rejected record without a key withholds its entity's closes.
-      const bool withheld = rejected_.Withholds(entity);
       int64_t withheld_closes = 0;
+      int64_t entity_closes = 0;
       auto status = snapshot_->ForEachActive(
           target_.options.feed, entity, [&](const std::string& key, const store::StoredState& stored) -> Status {
             ++active;
@@ -224,11 +224,14 @@ class PlanSink final : public model::RecordSink {
               ++plan_.kept;
               return Ok();
             }
-            if (withheld) {
+            // As FileApplication: a rejected record without a key that names the
+            // customer of this record withholds its close.
+            if (rejected_.WithholdsClose(entity, stored.customer)) {
               ++withheld_closes;
               return Ok();
             }
             ++would_close;
+            ++entity_closes;
             ++plan_.entities[index].closed;
             if (auto before = StoredContribution(stored)) {
               Balance(balances, before->currency).after_minor -= before->signed_minor;
@@ -238,9 +241,14 @@ class PlanSink final : public model::RecordSink {
           });
       if (!status) return status;
       if (withheld_closes > 0) plan_.withheld.push_back(store::MakeWithheld(rejected_, entity, withheld_closes));
+      // As FileApplication: rejected records with neither key nor customer quarantine the
+      // file when it would close something of their entity (a released file closes).
+      if (entity_closes > 0 && !released && rejected_.HasUnreadable(entity)) {
+        plan_.unreadable.push_back(store::MakeUnreadable(rejected_, entity, entity_closes));
+      }
     }
     plan_.withheld_reason = store::WithheldReason(plan_.withheld);
-    const bool released = plan_.known && plan_.known->state == store::FileState::kReleased;
+    plan_.unreadable_reason = store::UnreadableRejectsReason(plan_.unreadable);
     if (target_.options.max_close_ratio && !released) {
       auto ppm = store::CloseRatioToPpm(*target_.options.max_close_ratio);
       if (!ppm) return std::unexpected(ppm.error());
@@ -255,7 +263,7 @@ class PlanSink final : public model::RecordSink {
   store::StoreSnapshot* snapshot_;
   FilePlan& plan_;
   std::unordered_map<std::string, KeyState> keys_;
-  store::RejectedKeys rejected_;  // snapshot feeds: what the rejects keep and withhold
+  store::RejectedKeys rejected_;  // snapshot feeds: what the rejects keep, withhold and hold back
 };
 
 }  // namespace

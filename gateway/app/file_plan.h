@@ -74,9 +74,14 @@ struct FilePlan {
   // key, kept as stored instead of closed.
   int64_t kept = 0;
   // Snapshot feeds: closes not made because rejected records of the entity have no key
-  // (store/rejected_keys.h), and the sentence the daemon logs for them.
+  // but name their customer (store/rejected_keys.h), and the sentence the daemon logs.
   std::vector<store::WithheldCloses> withheld;
   std::string withheld_reason;
+  // Snapshot feeds, file not released: entities whose closes rejected records with
+  // neither key nor customer hold back, and the quarantine's reason. Not empty: the file
+  // would be quarantined, nothing of it applied.
+  std::vector<store::UnreadableRejects> unreadable;
+  std::string unreadable_reason;
 };
 
 inline constexpr size_t kMaxRejectSamples = 10;

@@ -225,7 +225,11 @@ void PrintPlanText(const PlanHeader& header, const FilePlan& plan, std::ostream&
         << " rejected: kept as stored, not closed\n";
   }
   if (!plan.withheld.empty()) {
-    out << "\nwithheld: " << plan.withheld_reason << "; nothing of that entity is closed by this file\n";
+    out << "\nwithheld: " << plan.withheld_reason << "; the other records of the feed close normally\n";
+  }
+  if (!plan.unreadable.empty()) {
+    out << "\nunreadable rejects: QUARANTINE: " << plan.unreadable_reason
+        << "; nothing of the file applies until an admin releases it (closes included) or discards it\n";
   }
   if (plan.guard) out << "\nguard: " << GuardWords(*plan.guard) << "\n";
 }
@@ -287,7 +291,16 @@ void PrintPlanJson(const PlanHeader& header, const FilePlan& plan, std::ostream&
     json["closes_withheld"].push_back({{"entity", withheld.entity},
                                        {"closes", withheld.closes},
                                        {"rejects_without_key", withheld.keyless_rejects},
-                                       {"lines", withheld.lines}});
+                                       {"lines", withheld.lines},
+                                       {"customers", withheld.customers}});
+  }
+  json["unreadable_rejects"] = nlohmann::ordered_json::array();
+  for (const store::UnreadableRejects& unreadable : plan.unreadable) {
+    json["unreadable_rejects"].push_back({{"entity", unreadable.entity},
+                                          {"closes", unreadable.closes},
+                                          {"rows", unreadable.rows},
+                                          {"lines", unreadable.lines},
+                                          {"reason", plan.unreadable_reason}});
   }
   if (plan.guard) {
     json["guard"] = {{"would_close", plan.guard->would_close},
@@ -393,7 +406,7 @@ int RunPlanCommand(const std::vector<std::string>& arguments, std::ostream& out,
   } else {
     PrintPlanText(header, *plan, out);
   }
-  return plan->rejects > 0 || (plan->guard && plan->guard->trips) ? 1 : 0;
+  return plan->rejects > 0 || (plan->guard && plan->guard->trips) || !plan->unreadable.empty() ? 1 : 0;
 }
 
 }  // namespace tributary::app

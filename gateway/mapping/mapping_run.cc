@@ -11,6 +11,7 @@
 namespace tributary::mapping {
 namespace {
 
+constexpr std::string_view kCustomer = "customer";
 // How often a run looks at its stop token.
 constexpr int64_t kStopCheckRows = 256;
 // Rejects carry the source record as text, bounded.
@@ -152,7 +153,7 @@ class MappingRun {
         const Value keep = evaluator_.Condition(*rule.filter, source.scope);
         if (keep.IsError()) {
           rejects_.push_back({keep.column, "filter", std::string(keep.text)});
-          rejected_.push_back({std::string(rule.schema->name), KeyOf(e, source)});
+          rejected_.push_back(RejectedEntityOf(e, source));
           all_filtered = false;
           unit_failed = true;
           continue;
@@ -164,7 +165,7 @@ class MappingRun {
         group_rejects_.clear();
         if (auto status = tables_[e]->Add(evaluator_, record, source, group_rejects_); !status) return status;
         rejects_.insert(rejects_.end(), group_rejects_.begin(), group_rejects_.end());
-        if (!group_rejects_.empty()) rejected_.push_back({std::string(rule.schema->name), KeyOf(e, source)});
+        if (!group_rejects_.empty()) rejected_.push_back(RejectedEntityOf(e, source));
       } else {
         unit_.push_back(e);
       }
@@ -179,7 +180,7 @@ class MappingRun {
     for (size_t i = 0; i < unit_.size(); ++i) builder_.Build(unit_[i], keys_[i], source, records_[i], rejects_);
     const bool unit_ok = !unit_failed && rejects_.size() == rejects_before;
     if (!unit_ok) {
-      for (size_t i = 0; i < unit_.size(); ++i) rejected_.push_back(RejectedOf(unit_[i], keys_[i]));
+      for (size_t i = 0; i < unit_.size(); ++i) rejected_.push_back(RejectedOf(unit_[i], keys_[i], source));
     }
     if (!rejects_.empty()) {
       OrderRejects(rejects_);
@@ -208,7 +209,7 @@ class MappingRun {
         const Value keep = evaluator_.Condition(*rule.filter, source.scope);
         if (!keep.IsError() && !keep.flag) continue;
       }
-      rejected_.push_back({std::string(rule.schema->name), KeyOf(e, source)});
+      rejected_.push_back(RejectedEntityOf(e, source));
     }
     for (size_t e : entities_of_plan_[record.plan]) {
       const EntityRule& rule = mapping_.entities[e];
@@ -265,10 +266,10 @@ class MappingRun {
         rejected_.clear();
         if (rejects_.empty()) {
           std::string key = builder_.SourceKey(e, source, rejects_);
-          rejected_.push_back(RejectedOf(e, key));
+          rejected_.push_back(RejectedOf(e, key, source));
           builder_.Build(e, std::move(key), source, out, rejects_);
         } else {
-          rejected_.push_back({std::string(rule.schema->name), KeyOf(e, source)});
+          rejected_.push_back(RejectedEntityOf(e, source));
         }
         if (rejects_.empty()) {
           if (auto status = SendRecord(std::move(out), group.line, location); !status) return status;
@@ -285,18 +286,33 @@ class MappingRun {
     return Ok();
   }
 
-  // The canonical key `entity` has on `source`, or nullopt when its key expression fails or
-  // is empty there: what a reject tells a snapshot about the record.
-  std::optional<std::string> KeyOf(size_t entity, const RecordSource& source) {
+  // What a reject tells a snapshot about `entity` on `source`: its canonical key, or when
+  // its key expression fails or is empty there, the customer it references.
+  model::RejectedEntity RejectedEntityOf(size_t entity, const RecordSource& source) {
     key_rejects_.clear();
-    return RejectedOf(entity, builder_.SourceKey(entity, source, key_rejects_)).key;
+    return RejectedOf(entity, builder_.SourceKey(entity, source, key_rejects_), source);
   }
 
   // `entity` with its source key as SourceKey gave it ("" when it failed).
-  model::RejectedEntity RejectedOf(size_t entity, std::string_view source_key) const {
+  model::RejectedEntity RejectedOf(size_t entity, std::string_view source_key, const RecordSource& source) {
     const std::string_view name = mapping_.entities[entity].schema->name;
-    if (source_key.empty()) return {std::string(name), std::nullopt};
-    return {std::string(name), model::MakeKey(context_.source, name, source_key)};
+    if (source_key.empty()) return {std::string(name), std::nullopt, CustomerOf(entity, source)};
+    return {std::string(name), model::MakeKey(context_.source, name, source_key), std::nullopt};
+  }
+
+  // The canonical key of the customer `entity`'s `customer` field references on `source`,
+  // or nullopt when the entity has no such field or it cannot be computed there.
+  std::optional<std::string> CustomerOf(size_t entity, const RecordSource& source) {
+    for (const FieldRule& rule : mapping_.entities[entity].fields) {
+      if (rule.name != kCustomer || rule.spec == nullptr || rule.spec->ref_entity != kCustomer) continue;
+      const Value value = evaluator_.Eval(rule.expr, source.scope);
+      if (value.IsError() || value.IsNull()) return std::nullopt;
+      const std::string_view text = evaluator_.Text(value);
+      if (text.empty()) return std::nullopt;
+      // `ref` yields the canonical key; any other expression a source key of a customer.
+      return rule.yields_key ? std::string(text) : model::MakeKey(context_.source, kCustomer, text);
+    }
+    return std::nullopt;
   }
 
   Status SendRecord(model::CanonicalRecord&& record, int64_t line, const std::string& location) {
@@ -344,7 +360,7 @@ class MappingRun {
   // Per-record state, reused.
   std::vector<PendingReject> rejects_;
   std::vector<PendingReject> group_rejects_;
-  std::vector<PendingReject> key_rejects_;            // KeyOf's, not sent
+  std::vector<PendingReject> key_rejects_;            // RejectedEntityOf's, not sent
   std::vector<model::RejectedEntity> rejected_;     // what the current record's rejects name
   std::vector<size_t> unit_;
   std::vector<std::string_view> keys_;  // the unit's source keys (in the evaluator's arena)

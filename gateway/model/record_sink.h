@@ -12,11 +12,17 @@
 namespace tributary::model {
 
 // An entity a rejected source record would have produced, with its canonical key when
-// the mapping could still compute it. A snapshot keeps that key exactly as it is instead
-// of closing it by absence; without a key, it closes nothing of that entity.
+// the mapping could still compute it from the fields of the record that are readable (a
+// row cut short still has its leading columns). A snapshot keeps that key exactly as it
+// is instead of closing it by absence. Without a key, the customer the record names
+// limits what it holds back: a snapshot then withholds only that customer's closes of the
+// entity, and without either it quarantines the file's closes (store/rejected_keys.h).
 struct RejectedEntity {
   std::string entity;              // "receivable"
   std::optional<std::string> key;  // "erp:receivable:F-001"; nullopt: the key itself failed
+  // The canonical key of the customer the record references (its `customer` field), when
+  // the key failed and the mapping could compute that reference; nullopt otherwise.
+  std::optional<std::string> customer;
 };
 
 // A source record that could not be mapped. Never stops the rest of the file.

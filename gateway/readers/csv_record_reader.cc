@@ -292,7 +292,9 @@ void CsvRecordReader::Decode(SourceRecord& record) {
       for (std::string_view field : current_.fields) total += field.size();
     } else {
       for (const Slot& slot : slots_) {
-        if (slot.source == Slot::Source::kField) total += current_.fields[slot.field].size();
+        if (slot.source == Slot::Source::kField && slot.field < current_.fields.size()) {
+          total += current_.fields[slot.field].size();
+        }
       }
     }
     decoder_.Reset(total);
@@ -317,6 +319,10 @@ void CsvRecordReader::Decode(SourceRecord& record) {
         continue;
       case Slot::Source::kField:
         break;
+    }
+    if (slot.field >= current_.fields.size()) {  // a row cut short (it has an error)
+      value = FieldValue{};
+      continue;
     }
     value.column = static_cast<int>(slot.field) + 1;
     std::string_view text;
@@ -353,7 +359,16 @@ Result<bool> CsvRecordReader::Next(SourceRecord& record) {
     return true;
   }
   if (!CheckShape(record)) {
-    for (FieldValue& value : record.values) value = FieldValue{};
+    // A row cut short keeps its leading fields in their columns: they are read, so that
+    // its reject can still name the row's key; the missing ones are absent, and so is its
+    // last field, which may have been cut too. A row with too many fields is not read: a
+    // delimiter inside an unquoted value shifts every column after it.
+    if (current_.fields.size() < std::max(exact_fields_, min_fields_)) {
+      if (!current_.fields.empty()) current_.fields.pop_back();
+      Decode(record);
+    } else {
+      for (FieldValue& value : record.values) value = FieldValue{};
+    }
     return true;
   }
   Decode(record);

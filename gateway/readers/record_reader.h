@@ -84,7 +84,9 @@ struct SourceRecord {
                              // json: its path ("QueryResponse.Invoice[2]"); empty for csv/fixed_width
   std::vector<FieldValue> values;  // one per RecordPlan::fields of `plan`
   std::string_view raw;      // the record's source text as UTF-8, bounded to 4 KiB, for rejects
-  std::string error;         // non-empty: the record is malformed (values unusable); it becomes a reject
+  std::string error;         // non-empty: the record is malformed; it becomes a reject. Its values
+                             // are all absent, but for a csv row with fewer fields than
+                             // expected: its fields but the last (maybe cut) are read
   int error_column = 0;      // 1-based column of the problem, when known
   std::string error_field;   // the column (header name, fixed_width column, or its number as text)
                              // or path the error is about; empty when it is about the whole record

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <unordered_map>
 #include <utility>
@@ -20,6 +21,8 @@ namespace tributary::store {
 namespace {
 
 constexpr size_t kSampleSize = 20;
+// Close candidates are read in chunks so memory stays bounded on a large feed.
+constexpr size_t kCloseChunk = 512;
 constexpr size_t kMaxRawBytes = 4096;
 // About 15 MB of repeatable keys remembered per file; past it, further keys are looked up.
 constexpr size_t kMaxRepeatableRemembered = 100'000;
@@ -351,23 +354,85 @@ class SqliteFileApplication final : public FileApplication {
     return &candidates_.emplace(entity, std::move(absent)).first->second;
   }
 
-  Result<int64_t> CountCloseCandidates(const std::string& entity) {
-    auto candidates = CloseCandidates(entity);
-    if (!candidates) return std::unexpected(candidates.error());
-    return static_cast<int64_t>((*candidates)->size());
+  // An active entity of the feed that this file did not carry: closed by absence unless
+  // withheld.
+  struct Candidate {
+    int64_t rowid = 0;
+    std::string key;
+    std::string entity;
+    int64_t version = 0;
+    std::string customer;  // the `customer` member of its data; "" when it has none
+    std::optional<int64_t> open_minor;
+    std::string currency;
+    std::string data;      // ForEachCandidate with_data only
+  };
+
+  // Whether the close of `candidate` is withheld for this file: a rejected record of its
+  // entity had no key but named its customer (rejected_keys.h).
+  bool Withheld(const Candidate& candidate) const {
+    return rejected_.WithholdsClose(candidate.entity, candidate.customer);
   }
 
-  // The closes this file makes: absent entities of the closing entities it does not
-  // withhold.
-  Result<int64_t> CountCloses() {
-    int64_t total = 0;
-    for (const std::string& entity : options_.closing_entities) {
-      if (rejected_.Withholds(entity)) continue;
-      auto count = CountCloseCandidates(entity);
-      if (!count) return std::unexpected(count.error());
-      total += *count;
+  // Calls `each` with the close candidates of `entity` (CloseCandidates) in rowid order
+  // until it answers false. Read in chunks of kCloseChunk, each read whole before `each`
+  // sees it: memory stays bounded, and `each` may update the rows (no SELECT is iterating
+  // them).
+  Status ForEachCandidate(const std::string& entity, bool with_data,
+                          const std::function<Result<bool>(Candidate&)>& each) {
+    auto rowids = CloseCandidates(entity);
+    if (!rowids) return std::unexpected(rowids.error());
+    const std::string data = std::string(kEntityDataSql);
+    const std::string sql = "SELECT key, version, coalesce(json_extract(" + data + ", '$.customer'), ''), "
+                            "open_amount_minor, currency, " + (with_data ? data : std::string("''")) +
+                            " FROM entities WHERE rowid = ?";
+    std::vector<Candidate> chunk;
+    for (size_t begin = 0; begin < (*rowids)->size(); begin += kCloseChunk) {
+      chunk.clear();
+      const size_t end = std::min((*rowids)->size(), begin + kCloseChunk);
+      for (size_t i = begin; i < end; ++i) {
+        const int64_t rowid = (**rowids)[i];
+        auto stmt = db_.Prepare(sql);
+        if (!stmt) return std::unexpected(stmt.error());
+        stmt->Bind(rowid);
+        if (auto row = stmt->StepRow("entity " + std::to_string(rowid)); !row) return std::unexpected(row.error());
+        chunk.push_back({rowid, stmt->Text(0), entity, stmt->Int(1), stmt->Text(2), stmt->OptionalInt(3),
+                         stmt->Text(4), stmt->Text(5)});
+      }
+      for (Candidate& candidate : chunk) {
+        auto more = each(candidate);
+        if (!more) return std::unexpected(more.error());
+        if (!*more) return Ok();
+      }
     }
-    return total;
+    return Ok();
+  }
+
+  // The close candidates of one closing entity: closes to make, and closes withheld.
+  struct EntityCloses {
+    std::string entity;
+    int64_t closes = 0;
+    int64_t withheld = 0;
+  };
+
+  Result<std::vector<EntityCloses>> CountCloses() {
+    std::vector<EntityCloses> counts;
+    for (const std::string& entity : options_.closing_entities) {
+      EntityCloses& count = counts.emplace_back(EntityCloses{.entity = entity});
+      auto keyless = rejected_.keyless().find(entity);
+      if (keyless == rejected_.keyless().end() || keyless->second.customers.empty()) {
+        // Nothing of the entity is withheld: the candidates need not be read.
+        auto rowids = CloseCandidates(entity);
+        if (!rowids) return std::unexpected(rowids.error());
+        count.closes = static_cast<int64_t>((*rowids)->size());
+        continue;
+      }
+      auto status = ForEachCandidate(entity, false, [&](Candidate& candidate) -> Result<bool> {
+        ++(Withheld(candidate) ? count.withheld : count.closes);
+        return true;
+      });
+      if (!status) return std::unexpected(status.error());
+    }
+    return counts;
   }
 
   // A rejected record's key counts as carried by the file: marked seen (nothing else of
@@ -389,29 +454,41 @@ class SqliteFileApplication final : public FileApplication {
   }
 
   // The closes not made, by entity, into the outcome.
-  Status CountWithheld() {
-    for (const std::string& entity : options_.closing_entities) {
-      if (!rejected_.Withholds(entity)) continue;
-      auto count = CountCloseCandidates(entity);
-      if (!count) return std::unexpected(count.error());
-      if (*count == 0) continue;
-      outcome_.withheld.push_back(MakeWithheld(rejected_, entity, *count));
-      outcome_.closes_withheld += *count;
+  void CountWithheld(const std::vector<EntityCloses>& counts) {
+    for (const EntityCloses& count : counts) {
+      if (count.withheld == 0) continue;
+      outcome_.withheld.push_back(MakeWithheld(rejected_, count.entity, count.withheld));
+      outcome_.closes_withheld += count.withheld;
     }
     outcome_.withheld_reason = WithheldReason(outcome_.withheld);
-    return Ok();
+  }
+
+  // The entities whose closes rejected records with neither key nor customer hold back:
+  // they would close something, and the file was not released by an admin (a release
+  // lets its closes through).
+  std::vector<UnreadableRejects> HeldByUnreadableRejects(const std::vector<EntityCloses>& counts) const {
+    std::vector<UnreadableRejects> held;
+    if (released_) return held;
+    for (const EntityCloses& count : counts) {
+      if (count.closes > 0 && rejected_.HasUnreadable(count.entity)) {
+        held.push_back(MakeUnreadable(rejected_, count.entity, count.closes));
+      }
+    }
+    return held;
   }
 
   Result<ApplyOutcome> CommitOrQuarantine() {
     if (ClosesByAbsence()) {
       if (auto status = KeepRejectedKeys(); !status) return std::unexpected(status.error());
-      if (auto status = CountWithheld(); !status) return std::unexpected(status.error());
-      auto would_close = CountCloses();
-      if (!would_close) return std::unexpected(would_close.error());
-      if (max_close_ppm_ && !released_ &&
-          CloseGuardTrips(*would_close, active_before_, *max_close_ppm_)) {
-        return Quarantine(*would_close);
-      }
+      auto counts = CountCloses();
+      if (!counts) return std::unexpected(counts.error());
+      CountWithheld(*counts);
+      int64_t would_close = 0;
+      for (const EntityCloses& count : *counts) would_close += count.closes;
+      const std::vector<UnreadableRejects> unreadable = HeldByUnreadableRejects(*counts);
+      const bool guard_trips = max_close_ppm_ && !released_ &&
+                               CloseGuardTrips(would_close, active_before_, *max_close_ppm_);
+      if (guard_trips || !unreadable.empty()) return Quarantine(would_close, guard_trips, unreadable);
       if (auto status = CloseAbsent(); !status) return std::unexpected(status.error());
     }
     auto stmt = db_.Prepare(
@@ -427,36 +504,19 @@ class SqliteFileApplication final : public FileApplication {
     return outcome_;
   }
 
-  struct Candidate {
-    std::string key;
-    std::string entity;
-    int64_t version = 0;
-    std::string data;
-  };
-
-  Result<Candidate> ReadCandidate(int64_t rowid, const std::string& entity) {
-    auto stmt = db_.Prepare("SELECT key, version, " + std::string(kEntityDataSql) + " FROM entities WHERE rowid = ?");
-    if (!stmt) return std::unexpected(stmt.error());
-    stmt->Bind(rowid);
-    if (auto row = stmt->StepRow("entity " + std::to_string(rowid)); !row) return std::unexpected(row.error());
-    return Candidate{stmt->Text(0), entity, stmt->Int(1), stmt->Text(2)};
-  }
-
   Status CloseAbsent() {
     for (const std::string& entity : options_.closing_entities) {
-      if (rejected_.Withholds(entity)) continue;
-      auto rowids = CloseCandidates(entity);
-      if (!rowids) return std::unexpected(rowids.error());
-      for (int64_t rowid : **rowids) {
-        auto candidate = ReadCandidate(rowid, entity);
-        if (!candidate) return std::unexpected(candidate.error());
-        if (auto status = Close(rowid, *candidate); !status) return status;
-      }
+      auto status = ForEachCandidate(entity, true, [&](Candidate& candidate) -> Result<bool> {
+        if (Withheld(candidate)) return true;
+        if (auto closed = Close(candidate); !closed) return std::unexpected(closed.error());
+        return true;
+      });
+      if (!status) return status;
     }
     return Ok();
   }
 
-  Status Close(int64_t rowid, Candidate& candidate) {
+  Status Close(const Candidate& candidate) {
     auto data = nlohmann::ordered_json::parse(candidate.data, nullptr, false);
     if (data.is_discarded() || !data.is_object()) {
       return Fail(ErrorCode::kInternal, "stored data of " + candidate.key + " is not a JSON object");
@@ -472,40 +532,44 @@ class SqliteFileApplication final : public FileApplication {
     if (!stmt) return std::unexpected(stmt.error());
     stmt->Bind(change.version, model::kLifecycleClosedByAbsence,
                data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), run_id_,
-               change.created_at, rowid);
+               change.created_at, candidate.rowid);
     if (auto status = stmt->Run(); !status) return status;
     if (auto status = AppendChange(change); !status) return status;
     ++outcome_.closed;
     return Ok();
   }
 
+  // The first kSampleSize closes the file would make.
   Result<std::vector<CloseSample>> Sample() {
     std::vector<CloseSample> sample;
     for (const std::string& entity : options_.closing_entities) {
-      if (rejected_.Withholds(entity)) continue;
-      auto rowids = CloseCandidates(entity);
-      if (!rowids) return std::unexpected(rowids.error());
-      for (int64_t rowid : **rowids) {
-        if (sample.size() >= kSampleSize) return sample;
-        auto stmt = db_.Prepare("SELECT key, open_amount_minor, currency FROM entities WHERE rowid = ?");
-        if (!stmt) return std::unexpected(stmt.error());
-        stmt->Bind(rowid);
-        if (auto row = stmt->StepRow("entity " + std::to_string(rowid)); !row) return std::unexpected(row.error());
-        sample.push_back({stmt->Text(0), stmt->OptionalInt(1), stmt->Text(2)});
-      }
+      if (sample.size() >= kSampleSize) break;
+      auto status = ForEachCandidate(entity, false, [&](Candidate& candidate) -> Result<bool> {
+        if (!Withheld(candidate)) sample.push_back({candidate.key, candidate.open_minor, candidate.currency});
+        return sample.size() < kSampleSize;
+      });
+      if (!status) return std::unexpected(status.error());
     }
     return sample;
   }
 
-  // Nothing of the file stays, not even its rejects: the quarantine row and a ledger row
-  // are all that is written, in a transaction of their own.
-  Result<ApplyOutcome> Quarantine(int64_t would_close) {
+  // The guard tripped, or rejected records with neither key nor customer hold back closes
+  // (`unreadable`). Nothing of the file stays, not even its rejects: the quarantine row and
+  // a ledger row are all that is written, in a transaction of their own. A release applies
+  // the whole file again, closes included.
+  Result<ApplyOutcome> Quarantine(int64_t would_close, bool guard_trips,
+                                  const std::vector<UnreadableRejects>& unreadable) {
     auto sample = Sample();
     if (!sample) return std::unexpected(sample.error());
-    const std::string reason = QuarantineReason(would_close, active_before_, *max_close_ppm_);
-    const std::string diff =
-        QuarantineDiffJson(would_close, active_before_, *max_close_ppm_, outcome_.created,
-                           outcome_.updated, *sample);
+    std::string reason = UnreadableRejectsReason(unreadable);
+    if (guard_trips) {
+      if (!reason.empty()) reason += "; ";
+      reason += QuarantineReason(would_close, active_before_, *max_close_ppm_);
+    }
+    const bool guarded = max_close_ppm_ && !released_;
+    const std::string diff = QuarantineDiffJson(
+        would_close, guarded ? std::optional<int64_t>(active_before_) : std::nullopt,
+        guarded ? max_close_ppm_ : std::nullopt, outcome_.created, outcome_.updated, *sample, unreadable);
     txn_->Rollback();
 
     auto txn = Transaction::Begin(db_);

@@ -154,7 +154,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {2, "api connectors: cursors, oauth grants and consents", kApiStateSchema},
     {3, "files: closes withheld by a snapshot", kClosesWithheldSchema},
     {4, "oauth grants: the API endpoint of a token answer", kGrantEndpointSchema},
-    {6, "entities: the current data is read from its outbox row; no index of open receivables", kDataOnceSchema},
+    {5, "entities: the current data is read from its outbox row; no index of open receivables", kDataOnceSchema},
 });
 
 Result<int64_t> CurrentVersion(Database& db) {

@@ -78,16 +78,17 @@ Status StoreSnapshot::ForEachActive(
     const std::function<Status(const std::string& key, const StoredState&)>& visit) {
   // The same rows a snapshot close considers (file_application.cc), through the index
   // entities_by_feed_lifecycle.
-  auto stmt = store_->db().Prepare(
-      "SELECT key, hash, kind, open_amount_minor, currency FROM entities "
-      "WHERE feed = ? AND lifecycle = 'active' AND entity = ?");
+  auto stmt = store_->db().Prepare("SELECT key, hash, kind, open_amount_minor, currency, coalesce(json_extract(" +
+                                   std::string(kEntityDataSql) + ", '$.customer'), '') FROM entities "
+                                   "WHERE feed = ? AND lifecycle = 'active' AND entity = ?");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(feed, entity);
   while (true) {
     auto row = stmt->Step();
     if (!row) return std::unexpected(row.error());
     if (!*row) return Ok();
-    StoredState state{entity, stmt->Text(1), "active", stmt->Text(2), stmt->OptionalInt(3), stmt->Text(4)};
+    StoredState state{entity,          stmt->Text(1), "active", stmt->Text(2), stmt->OptionalInt(3),
+                      stmt->Text(4), stmt->Text(5)};
     if (auto status = visit(stmt->Text(0), state); !status) return status;
   }
 }

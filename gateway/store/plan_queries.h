@@ -25,6 +25,7 @@ struct StoredState {
   std::string kind;                          // receivables: gives the sign of the amount
   std::optional<int64_t> open_amount_minor;  // receivables: magnitude in minor units
   std::string currency;
+  std::string customer;  // ForEachActive only: the `customer` member of its data ("" when none)
 };
 
 class SqliteStore;

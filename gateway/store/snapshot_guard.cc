@@ -55,15 +55,36 @@ std::string QuarantineReason(int64_t would_close, int64_t active, int64_t max_cl
          "%), above the guard of " + FormatFixed(max_close_ppm, 4, 0) + "%";
 }
 
-std::string QuarantineDiffJson(int64_t would_close, int64_t active, int64_t max_close_ppm,
-                               int64_t would_create, int64_t would_update,
-                               std::span<const CloseSample> sample) {
+std::string UnreadableRejectsReason(std::span<const UnreadableRejects> unreadable) {
+  std::string reason;
+  for (const UnreadableRejects& item : unreadable) {
+    reason += reason.empty() ? "snapshot would close " : "; and ";
+    reason += std::to_string(item.closes) + " " + item.entity + (item.closes == 1 ? "" : "s") + ", but " +
+              std::to_string(item.rows) + " rejected " + item.entity +
+              (item.rows == 1 ? " row has" : " rows have") + " neither key nor customer (line" +
+              (item.lines.size() == 1 ? " " : "s ");
+    for (size_t i = 0; i < item.lines.size(); ++i) reason += (i == 0 ? "" : ", ") + std::to_string(item.lines[i]);
+    if (item.rows > static_cast<int64_t>(item.lines.size())) reason += ", …";
+    reason += ")";
+  }
+  return reason;
+}
+
+std::string QuarantineDiffJson(int64_t would_close, std::optional<int64_t> active,
+                               std::optional<int64_t> max_close_ppm, int64_t would_create,
+                               int64_t would_update, std::span<const CloseSample> sample,
+                               std::span<const UnreadableRejects> unreadable) {
   nlohmann::ordered_json diff;
   diff["would_close"] = would_close;
-  diff["active"] = active;
-  diff["ratio"] =
-      FormatPpmRatio(active > 0 ? ScaledRounded(would_close, active, kPartsPerMillion) : 0);
-  diff["max_close_ratio"] = FormatPpmRatio(max_close_ppm);
+  diff["active"] = nullptr;
+  diff["ratio"] = nullptr;
+  if (active) {
+    diff["active"] = *active;
+    diff["ratio"] =
+        FormatPpmRatio(*active > 0 ? ScaledRounded(would_close, *active, kPartsPerMillion) : 0);
+  }
+  diff["max_close_ratio"] = nullptr;
+  if (max_close_ppm) diff["max_close_ratio"] = FormatPpmRatio(*max_close_ppm);
   diff["would_create"] = would_create;
   diff["would_update"] = would_update;
   auto& items = diff["sample"] = nlohmann::ordered_json::array();
@@ -77,6 +98,12 @@ std::string QuarantineDiffJson(int64_t would_close, int64_t active, int64_t max_
       entry["currency"] = item.currency;
     }
     items.push_back(std::move(entry));
+  }
+  if (!unreadable.empty()) {
+    auto& held = diff["unreadable_rejects"] = nlohmann::ordered_json::array();
+    for (const UnreadableRejects& item : unreadable) {
+      held.push_back({{"entity", item.entity}, {"closes", item.closes}, {"rows", item.rows}, {"lines", item.lines}});
+    }
   }
   return diff.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "gateway/common/result.h"
 
@@ -35,10 +36,27 @@ struct CloseSample {
 // "snapshot would close 6 of 10 open items (60%), above the guard of 20%"
 std::string QuarantineReason(int64_t would_close, int64_t active, int64_t max_close_ppm);
 
+// Rejected records of one closing entity with neither key nor customer: any absent record
+// of the entity may be one of them, so the snapshot's closes of that entity are not made
+// silently; the file is quarantined like a truncated one (same release and discard).
+struct UnreadableRejects {
+  std::string entity;
+  int64_t closes = 0;          // closes of the entity the snapshot would make
+  int64_t rows = 0;            // the rejected records
+  std::vector<int64_t> lines;  // their lines, the first kMaxWithheldLines
+};
+
+// "snapshot would close 9 receivables, but 2 rejected receivable rows have neither key nor
+// customer (lines 14, 90)"; several entities are joined with "; ".
+std::string UnreadableRejectsReason(std::span<const UnreadableRejects> unreadable);
+
 // {"would_close":6,"active":10,"ratio":"0.600","max_close_ratio":"0.200","would_create":N,
 //  "would_update":N,"sample":[{"key":…,"open_amount":"12.50","currency":"EUR"},…]}
-std::string QuarantineDiffJson(int64_t would_close, int64_t active, int64_t max_close_ppm,
-                               int64_t would_create, int64_t would_update,
-                               std::span<const CloseSample> sample);
+// `active` and the ratios are null when the feed has no guard; with `unreadable`, a member
+// "unreadable_rejects":[{"entity","closes","rows","lines"}] follows the sample.
+std::string QuarantineDiffJson(int64_t would_close, std::optional<int64_t> active,
+                               std::optional<int64_t> max_close_ppm, int64_t would_create,
+                               int64_t would_update, std::span<const CloseSample> sample,
+                               std::span<const UnreadableRejects> unreadable = {});
 
 }  // namespace tributary::store

@@ -166,7 +166,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   // A file is one transaction: a 32 MiB page cache (bounded, whatever the file size) keeps
   // SQLite from spilling dirty pages to the WAL over and over while it runs, and leaves room
   // under the daemon's 100 MB budget for the WAL index, which grows with a big file.
-  if (auto status = db->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;"); !status) {
+  // A big file's transaction grows the WAL to its size; once checkpointed, the file is cut
+  // back to 64 MiB (journal_size_limit) instead of keeping that size on disk for good.
+  if (auto status = db->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768; "
+                             "PRAGMA journal_size_limit=67108864;");
+      !status) {
     return std::unexpected(status.error());
   }
   return db;

@@ -304,6 +304,9 @@ Status SqliteStore::DecideQuarantine(int64_t id, std::string_view decision,
     }
     file_id = stmt->Int(1);
   }
+  if (file_state == FileState::kReleased) {
+    if (auto status = CheckNotStale(id, file_id); !status) return status;
+  }
   const std::string now = UtcNowRfc3339();
   auto quarantine =
       db_->Prepare("UPDATE quarantine SET state = ?, decided_at = ? WHERE id = ?");
@@ -315,6 +318,25 @@ Status SqliteStore::DecideQuarantine(int64_t id, std::string_view decision,
     return status;
   }
   return txn->Commit();
+}
+
+Status SqliteStore::CheckNotStale(int64_t quarantine_id, int64_t file_id) {
+  // Ledger ids grow in the order files are met: a later row of the same feed that was
+  // applied holds newer data than the quarantined file.
+  auto stmt = db_->Prepare(
+      "SELECT newer.id, newer.name, newer.feed FROM files quarantined JOIN files newer "
+      "ON newer.connector = quarantined.connector AND newer.feed = quarantined.feed "
+      "AND newer.id > quarantined.id AND newer.state IN ('applied', 'archived') "
+      "WHERE quarantined.id = ? ORDER BY newer.id DESC LIMIT 1");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(file_id);
+  auto row = stmt->Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return Ok();
+  return Fail(ErrorCode::kConflict,
+              "quarantine " + std::to_string(quarantine_id) + " cannot be released: a newer snapshot of feed " +
+                  stmt->Text(2) + ", " + stmt->Text(1) + " (file " + std::to_string(stmt->Int(0)) +
+                  "), was applied since; releasing would apply stale data over it. Discard it instead");
 }
 
 // --- metrics ---------------------------------------------------------------------------------
@@ -335,7 +357,7 @@ Result<std::vector<Store::OpenBalance>> SqliteStore::OpenBalances() {
 
 Result<std::vector<Store::OpenBalance>> SqliteStore::ScanOpenBalances() {
   // Amounts are magnitudes; credit notes and payments on account lower the balance. A scan
-  // of the entities (migration 6 dropped the partial index that covered it).
+  // of the entities (migration 5 dropped the partial index that covered it).
   // SQLite sums in int64 and fails on overflow, so each amount is summed in two halves
   // (quotient and remainder by 10^9) that cannot overflow for any count of rows SQLite can
   // hold, and the halves are joined in 128 bits.

@@ -19,7 +19,7 @@ namespace tributary::store {
 std::optional<FileState> ParseFileState(std::string_view name);
 
 // An entity's current wire object, as an SQL expression over a row of `entities`: the
-// outbox row `data_seq` names, else the row's own `data` (migration 6).
+// outbox row `data_seq` names, else the row's own `data` (migration 5).
 inline constexpr std::string_view kEntityDataSql =
     "COALESCE((SELECT outbox.data FROM outbox WHERE outbox.seq = entities.data_seq), entities.data)";
 
@@ -82,6 +82,9 @@ class SqliteStore final : public Store {
   Status CheckNoFileOpen() const;
   Status DecideQuarantine(int64_t id, std::string_view decision, FileState file_state);
   Result<std::vector<OpenBalance>> ScanOpenBalances();
+  // kConflict naming the newer file when a later ledger row of the quarantined file's feed
+  // (`file_id`) was applied: its release would apply stale data.
+  Status CheckNotStale(int64_t quarantine_id, int64_t file_id);
   // The outbox row `seq`, or kNotFound.
   Result<Change> ChangeAt(int64_t seq);
   struct Refusal {

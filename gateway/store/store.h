@@ -36,8 +36,10 @@ struct FileIdentity {
 enum class FileState {
   kApplied,      // changes committed to the store (and outbox)
   kArchived,     // applied, delivered when push is on, moved to archive_dir
-  kQuarantined,  // snapshot guard tripped; nothing applied; waits for release or discard
-  kReleased,     // an admin released the quarantine; to be applied without the guard
+  kQuarantined,  // snapshot guard tripped, or unreadable rejects held closes back; nothing
+                 // applied; waits for release or discard
+  kReleased,     // an admin released the quarantine; to be applied without the guard (and
+                 // with the closes unreadable rejects held back)
   kDiscarded,    // an admin discarded the quarantine; file goes to error_dir
   kFailed,       // could not be read at all; moved to error_dir with a .reason file
 };
@@ -54,6 +56,7 @@ struct FileEntry {
   std::string error;     // why it failed, when kFailed
   std::string updated_at;
   int64_t closes_withheld = 0;  // snapshot closes not made: rejected records had no key
+                                // but named their customer (ApplyOutcome::closes_withheld)
   std::string note;             // why, when closes_withheld > 0 (ApplyOutcome::withheld_reason)
 };
 
@@ -70,17 +73,24 @@ struct ApplyOptions {
   std::vector<std::string> repeatable_entities;
 };
 
-// The closes by absence of one entity that a snapshot did not make.
+// The closes by absence of one entity that a snapshot did not make: rejected records of
+// the entity had no key but named their customer, so the absent records of that customer
+// stay open (store/rejected_keys.h).
 struct WithheldCloses {
   std::string entity;
   int64_t closes = 0;               // active entities absent from the file, left open
   int64_t keyless_rejects = 0;      // rejected records of the entity without a key
   std::vector<int64_t> lines;       // their lines, the first kMaxWithheldLines
+  std::vector<std::string> customers;  // the customers they name (canonical keys), sorted,
+                                       // the first kMaxWithheldCustomers
+  int64_t customer_count = 0;          // how many customers they name
 };
 inline constexpr size_t kMaxWithheldLines = 20;
+inline constexpr size_t kMaxWithheldCustomers = 5;
 
 // What Commit() did. When quarantined, only the quarantine fields are set: nothing of the
-// file was applied.
+// file was applied (the guard tripped, or rejected records with neither key nor customer
+// would have let closes through that they may stand for; snapshot_guard.h).
 struct ApplyOutcome {
   bool quarantined = false;
   int64_t quarantine_id = 0;
@@ -89,12 +99,14 @@ struct ApplyOutcome {
   int64_t updated = 0;    // upserts whose hash changed (includes reopening a closed key)
   int64_t unchanged = 0;
   int64_t closed = 0;     // closes by absence
-  // Closes by absence not made because rejected records of the entity had no key (the
-  // store cannot tell which stored record they were); `withheld` says which and why.
+  // Closes by absence not made because rejected records of the entity had no key but
+  // named their customer (the store cannot tell which of that customer's records they
+  // were); `withheld` says which and why.
   int64_t closes_withheld = 0;
   std::vector<WithheldCloses> withheld;
-  // One sentence for logs and the ledger, e.g. "3 closes withheld: 2 rejected receivable
-  // rows have no key (lines 14, 90)"; empty when nothing was withheld.
+  // One sentence for logs and the ledger, e.g. "3 closes of customer erp:customer:C1
+  // withheld: 2 rejected receivable rows have no key (lines 14, 90)"; empty when nothing
+  // was withheld.
   std::string withheld_reason;
   // Keys of rejected records that a snapshot kept as they were instead of closing them.
   int64_t kept = 0;
@@ -254,7 +266,9 @@ class Store {
   virtual Result<std::vector<Quarantine>> ListQuarantine(bool pending_only) = 0;
   virtual Result<Quarantine> GetQuarantine(int64_t id) = 0;
   // Marks the quarantine released and its file kReleased (the connector then applies it
-  // without the guard). kNotFound / kConflict when not pending.
+  // without the guard, closes included). kNotFound; kConflict when not pending, or when a
+  // newer snapshot of the same feed was applied since it was quarantined (releasing it
+  // would apply stale data over the newer one: discard it instead).
   virtual Status ReleaseQuarantine(int64_t id) = 0;
   // Marks it discarded and its file kDiscarded. kNotFound / kConflict when not pending.
   virtual Status DiscardQuarantine(int64_t id) = 0;

@@ -1,11 +1,13 @@
 // A directory connector on a real SQLite store pushing to a test core: a snapshot's
 // rejected row keeps its receivable open and unchanged; a rejected row without a key
-// withholds the file's closes (log, metric, ledger); and a files rule's `parameters`
-// change what its mapping computes.
+// withholds its customer's closes (log, metric, ledger); one with neither key nor customer
+// quarantines the file, whose release is refused once a newer file was applied; and a
+// files rule's `parameters` change what its mapping computes.
 #include <signal.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -71,8 +73,8 @@ TEST(SnapshotRejects, ARejectedRowNeverClosesItsReceivable) {
     EXPECT_TRUE(second["closes_withheld"].empty());
     auto [ok3, text3] = RunTributary(plan + (daemon.root() / "open_items_3.csv").string(), token);
     EXPECT_FALSE(ok3);
-    EXPECT_NE(text3.find("withheld: 2 closes withheld: 1 rejected receivable row has no key (line 3); nothing of "
-                         "that entity is closed by this file"),
+    EXPECT_NE(text3.find("withheld: 2 closes of customer erp-drop:customer:FR01-C001 withheld: 1 rejected receivable "
+                         "row has no key (line 3); the other records of the feed close normally"),
               std::string::npos)
         << text3;
     auto [ok3j, json3] = RunTributary(plan + "--json " + (daemon.root() / "open_items_3.csv").string(), token);
@@ -80,7 +82,8 @@ TEST(SnapshotRejects, ARejectedRowNeverClosesItsReceivable) {
     auto third = nlohmann::json::parse(json3, nullptr, false);
     ASSERT_TRUE(third.is_object()) << json3;
     EXPECT_EQ(third["closes_withheld"],
-              nlohmann::json::parse(R"([{"entity":"receivable","closes":2,"rejects_without_key":1,"lines":[3]}])"));
+              nlohmann::json::parse(R"([{"entity":"receivable","closes":2,"rejects_without_key":1,"lines":[3],)"
+                                    R"("customers":["erp-drop:customer:FR01-C001"]}])"));
     EXPECT_EQ(third["entities"][1]["closed"], 0);
   }
   const nlohmann::json b_before = (*core)->entities().at(Key("B")).data;
@@ -99,11 +102,13 @@ TEST(SnapshotRejects, ARejectedRowNeverClosesItsReceivable) {
   ASSERT_EQ(rejects["rejects"].size(), 1u) << rejects.dump();
   EXPECT_EQ(rejects["rejects"][0]["line"], 3);
 
-  // Snapshot 3: B is absent, and the row on line 3 has no document number: nothing closes.
+  // Snapshot 3: B is absent, and the row on line 3 (customer C001) has no document number:
+  // none of C001's receivables closes.
   daemon.Drop("open_items_3.csv", OpenItemsCsv({Item("A"), keyless}));
   ASSERT_TRUE(archived(3)) << daemon.Log();
   EXPECT_FALSE((*core)->entities().at(Key("B")).closed);
-  EXPECT_NE(daemon.Log().find("open_items_3.csv: 1 close withheld: 1 rejected receivable row has no key (line 3)"),
+  EXPECT_NE(daemon.Log().find("open_items_3.csv: 1 close of customer erp-drop:customer:FR01-C001 withheld: 1 "
+                              "rejected receivable row has no key (line 3)"),
             std::string::npos)
       << daemon.Log();
   EXPECT_NE(daemon.GetText("/metrics").find(
@@ -123,7 +128,56 @@ TEST(SnapshotRejects, ARejectedRowNeverClosesItsReceivable) {
   auto third = (*store)->FindFile("erp-drop", model::Sha256Hex(OpenItemsCsv({Item("A"), keyless})));
   ASSERT_TRUE(third.has_value() && third->has_value());
   EXPECT_EQ((*third)->closes_withheld, 1);
-  EXPECT_EQ((*third)->note, "1 close withheld: 1 rejected receivable row has no key (line 3)");
+  EXPECT_EQ((*third)->note,
+            "1 close of customer erp-drop:customer:FR01-C001 withheld: 1 rejected receivable row has no key (line 3)");
+}
+
+TEST(SnapshotRejects, AnUnreadableRowQuarantinesTheFileAndItsStaleReleaseIsRefused) {
+  HarnessOptions options;
+  options.max_close_ratio.reset();  // only the unreadable row quarantines
+  DaemonHarness daemon(options);
+  daemon.Start();
+  daemon.Drop("open_items_1.csv", OpenItemsCsv({Item("A"), Item("B"), Item("C")}));
+  ASSERT_TRUE(WaitUntil([&] { return CountFiles(daemon.archive_dir()) == 1; }, seconds(30))) << daemon.Log();
+  const size_t before = daemon.AllChanges().size();
+
+  // Day 2: C is absent, and line 4 has neither account nor document number.
+  OpenItem nobody = Item("");
+  nobody.account = "";
+  daemon.Drop("open_items_2.csv", OpenItemsCsv({Item("A"), Item("B"), nobody}));
+  nlohmann::json quarantine;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        quarantine = daemon.Get("/v1/quarantine");
+        return quarantine.is_object() && quarantine["quarantine"].size() == 1;
+      },
+      seconds(30)))
+      << daemon.Log();
+  const nlohmann::json entry = quarantine["quarantine"][0];
+  EXPECT_EQ(entry["reason"],
+            "snapshot would close 1 receivable, but 1 rejected receivable row has neither key nor customer (line 4)");
+  EXPECT_EQ(entry["diff"]["unreadable_rejects"][0]["lines"], nlohmann::json::parse("[4]"));
+  EXPECT_EQ(daemon.AllChanges().size(), before) << "nothing of a quarantined file is applied";
+
+  // Day 3 is applied meanwhile: B's row is cut short (it keeps B open), C is closed.
+  daemon.Drop("open_items_3.csv", OpenItemsCsv({Item("A")}) + "C001;Dupont SA;B;invoice;2026-10-01\n");
+  ASSERT_TRUE(WaitUntil([&] { return CountFiles(daemon.archive_dir()) == 2; }, seconds(30))) << daemon.Log();
+  std::map<std::string, std::string> last_op;
+  for (const nlohmann::json& change : daemon.AllChanges()) last_op[change["key"]] = change["op"];
+  EXPECT_EQ(last_op[Key("C")], "close");
+  EXPECT_EQ(last_op[Key("B")], "upsert") << "the short row keeps B as stored";
+
+  // Releasing day 2 now would apply older data over day 3: refused.
+  int status = 0;
+  const std::string id = std::to_string(entry["id"].get<int64_t>());
+  nlohmann::json refused = daemon.Post("/v1/quarantine/" + id + "/release", &status);
+  EXPECT_EQ(status, 409) << refused.dump();
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("open_items_3.csv"), std::string::npos)
+      << refused.dump();
+  daemon.Post("/v1/quarantine/" + id + "/discard", &status);
+  EXPECT_EQ(status, 200);
+  ASSERT_TRUE(WaitUntil([&] { return CountFiles(daemon.error_dir()) >= 1; }, seconds(30))) << daemon.Log();
+  EXPECT_EQ(daemon.StopWith(SIGTERM), 0);
 }
 
 TEST(RuleParameters, AFilesRuleParameterChangesWhatTheMappingComputes) {

@@ -5,6 +5,7 @@
 
 #include "gateway/store/store.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/unit/store/store_test_support.h"
 
 namespace tributary::admin {
 namespace {
@@ -94,6 +95,40 @@ TEST_F(AdminApiTest, ConnectorStatusIsListed) {
   ASSERT_EQ(body["connectors"].size(), 1u);
   EXPECT_EQ(body["connectors"][0]["last_error"], "cannot list /x");
   EXPECT_NE(Get(*api, "/metrics").body.find("tributary_connector_up{connector=\"erp-drop\"} 0"), std::string::npos);
+}
+
+TEST_F(AdminApiTest, AStaleReleaseIsRefusedWithTheNewerFile) {
+  {
+    auto store = store::Store::Open(dir_.File("state.db"));
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    auto apply = [&](const std::string& content, const std::string& name, int count) {
+      auto application = (*store)->BeginFile(store::test::File(content, name), store::test::Snapshot(0.2));
+      EXPECT_TRUE(application.has_value());
+      for (auto& record : store::test::Invoices(count)) {
+        EXPECT_TRUE((*application)->OnRecord(std::move(record)).has_value());
+      }
+      return (*application)->Commit().value();
+    };
+    apply("day 1", "open_items_1.csv", 10);
+    ASSERT_TRUE(apply("day 2", "open_items_2.csv", 2).quarantined);
+    ASSERT_FALSE(apply("day 3", "open_items_3.csv", 10).quarantined);
+  }
+  auto api = MakeApi(std::nullopt);
+  auto listed = nlohmann::json::parse(Get(*api, "/v1/quarantine").body);
+  ASSERT_EQ(listed["quarantine"].size(), 1u);
+  const int64_t id = listed["quarantine"][0]["id"];
+  http::Request release{.method = "POST", .target = "/v1/quarantine/" + std::to_string(id) + "/release"};
+  auto refused = api->Handle(release);
+  EXPECT_EQ(refused.status, 409);
+  auto error = nlohmann::json::parse(refused.body)["error"];
+  EXPECT_EQ(error["code"], "conflict");
+  EXPECT_NE(error["message"].get<std::string>().find("a newer snapshot of feed erp/open_items_*.csv, "
+                                                     "open_items_3.csv (file 3), was applied since"),
+            std::string::npos)
+      << refused.body;
+  EXPECT_EQ(nlohmann::json::parse(Get(*api, "/v1/quarantine").body)["quarantine"][0]["state"], "pending");
+  http::Request discard{.method = "POST", .target = "/v1/quarantine/" + std::to_string(id) + "/discard"};
+  EXPECT_EQ(api->Handle(discard).status, 200);
 }
 
 }  // namespace

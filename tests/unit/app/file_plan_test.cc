@@ -292,5 +292,80 @@ TEST_F(FilePlanTest, TheSnapshotWillNotCreateSqliteFilesForAnotherUser) {
   EXPECT_FALSE(std::filesystem::exists(db_path_ + "-shm"));
 }
 
+// A day of open items: two customers' invoices and one of customer C00003.
+const std::string kDay1 = kHeader + Row("C1", "Alpha", "A-1", "invoice", "EUR", "100.00", "100.00") +
+                          Row("C1", "Alpha", "A-2", "invoice", "EUR", "50.00", "50.00") +
+                          Row("C2", "Beta", "B-1", "invoice", "EUR", "20.00", "20.00") +
+                          Row("C00003", "Short Row SA", "BAD-000003", "invoice", "EUR", "9.00", "9.00");
+
+TEST_F(FilePlanTest, AShortRowKeepsItsReceivableAndThePaidOnesClose) {
+  Apply("open_items_1.csv", kDay1);
+  // Day 2: A-2 and B-1 were paid; the export cut BAD-000003's row short.
+  const std::string day2 = kHeader + Row("C1", "Alpha", "A-1", "invoice", "EUR", "100.00", "100.00") +
+                           "C00003;Short Row SA;BAD-000003;invoice;2026-01-10\n";
+  const FilePlan plan = Plan("open_items_2.csv", day2);
+  EXPECT_EQ(plan.rejects, 1);
+  EXPECT_EQ(plan.kept, 1);
+  EXPECT_EQ(Entity(plan, "receivable").closed, 2);
+  EXPECT_TRUE(plan.withheld.empty());
+  EXPECT_TRUE(plan.unreadable.empty());
+
+  const store::ApplyOutcome outcome = Apply("open_items_2.csv", day2);
+  EXPECT_FALSE(outcome.quarantined);
+  EXPECT_EQ(outcome.rejects, 1);
+  EXPECT_EQ(outcome.kept, 1);
+  EXPECT_EQ(outcome.closed, 2);
+  EXPECT_EQ(outcome.closes_withheld, 0);
+  auto store = store::Store::Open(db_path_);
+  ASSERT_TRUE(store.has_value());
+  EXPECT_EQ((*store)->GetEntity("erp-drop:receivable:FR01-BAD-000003").value().lifecycle, "active");
+  EXPECT_EQ((*store)->GetEntity("erp-drop:receivable:FR01-A-2").value().lifecycle, "closed_by_absence");
+  EXPECT_EQ((*store)->GetEntity("erp-drop:receivable:FR01-B-1").value().lifecycle, "closed_by_absence");
+}
+
+TEST_F(FilePlanTest, ARowWithoutAKeyWithholdsOnlyItsCustomersCloses) {
+  Apply("open_items_1.csv", kDay1);
+  // Day 2: C2's row lost its document number; A-2 and BAD-000003 are paid.
+  const std::string day2 = kHeader + Row("C1", "Alpha", "A-1", "invoice", "EUR", "100.00", "100.00") +
+                           Row("C2", "Beta", "", "invoice", "EUR", "20.00", "20.00");
+  const FilePlan plan = Plan("open_items_2.csv", day2);
+  EXPECT_EQ(Entity(plan, "receivable").closed, 2);
+  ASSERT_EQ(plan.withheld.size(), 1u);
+  EXPECT_EQ(plan.withheld[0].closes, 1);
+  EXPECT_EQ(plan.withheld[0].customers, (std::vector<std::string>{"erp-drop:customer:FR01-C2"}));
+  EXPECT_EQ(plan.withheld_reason,
+            "1 close of customer erp-drop:customer:FR01-C2 withheld: 1 rejected receivable row has no key (line 3)");
+  EXPECT_TRUE(plan.unreadable.empty());
+
+  const store::ApplyOutcome outcome = Apply("open_items_2.csv", day2);
+  EXPECT_FALSE(outcome.quarantined);
+  EXPECT_EQ(outcome.closed, 2);
+  EXPECT_EQ(outcome.closes_withheld, 1);
+  EXPECT_EQ(outcome.withheld_reason, plan.withheld_reason);
+  auto store = store::Store::Open(db_path_);
+  ASSERT_TRUE(store.has_value());
+  EXPECT_EQ((*store)->GetEntity("erp-drop:receivable:FR01-B-1").value().lifecycle, "active");
+  EXPECT_EQ((*store)->GetEntity("erp-drop:receivable:FR01-A-2").value().lifecycle, "closed_by_absence");
+}
+
+TEST_F(FilePlanTest, ARowWithNeitherKeyNorCustomerQuarantinesAsThePlanSays) {
+  Apply("open_items_1.csv", kDay1);
+  // Day 2: B-1 is paid, and a row has neither account nor document number.
+  const std::string day2 = kHeader + Row("C1", "Alpha", "A-1", "invoice", "EUR", "100.00", "100.00") +
+                           Row("C1", "Alpha", "A-2", "invoice", "EUR", "50.00", "50.00") +
+                           Row("", "Nobody", "", "invoice", "EUR", "20.00", "20.00") +
+                           Row("C00003", "Short Row SA", "BAD-000003", "invoice", "EUR", "9.00", "9.00");
+  const FilePlan plan = Plan("open_items_2.csv", day2);
+  ASSERT_EQ(plan.unreadable.size(), 1u);
+  EXPECT_EQ(plan.unreadable_reason,
+            "snapshot would close 1 receivable, but 1 rejected receivable row has neither key nor customer (line 4)");
+  const store::ApplyOutcome outcome = Apply("open_items_2.csv", day2);
+  EXPECT_TRUE(outcome.quarantined);
+  EXPECT_EQ(outcome.quarantine_reason, plan.unreadable_reason);
+  auto store = store::Store::Open(db_path_);
+  ASSERT_TRUE(store.has_value());
+  EXPECT_EQ((*store)->GetEntity("erp-drop:receivable:FR01-B-1").value().lifecycle, "active");
+}
+
 }  // namespace
 }  // namespace tributary::app

@@ -55,8 +55,24 @@ TEST(CsvRecordReader, EmptyFieldsAreNullAndRowsMustMatchTheHeaderCount) {
   EXPECT_EQ(result.rows[1].error, "expected 3 fields, found 2");
   EXPECT_EQ(result.rows[1].error_column, 0);
   EXPECT_EQ(result.rows[1].error_field, "");
-  EXPECT_THAT(result.rows[1].values, ElementsAre("<null>", "<null>"));
+  // A short row's fields are read but the last one (it may have been cut).
+  EXPECT_THAT(result.rows[1].values, ElementsAre("1", "<null>"));
   EXPECT_EQ(result.rows[2].error, "expected 3 fields, found 4");
+  EXPECT_THAT(result.rows[2].values, ElementsAre("<null>", "<null>"));
+}
+
+TEST(CsvRecordReader, AShortRowKeepsItsLeadingFieldsAndIsStillAnError) {
+  auto options = Options("reader: {delimiter: ';'}");
+  const std::string header = "account;name;number;type;date;due;currency;total;open\n";
+  auto result = ReadAll(*options, Plan({Column("account"), Column("number"), Column("date"), Column("open")}),
+                        header + "C00003;Short Row SA;BAD-000003;invoice;2026-01-10\n;\n");
+  ASSERT_EQ(result.rows.size(), 2u);
+  EXPECT_EQ(result.rows[0].error, "expected 9 fields, found 5");
+  EXPECT_EQ(result.rows[0].error_column, 0);
+  EXPECT_EQ(result.rows[0].raw, "C00003;Short Row SA;BAD-000003;invoice;2026-01-10");
+  EXPECT_THAT(result.rows[0].values, ElementsAre("C00003", "BAD-000003", "<null>", "<null>"));
+  EXPECT_EQ(result.rows[1].error, "expected 9 fields, found 2");
+  EXPECT_THAT(result.rows[1].values, ElementsAre("<null>", "<null>", "<null>", "<null>"));
 }
 
 TEST(CsvRecordReader, MinColumnsAllowsRaggedRowsButNotShortOnes) {

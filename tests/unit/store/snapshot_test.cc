@@ -143,6 +143,35 @@ TEST_F(StoreTest, ReleasedQuarantineIsAppliedWithoutTheGuard) {
   EXPECT_EQ(store_->OpenBalances().value().front().open_items, 4);
 }
 
+TEST_F(StoreTest, ReleaseAfterANewerSnapshotOfTheFeedIsRefused) {
+  Apply(File("day 1", "open_items_1.csv"), Snapshot(0.2), Invoices(10));
+  ApplyOutcome quarantined = Apply(File("truncated", "open_items_2.csv"), Snapshot(0.2), Invoices(4));
+  ASSERT_TRUE(quarantined.quarantined);
+  // Another feed's file does not make it stale.
+  ApplyOptions other = Snapshot(0.2);
+  other.feed = "erp/other_*.csv";
+  Apply(File("other feed", "other_1.csv"), other, {Receivable("X-1", "1.00")});
+  const int64_t quarantined_file = store_->FindFile("erp", File("truncated").sha256).value()->id;
+  // Day 3 is applied while day 2 waits.
+  Apply(File("day 3", "open_items_3.csv"), Snapshot(0.2), Invoices(10, 0, 1));
+  const int64_t newer = store_->FindFile("erp", File("day 3").sha256).value()->id;
+
+  auto refused = store_->ReleaseQuarantine(quarantined.quarantine_id);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(refused.error().message,
+            "quarantine " + std::to_string(quarantined.quarantine_id) +
+                " cannot be released: a newer snapshot of feed erp/open_items_*.csv, open_items_3.csv (file " +
+                std::to_string(newer) + "), was applied since; releasing would apply stale data over it. "
+                "Discard it instead");
+  EXPECT_EQ(store_->GetQuarantine(quarantined.quarantine_id)->state, "pending");
+  EXPECT_EQ(store_->FindFile("erp", File("truncated").sha256).value()->state, FileState::kQuarantined);
+  EXPECT_EQ(store_->FindFile("erp", File("truncated").sha256).value()->id, quarantined_file);
+  // Discarding it is still possible.
+  ASSERT_TRUE(store_->DiscardQuarantine(quarantined.quarantine_id).has_value());
+  EXPECT_EQ(store_->GetEntity("erp:receivable:INV-009").value().lifecycle, "active");
+}
+
 TEST_F(StoreTest, DiscardedQuarantineLeavesTheStoreAsItWas) {
   Apply(File("day 1"), Snapshot(0.5), Invoices(4));
   ApplyOutcome quarantined = Apply(File("empty"), Snapshot(0.5), {});
