@@ -240,12 +240,21 @@ class Loader {
   // A duration, or `never` (nullopt); `fallback` when absent or invalid (reported).
   static std::optional<std::chrono::milliseconds> ReadKeepFor(ConfigNode& parent, std::string_view key,
                                                               std::optional<std::chrono::milliseconds> fallback) {
-    if (parent.IsMap() && parent.Has(key)) {
-      ConfigNode node = parent.Child(key);
-      if (node.IsScalar() && !node.IsNull() && node.Scalar() == "never") return std::nullopt;
+    ConfigNode node = parent.Child(key);
+    if (!node.IsDefined() || node.IsNull()) return fallback;
+    if (!node.IsScalar()) {
+      parent.Duration(key);  // reports the shape
+      return fallback;
     }
-    if (auto duration = parent.Duration(key)) return duration;
-    return fallback;
+    const std::string text = node.Scalar().value_or("");
+    if (text == "never") return std::nullopt;
+    std::optional<std::chrono::milliseconds> duration = ParseDuration(text);
+    if (!duration || duration->count() <= 0) {
+      node.Error("invalid duration " + QuoteForMessage(text) +
+                 " (expected a number with ms, s, m, h or d, e.g. 30d, or never)");
+      return fallback;
+    }
+    return duration;
   }
 
   // The URL is never quoted back: it may carry credentials.
