@@ -11,6 +11,7 @@
 #include "gateway/config/config.h"
 #include "gateway/app/auth_command.h"
 #include "gateway/app/check_command.h"
+#include "gateway/app/compact_command.h"
 #include "gateway/app/daemon.h"
 #include "gateway/app/parameter_overrides.h"
 #include "gateway/app/plan_command.h"
@@ -32,6 +33,8 @@ Usage:
   tributary test  [--update] [DIR...] run the mapping test cases (folders with case.yaml) under each DIR
   tributary plan  --config FILE --connector NAME [--folder SUBDIR] [--json] INPUT
                                     what INPUT would change in the store (read-only: works beside the daemon)
+  tributary compact --config FILE   apply the retention once (old delivered changes compacted, old rejects and
+                                    ledger rows deleted) and print what was removed; works beside the daemon
   tributary auth TYPE --config FILE --connector NAME [--redirect-url URL]
                                     OAuth consent or grant check of a connector (TYPE: AUTH_TYPES)
 TOOLS  tributary --help | --version
@@ -112,12 +115,13 @@ int Main(int argc, char** argv) {
     std::cout << "tributary " << TRIBUTARY_VERSION << "\n";
     return 0;
   }
-  if (first == "run" || first == "check") {
+  if (first == "run" || first == "check" || first == "compact") {
     ParsedArgs args = Parse(argc, argv, {"config"});
     if (!args.error.empty()) return UsageError(args.error);
     if (!args.options.contains("config")) return UsageError(first + " needs --config FILE");
     if (!args.positional.empty()) return UsageError("unexpected argument " + args.positional.front());
     if (first == "check") return RunCheckCommand(args.options["config"], std::cout, std::cerr);
+    if (first == "compact") return RunCompactCommand(args.options["config"], std::cout, std::cerr);
     return RunDaemon(args.options["config"]);
   }
   if (first == "map") {

@@ -21,6 +21,7 @@
 #include "gateway/app/connector_runner.h"
 #include "gateway/app/logging.h"
 #include "gateway/app/pusher_service.h"
+#include "gateway/app/retention_service.h"
 #include "gateway/common/change_signal.h"
 #include "gateway/common/metrics.h"
 #include "gateway/common/secret_redactor.h"
@@ -98,6 +99,10 @@ class Runtime {
       if (!pusher) return std::unexpected(pusher.error());
       pusher_ = std::move(*pusher);
     }
+
+    auto retention = StartRetentionService(config_, clock_, metrics_);
+    if (!retention) return std::unexpected(retention.error());
+    retention_ = std::move(*retention);
 
     connectors::ConnectorContext context{.tenant = config_.tenant,
                                          .state_path = config_.state_path,
@@ -207,6 +212,7 @@ class Runtime {
       runners_.clear();  // joins: each connector finishes (or abandons) its file
     }
     pusher_.reset();
+    retention_.reset();  // after the connectors: no file holds the write lock it may wait for
     for (const config::ConnectorConfig& connector_config : config_.connectors) board_->Remove(connector_config.name);
   }
 
@@ -240,6 +246,7 @@ class Runtime {
   ChangeSignal* changes_;
   std::atomic<bool> ready_{false};
   std::unique_ptr<PusherService> pusher_;
+  std::unique_ptr<RetentionService> retention_;
   std::vector<std::unique_ptr<connectors::Connector>> connectors_;  // built, not yet running
   std::unique_ptr<admin::AdminApi> admin_;
   std::unique_ptr<http::HttpServer> server_;

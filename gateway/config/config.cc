@@ -146,6 +146,7 @@ class Loader {
     ReadAdmin(root.Child("admin"), config.admin);
     ReadLog(root.Child("log"), config.log);
     ReadCore(root.Child("core"), config);
+    ReadRetention(root.Child("retention"), config.retention);
     ReadConnectors(root, config);
     root.RejectUnknownKeys();
     return config;
@@ -225,6 +226,35 @@ class Loader {
     if (auto max_backoff = push.Duration("max_backoff")) out.max_backoff = *max_backoff;
     push.RejectUnknownKeys();
     config.push = std::move(out);
+  }
+
+  void ReadRetention(ConfigNode retention, RetentionConfig& out) {
+    out.changes = ReadKeepFor(retention, "changes", out.changes);
+    if (auto kept = retention.Integer("changes_kept", 0, RetentionConfig::kMaxChangesKept)) out.changes_kept = *kept;
+    out.rejects = ReadKeepFor(retention, "rejects", out.rejects);
+    out.files = ReadKeepFor(retention, "files", out.files);
+    if (auto schedule = retention.Duration("schedule")) out.schedule = *schedule;
+    retention.RejectUnknownKeys();
+  }
+
+  // A duration, or `never` (nullopt); `fallback` when absent or invalid (reported).
+  static std::optional<std::chrono::milliseconds> ReadKeepFor(ConfigNode& parent, std::string_view key,
+                                                              std::optional<std::chrono::milliseconds> fallback) {
+    ConfigNode node = parent.Child(key);
+    if (!node.IsDefined() || node.IsNull()) return fallback;
+    if (!node.IsScalar()) {
+      parent.Duration(key);  // reports the shape
+      return fallback;
+    }
+    const std::string text = node.Scalar().value_or("");
+    if (text == "never") return std::nullopt;
+    std::optional<std::chrono::milliseconds> duration = ParseDuration(text);
+    if (!duration || duration->count() <= 0) {
+      node.Error("invalid duration " + QuoteForMessage(text) +
+                 " (expected a number with ms, s, m, h or d, e.g. 30d, or never)");
+      return fallback;
+    }
+    return duration;
   }
 
   // The URL is never quoted back: it may carry credentials.

@@ -130,6 +130,20 @@ struct PushConfig {
   std::chrono::milliseconds max_backoff{300000};
 };
 
+// `retention`: how long the state database keeps what it no longer needs
+// (docs/operations.md, "Retention"). A nullopt duration is `never`: kept forever.
+struct RetentionConfig {
+  // Delivered changes stay in the change feed as written at least this long; past it, a
+  // change that a later change of its key replaced is removed.
+  std::optional<std::chrono::milliseconds> changes = std::chrono::days(30);
+  int64_t changes_kept = 0;  // the newest this many changes always stay
+  std::optional<std::chrono::milliseconds> rejects = std::chrono::days(90);
+  // Ledger rows of finished files (archived, discarded, failed) nothing refers to.
+  std::optional<std::chrono::milliseconds> files = std::chrono::days(365);
+  std::chrono::milliseconds schedule = std::chrono::hours(1);  // how often the daemon applies it
+  static constexpr int64_t kMaxChangesKept = 1'000'000'000'000;
+};
+
 struct Config {
   std::string file;        // the config file as the user named it
   std::string tenant;
@@ -137,6 +151,7 @@ struct Config {
   AdminConfig admin;
   LogConfig log;
   std::optional<PushConfig> push;  // absent: the core pulls the change feed
+  RetentionConfig retention;
   std::vector<ConnectorConfig> connectors;
   // The value of every secret resolved above, for SecretRedactor: never logged.
   std::vector<std::string> secrets;

@@ -64,6 +64,15 @@ std::string Config::Describe() const {
   } else {
     Line(out, 0, "core", "{}  # no push: the core pulls the change feed");
   }
+  auto keep_for = [](const std::optional<std::chrono::milliseconds>& duration) {
+    return duration ? FormatDuration(*duration) : std::string("never");
+  };
+  Line(out, 0, "retention", "");
+  Line(out, 2, "changes", keep_for(retention.changes));
+  Line(out, 2, "changes_kept", std::to_string(retention.changes_kept));
+  Line(out, 2, "rejects", keep_for(retention.rejects));
+  Line(out, 2, "files", keep_for(retention.files));
+  Line(out, 2, "schedule", FormatDuration(retention.schedule));
   Line(out, 0, "connectors", "");
   for (const ConnectorConfig& connector : connectors) {
     Line(out, 2, "- name", Scalar(connector.name));

@@ -149,12 +149,23 @@ ALTER TABLE entities ADD COLUMN data_seq INTEGER;
 DROP INDEX entities_open_receivables;
 )sql";
 
+// Retention deletes ledger rows nothing refers to: every column that refers to one gets an
+// index, so that the check, and the foreign key's own on delete, is a lookup, not a scan of
+// the table. outbox.file_id and rejects.file_id grow in file order: their entries append.
+constexpr const char* kRetentionSchema = R"sql(
+CREATE INDEX outbox_by_file ON outbox(file_id);
+CREATE INDEX entities_by_last_file ON entities(last_file_id);
+CREATE INDEX rejects_by_file ON rejects(file_id);
+CREATE INDEX quarantine_by_file ON quarantine(file_id);
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "initial schema", kInitialSchema},
     {2, "api connectors: cursors, oauth grants and consents", kApiStateSchema},
     {3, "files: closes withheld by a snapshot", kClosesWithheldSchema},
     {4, "oauth grants: the API endpoint of a token answer", kGrantEndpointSchema},
     {5, "entities: the current data is read from its outbox row; no index of open receivables", kDataOnceSchema},
+    {6, "retention: indexes on the references to the file ledger", kRetentionSchema},
 });
 
 Result<int64_t> CurrentVersion(Database& db) {

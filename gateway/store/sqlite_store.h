@@ -61,6 +61,11 @@ class SqliteStore final : public Store {
                                                   int limit) override;
   Result<int64_t> ReplayDeadLetter(int64_t id) override;
 
+  // retention.cc
+  Result<RetentionReport> ApplyRetention(const RetentionPolicy& policy,
+                                         std::chrono::system_clock::time_point now,
+                                         std::stop_token stop) override;
+
   Result<std::vector<OpenBalance>> OpenBalances() override;
   Result<int64_t> DeadLetterCount() override;
   ApiState& api() override { return *api_; }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "gateway/model/money.h"
 #include "gateway/model/record_sink.h"
 #include "gateway/store/api_state.h"
+#include "gateway/store/retention.h"
 
 namespace tributary::store {
 
@@ -308,6 +310,17 @@ class Store {
   // Active receivables per currency, ordered by currency.
   virtual Result<std::vector<OpenBalance>> OpenBalances() = 0;
   virtual Result<int64_t> DeadLetterCount() = 0;                 // not replayed
+
+  // --- retention (retention.h) ----------------------------------------------------------
+  // One pass of `policy` as of `now`: compacts the outbox, deletes old rejects and finished
+  // ledger rows nothing refers to, at most policy.batch_rows rows per transaction, then
+  // checkpoints the WAL (TRUNCATE) when it removed anything. Idempotent; safe beside other
+  // connections writing (each batch takes the write lock briefly). Stops between batches
+  // once `stop` is requested (report.complete is then false). kConflict while a
+  // FileApplication is open on this Store.
+  virtual Result<RetentionReport> ApplyRetention(const RetentionPolicy& policy,
+                                                 std::chrono::system_clock::time_point now,
+                                                 std::stop_token stop) = 0;
 
   // API source connectors: batches with their cursor, OAuth grants (api_state.h).
   virtual ApiState& api() = 0;

@@ -150,6 +150,27 @@ TEST_F(ConfigTest, DefaultsApplyWhenSectionsAreAbsent) {
   EXPECT_THAT(config->Describe(), HasSubstr("core: {}"));
 }
 
+TEST_F(ConfigTest, RetentionDefaultsAndValues) {
+  auto defaults = ParseWith("");
+  ASSERT_TRUE(defaults) << ::testing::PrintToString(Messages(defaults.error()));
+  EXPECT_EQ(defaults->retention.changes, std::chrono::days(30));
+  EXPECT_EQ(defaults->retention.changes_kept, 0);
+  EXPECT_EQ(defaults->retention.rejects, std::chrono::days(90));
+  EXPECT_EQ(defaults->retention.files, std::chrono::days(365));
+  EXPECT_EQ(defaults->retention.schedule, std::chrono::hours(1));
+  EXPECT_THAT(defaults->Describe(),
+              HasSubstr("retention:\n  changes: 30d\n  changes_kept: 0\n  rejects: 90d\n  files: 365d\n  schedule: 1h\n"));
+
+  auto config = ParseWith("retention: {changes: never, changes_kept: 5000, rejects: 7d, files: 2d, schedule: 10m}\n");
+  ASSERT_TRUE(config) << ::testing::PrintToString(Messages(config.error()));
+  EXPECT_EQ(config->retention.changes, std::nullopt);
+  EXPECT_EQ(config->retention.changes_kept, 5000);
+  EXPECT_EQ(config->retention.rejects, std::chrono::days(7));
+  EXPECT_EQ(config->retention.files, std::chrono::days(2));
+  EXPECT_EQ(config->retention.schedule, std::chrono::minutes(10));
+  EXPECT_THAT(config->Describe(), HasSubstr("  changes: never\n  changes_kept: 5000\n"));
+}
+
 TEST_F(ConfigTest, PushDefaults) {
   auto config = ParseWith("core: {push: {url: 'http://127.0.0.1:9/sync'}}\n");
   ASSERT_TRUE(config) << ::testing::PrintToString(Messages(config.error()));
