@@ -209,7 +209,9 @@ TEST_F(SftpConnectorTest, DeleteRemovesTheFileOnceDurableRetriesAFailedDeleteAnd
   ASSERT_TRUE(WaitUntil([&] { return daemon->Log().find("deleted without changes") != std::string::npos; },
                         seconds(20)))
       << daemon->Log();
-  EXPECT_FALSE(fs::exists(server_->data_dir() / "open_items_1.csv"));
+  // The line is logged before the delete is sent.
+  EXPECT_TRUE(WaitUntil([&] { return !fs::exists(server_->data_dir() / "open_items_1.csv"); }, seconds(20)))
+      << daemon->Log();
   EXPECT_EQ(daemon->AllChanges().size(), 3u);
   EXPECT_TRUE(daemon->Running());
 }
