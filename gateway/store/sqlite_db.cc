@@ -163,12 +163,13 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
     }
   }
   // FULL: a committed money file must survive a power loss, not only a process crash.
-  // A file is one transaction: a 32 MiB page cache (bounded, whatever the file size) keeps
+  // A file is one transaction: a 24 MiB page cache (bounded, whatever the file size) keeps
   // SQLite from spilling dirty pages to the WAL over and over while it runs, and leaves room
-  // under the daemon's 100 MB budget for the WAL index, which grows with a big file.
+  // under the daemon's 100 MB budget for the WAL index, which grows with a big file, and for
+  // the admin API's connection that serves the pull feed (each connection has its cache).
   // A big file's transaction grows the WAL to its size; once checkpointed, the file is cut
   // back to 64 MiB (journal_size_limit) instead of keeping that size on disk for good.
-  if (auto status = db->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768; "
+  if (auto status = db->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-24576; "
                              "PRAGMA journal_size_limit=67108864;");
       !status) {
     return std::unexpected(status.error());
