@@ -11,7 +11,7 @@
 namespace tributary::app {
 
 struct AuthOptions {
-  std::string provider;        // the connector type, e.g. "quickbooks"
+  std::string provider;        // the connector type whose factory offers the consent
   std::string config_path;
   std::string connector;
   std::optional<std::string> redirect_url;  // skip the prompt

@@ -38,7 +38,7 @@ struct Secret {
 enum class Presence { kOptional, kRequired };
 
 // Whether the secret under the config path `path` ("core.push.token",
-// "connectors[1].sftp.password") is resolved; a command resolves only those it uses.
+// "connectors[1].<type>.password") is resolved; a command resolves only those it uses.
 using SecretFilter = std::function<bool(std::string_view path)>;
 
 class ConfigDocument;

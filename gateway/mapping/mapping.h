@@ -85,7 +85,7 @@ class Mapping {
   // an xml or json mapping too. Paths of an entity with its own `records:` are relative
   // to those records. Empty for csv and fixed_width mappings (they read columns).
   // For an API connector that must ask for exactly the fields its mapping reads
-  // (Salesforce SOQL: `Account.Name` is the parent's Name). A json member the record
+  // (a query language where `Account.Name` is the parent's Name). A json member the record
   // lacks reads as null, so a connector may leave out a field the source does not have.
   const std::vector<std::string>& SourcePaths() const;
   // What one source record is called in summaries: "row" (csv, fixed_width) or "source

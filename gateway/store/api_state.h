@@ -1,4 +1,4 @@
-// The state of API source connectors (QuickBooks Online, later Salesforce): batches of
+// The state of API source connectors: batches of
 // fetched records applied in one transaction together with the sync cursor they advance,
 // named cursors, and OAuth grants whose rotating refresh tokens must never be lost.
 //
@@ -62,11 +62,12 @@ class ApiBatch : public model::RecordSink {
   virtual Result<ApiBatchOutcome> Commit() = 0;
 };
 
-// Who granted what: one OAuth grant per provider, app and account (QuickBooks: realm).
+// Who granted what: one OAuth grant per provider, app and account (the tenant, company
+// or organisation the grant opens).
 struct GrantId {
-  std::string provider;   // "quickbooks"
+  std::string provider;   // the connector type
   std::string client_id;  // the app
-  std::string account;    // the realm (company) id
+  std::string account;    // the provider's account id
 };
 
 enum class GrantState {
@@ -94,7 +95,7 @@ struct OAuthGrant {
   int64_t refresh_hard_expires_at = 0;  // the hard (maximum) expiry; 0 = unknown
   std::string problem;                  // why consent is needed, in the provider's words
   std::string updated_at;
-  // Where the API calls go, when the token answer says (Salesforce's instance_url); "" when
+  // Where the API calls go, when the token answer names it (an instance URL); "" when
   // the provider's API lives at a fixed address. Not secret.
   std::string endpoint;
 };

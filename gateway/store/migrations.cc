@@ -131,7 +131,7 @@ ALTER TABLE files ADD COLUMN closes_withheld INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE files ADD COLUMN note TEXT NOT NULL DEFAULT '';
 )sql";
 
-// Some token answers name where the API calls go (Salesforce's instance_url): kept with the
+// Some token answers name where the API calls go (an instance URL): kept with the
 // grant, so a restart that reuses the stored token knows where to send it.
 constexpr const char* kGrantEndpointSchema = R"sql(
 ALTER TABLE oauth_grants ADD COLUMN endpoint TEXT NOT NULL DEFAULT '';

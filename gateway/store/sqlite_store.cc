@@ -197,25 +197,25 @@ Result<EntityVersion> SqliteStore::GetEntity(const std::string& key) {
 // --- outbox ----------------------------------------------------------------------------------
 
 Result<int64_t> SqliteStore::AppendChange(const Change& change, std::optional<int64_t> file_id) {
-  auto stmt = db_->Prepare(
-      "INSERT INTO outbox (op, entity, key, version, hash, reason, file_id, created_at, data) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt) return std::unexpected(stmt.error());
-  stmt->Bind(change.op, change.entity, change.key, change.version, change.hash, change.reason,
-             file_id, change.created_at.empty() ? UtcNowRfc3339() : change.created_at,
-             change.data);
-  if (auto status = stmt->Run(); !status) return std::unexpected(status.error());
-  return db_->LastInsertRowId();
+  return InsertChange(change.op, change.entity, change.key, change.version, change.hash, change.reason, file_id,
+                      change.created_at.empty() ? UtcNowRfc3339() : change.created_at, change.data);
 }
 
 Result<int64_t> SqliteStore::AppendUpsert(std::string_view entity, std::string_view key, int64_t version,
                                           std::string_view hash, std::string_view data, int64_t file_id,
                                           std::string_view created_at) {
+  return InsertChange("upsert", entity, key, version, hash, "", file_id, created_at, data);
+}
+
+Result<int64_t> SqliteStore::InsertChange(std::string_view op, std::string_view entity, std::string_view key,
+                                          int64_t version, std::string_view hash, std::string_view reason,
+                                          std::optional<int64_t> file_id, std::string_view created_at,
+                                          std::string_view data) {
   auto stmt = db_->Prepare(
       "INSERT INTO outbox (op, entity, key, version, hash, reason, file_id, created_at, data) "
-      "VALUES ('upsert', ?, ?, ?, ?, '', ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!stmt) return std::unexpected(stmt.error());
-  stmt->Bind(entity, key, version, hash, file_id, created_at, data);
+  stmt->Bind(op, entity, key, version, hash, reason, file_id, created_at, data);
   if (auto status = stmt->Run(); !status) return std::unexpected(status.error());
   return db_->LastInsertRowId();
 }

@@ -87,6 +87,9 @@ class SqliteStore final : public Store {
   Status CheckNoFileOpen() const;
   Status DecideQuarantine(int64_t id, std::string_view decision, FileState file_state);
   Result<std::vector<OpenBalance>> ScanOpenBalances();
+  Result<int64_t> InsertChange(std::string_view op, std::string_view entity, std::string_view key, int64_t version,
+                               std::string_view hash, std::string_view reason, std::optional<int64_t> file_id,
+                               std::string_view created_at, std::string_view data);
   // kConflict naming the newer file when a later ledger row of the quarantined file's feed
   // (`file_id`) was applied: its release would apply stale data.
   Status CheckNotStale(int64_t quarantine_id, int64_t file_id);
