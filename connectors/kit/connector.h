@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/kit/action_connector.h"
 #include "connectors/kit/grant_keeper.h"
 #include "connectors/kit/request_budget.h"
 #include "gateway/common/clock.h"
@@ -100,7 +101,14 @@ struct ConnectorTool {
 // One entry of the connector list (registry.cc): the type-erased face of a FactoryOf<T>.
 struct ConnectorFactory {
   config::ConnectorType config_type;  // type name + parser of its config section
+  // The source side. A null connector (for a type that also acts) means the connector
+  // has nothing to poll as configured (an agency without monitoring).
   std::function<Result<std::unique_ptr<Connector>>(const config::ConnectorConfig&, const ConnectorContext&)> make;
+  // The kinds of action the type does; empty for a pure source.
+  std::vector<ActionKind> action_kinds;
+  // The action side; null for a pure source.
+  std::function<Result<std::unique_ptr<ActionConnector>>(const config::ConnectorConfig&, const ConnectorContext&)>
+      make_action;
   // The public admin routes of the type's connectors in `config`; null when none.
   std::function<PublicRoute(const config::Config& config, const RouteDeps& deps)> routes;
   // The consent command; null when the type needs none. Exit codes: 0 done, 1 failed,
@@ -126,6 +134,10 @@ struct FactoryOf {
   std::function<Result<std::unique_ptr<Connector>>(const config::ConnectorConfig& config, const Settings& settings,
                                                    const ConnectorContext& context)>
       make;
+  std::vector<ActionKind> action_kinds;  // what the type does as an action connector
+  std::function<Result<std::unique_ptr<ActionConnector>>(const config::ConnectorConfig& config,
+                                                         const Settings& settings, const ConnectorContext& context)>
+      make_action;  // null unless action_kinds is not empty
   std::function<PublicRoute(const std::vector<ConfiguredConnector<Settings>>& connectors, const RouteDeps& deps)>
       routes;
   std::function<int(const ConsentOptions& options, const Settings& settings, ConsentStreams streams)> consent;
@@ -149,6 +161,13 @@ ConnectorFactory Erase(FactoryOf<Settings> typed) {
   factory.make = [make = typed.make, settings_of](const config::ConnectorConfig& config, const ConnectorContext& context) {
     return make(config, settings_of(config), context);
   };
+  factory.action_kinds = typed.action_kinds;
+  if (typed.make_action) {
+    factory.make_action = [make_action = typed.make_action, settings_of](const config::ConnectorConfig& config,
+                                                                         const ConnectorContext& context) {
+      return make_action(config, settings_of(config), context);
+    };
+  }
   if (typed.routes) {
     factory.routes = [type = typed.type, routes = typed.routes, settings_of](const config::Config& config,
                                                                              const RouteDeps& deps) -> PublicRoute {

@@ -103,15 +103,65 @@ const std::array kAllocationFields = std::to_array<FieldSpec>({
     {.name = "match_group", .type = F::kString},
 });
 
+// The company a provider's verdict is about, as the provider knows it: its own id
+// (Creditsafe connectId, D&B DUNS) and the identifiers it matched on.
+constexpr std::array<std::string_view, 6> kCompanyMembers = {"id", "name", "country", "registration_number",
+                                                             "vat_number", "duns"};
+
+// A scoring agency's verdict on a company: its own value and scale (`value_raw`,
+// `scale`), the value normalised to 0-100 where 100 is the lowest risk (`value_numeric`,
+// per provider in docs/connectors/), its band and recommended credit limit, and the sha256
+// of the report it came from (a proof document, GET /v1/proofs/{sha256}). `party` is the
+// customer the score was asked for, when it was asked for one.
+const std::array kRiskScoreFields = std::to_array<FieldSpec>({
+    {.name = "party", .type = F::kEntityRef, .ref_entity = "customer"},
+    {.name = "provider", .type = F::kString, .required = true},
+    {.name = "company", .type = F::kObject, .members = kCompanyMembers},
+    {.name = "value_raw", .type = F::kString},
+    {.name = "value_numeric", .type = F::kInteger},
+    {.name = "scale", .type = F::kString},
+    {.name = "band", .type = F::kString},
+    {.name = "currency", .type = F::kCurrency},
+    {.name = "recommended_limit", .type = F::kMoney},
+    {.name = "as_of", .type = F::kTimestamp},
+    {.name = "report_sha256", .type = F::kString},
+});
+
+constexpr std::array<std::string_view, 2> kCreditLimitTypes = {"internal", "insurer_cover"};
+constexpr std::array<std::string_view, 8> kCreditLimitDecisions = {
+    "pending", "approved", "partially_approved", "conditional", "refused", "reduced", "withdrawn", "expired"};
+
+// A credit limit on a customer: an internal one, or an insurer's cover on a buyer (one per
+// provider, policy and buyer). `requested` and `granted` are exact; `decision` is the
+// latest word of the insurer, `conditions` and `reason` in its own words.
+const std::array kCreditLimitFields = std::to_array<FieldSpec>({
+    {.name = "party", .type = F::kEntityRef, .ref_entity = "customer"},
+    {.name = "type", .type = F::kEnum, .required = true, .enum_values = kCreditLimitTypes},
+    {.name = "provider", .type = F::kString},
+    {.name = "policy", .type = F::kString},
+    {.name = "buyer", .type = F::kObject, .members = kCompanyMembers},
+    {.name = "currency", .type = F::kCurrency, .required = true},
+    {.name = "requested", .type = F::kMoney},
+    {.name = "granted", .type = F::kMoney},
+    {.name = "decision", .type = F::kEnum, .required = true, .enum_values = kCreditLimitDecisions},
+    {.name = "decided_at", .type = F::kTimestamp},
+    {.name = "effective_from", .type = F::kDate},
+    {.name = "expires_at", .type = F::kDate},
+    {.name = "conditions", .type = F::kString},
+    {.name = "reason", .type = F::kString},
+});
+
 const EntitySchema kCustomer{"customer", kCustomerFields};
 const EntitySchema kContact{"contact", kContactFields};
 const EntitySchema kReceivable{"receivable", kReceivableFields};
 const EntitySchema kPayment{"payment", kPaymentFields};
 const EntitySchema kAllocation{"allocation", kAllocationFields};
+const EntitySchema kRiskScore{"risk_score", kRiskScoreFields};
+const EntitySchema kCreditLimit{"credit_limit", kCreditLimitFields};
 
 // In dependency order: an entity comes after the entities it refers to.
-const std::array<const EntitySchema*, 5> kAllSchemas = {&kCustomer, &kContact, &kReceivable, &kPayment,
-                                                        &kAllocation};
+const std::array<const EntitySchema*, 7> kAllSchemas = {&kCustomer, &kContact,    &kReceivable, &kPayment,
+                                                        &kAllocation, &kRiskScore, &kCreditLimit};
 
 std::string Hex(const unsigned char* bytes, unsigned int size) {
   static constexpr char kDigits[] = "0123456789abcdef";

@@ -52,7 +52,7 @@ struct EntitySchema {
 // The schema of a canonical entity, or nullptr when `name` is not one.
 const EntitySchema* FindEntitySchema(std::string_view name);
 // Every canonical entity, in dependency order (an entity after those it refers to:
-// customer, contact, receivable, payment, allocation).
+// customer, contact, receivable, payment, allocation, risk_score, credit_limit).
 std::span<const EntitySchema* const> AllEntitySchemas();
 
 // Lifecycle of any entity (envelope field `lifecycle`).

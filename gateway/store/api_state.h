@@ -15,6 +15,7 @@
 
 #include "gateway/common/result.h"
 #include "gateway/model/record_sink.h"
+#include "gateway/store/action_jobs.h"
 
 namespace tributary::store {
 
@@ -59,6 +60,9 @@ class ApiBatch : public model::RecordSink {
   virtual Result<std::vector<std::string>> LiveKeysWithPrefix(const std::string& prefix) = 0;
   // Sets the connector's cursor `name` to `value`, committed with the rest.
   virtual Status SetCursor(const std::string& name, const std::string& value) = 0;
+  // Keeps a document the batch's records refer to (a credit report), committed with the
+  // rest; idempotent by sha256.
+  virtual Status SaveProof(const StoredProof& proof) = 0;
   virtual Result<ApiBatchOutcome> Commit() = 0;
 };
 

@@ -159,6 +159,52 @@ CREATE INDEX rejects_by_file ON rejects(file_id);
 CREATE INDEX quarantine_by_file ON quarantine(file_id);
 )sql";
 
+// The jobs of the actions contract. `number` orders them for paging; the idempotency key
+// is unique across kinds and connectors (a key reused for another request is a 409).
+// Proofs are kept by content hash and never pruned: they are legal evidence.
+constexpr const char* kActionsSchema = R"sql(
+CREATE TABLE action_jobs (
+  number          INTEGER PRIMARY KEY AUTOINCREMENT,
+  id              TEXT NOT NULL UNIQUE,
+  kind            TEXT NOT NULL,
+  connector       TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  request_sha256  TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN
+                    ('queued', 'running', 'waiting_provider', 'succeeded', 'failed', 'cancelled')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_run_at_ms  INTEGER NOT NULL DEFAULT 0,
+  waiting_for     TEXT NOT NULL DEFAULT '',
+  error           TEXT NOT NULL DEFAULT '',
+  result_key      TEXT NOT NULL DEFAULT '',
+  from_cache      INTEGER NOT NULL DEFAULT 0,
+  provider_ref    TEXT NOT NULL DEFAULT '',
+  irreversible    INTEGER NOT NULL DEFAULT 0,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL,
+  finished_at     TEXT NOT NULL DEFAULT '',
+  request         TEXT NOT NULL
+);
+CREATE INDEX action_jobs_due ON action_jobs(connector, next_run_at_ms)
+  WHERE status IN ('queued', 'waiting_provider');
+CREATE INDEX action_jobs_by_status ON action_jobs(status, number);
+CREATE TABLE action_lookups (
+  connector   TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  result_key  TEXT NOT NULL,
+  looked_up_ms INTEGER NOT NULL,
+  PRIMARY KEY (connector, subject)
+) WITHOUT ROWID;
+CREATE TABLE proofs (
+  sha256     TEXT PRIMARY KEY,
+  media_type TEXT NOT NULL,
+  filename   TEXT NOT NULL DEFAULT '',
+  size       INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  content    BLOB NOT NULL
+);
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "initial schema", kInitialSchema},
     {2, "api connectors: cursors, oauth grants and consents", kApiStateSchema},
@@ -166,6 +212,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {4, "oauth grants: the API endpoint of a token answer", kGrantEndpointSchema},
     {5, "entities: the current data is read from its outbox row; no index of open receivables", kDataOnceSchema},
     {6, "retention: indexes on the references to the file ledger", kRetentionSchema},
+    {7, "actions: jobs, recent lookups and proof documents", kActionsSchema},
 });
 
 Result<int64_t> CurrentVersion(Database& db) {

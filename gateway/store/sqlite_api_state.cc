@@ -7,6 +7,7 @@
 
 #include "gateway/model/canonical.h"
 #include "gateway/store/secret_box.h"
+#include "gateway/store/sqlite_action_jobs.h"
 #include "gateway/store/sqlite_store.h"
 
 namespace tributary::store {
@@ -74,6 +75,13 @@ class SqliteApiBatch final : public ApiBatch {
   Status SetCursor(const std::string& name, const std::string& value) override {
     if (auto usable = CheckUsable(); !usable) return usable;
     auto status = WriteCursor(db_, connector_, name, value);
+    if (!status) failure_ = status.error();
+    return status;
+  }
+
+  Status SaveProof(const StoredProof& proof) override {
+    if (auto usable = CheckUsable(); !usable) return usable;
+    auto status = InsertProof(db_, proof);
     if (!status) failure_ = status.error();
     return status;
   }

@@ -86,6 +86,17 @@ Status Statement::StepRow(std::string_view what) {
 
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 
+Statement& Statement::BindBlob(std::string_view bytes) {
+  NoteBind(sqlite3_bind_blob64(stmt_, next_index_, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+  return *this;
+}
+
+std::string Statement::Blob(int column) const {
+  const void* bytes = sqlite3_column_blob(stmt_, column);
+  if (bytes == nullptr) return {};
+  return std::string(static_cast<const char*>(bytes), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
 std::string Statement::Text(int column) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   if (text == nullptr) return {};

@@ -47,6 +47,8 @@ class Statement {
   Statement& Bind(std::nullopt_t);
   Statement& Bind(const std::optional<int64_t>& value);
   Statement& Bind(const std::optional<std::string>& value);
+  // Binds bytes as a BLOB (any bytes, no encoding).
+  Statement& BindBlob(std::string_view bytes);
   template <typename First, typename Second, typename... Rest>
   Statement& Bind(const First& first, const Second& second, const Rest&... rest) {
     Bind(first);
@@ -63,6 +65,7 @@ class Statement {
 
   [[nodiscard]] int64_t Int(int column) const;
   [[nodiscard]] std::string Text(int column) const;
+  [[nodiscard]] std::string Blob(int column) const;
   [[nodiscard]] bool IsNull(int column) const;
   [[nodiscard]] std::optional<int64_t> OptionalInt(int column) const;
   [[nodiscard]] std::optional<std::string> OptionalText(int column) const;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/store/sqlite_action_jobs.h"
 #include "gateway/store/sqlite_api_state.h"
 #include "gateway/store/sqlite_db.h"
 #include "gateway/store/store.h"
@@ -25,7 +26,8 @@ inline constexpr std::string_view kEntityDataSql =
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)), api_(MakeSqliteApiState(*this)) {}
+  explicit SqliteStore(std::unique_ptr<Database> db)
+      : db_(std::move(db)), api_(MakeSqliteApiState(*this)), actions_(MakeSqliteActionJobs(*this)) {}
 
   Result<std::optional<FileEntry>> FindFile(const std::string& connector,
                                             const std::string& sha256) override;
@@ -69,6 +71,7 @@ class SqliteStore final : public Store {
   Result<std::vector<OpenBalance>> OpenBalances() override;
   Result<int64_t> DeadLetterCount() override;
   ApiState& api() override { return *api_; }
+  ActionJobs& actions() override { return *actions_; }
 
   // --- for FileApplication ---
   Database& db() { return *db_; }
@@ -114,6 +117,7 @@ class SqliteStore final : public Store {
   std::optional<std::pair<int64_t, std::vector<OpenBalance>>> balances_;
   bool file_open_ = false;
   std::unique_ptr<ApiState> api_;  // sqlite_api_state.cc
+  std::unique_ptr<ActionJobs> actions_;  // sqlite_action_jobs.cc
 };
 
 }  // namespace tributary::store

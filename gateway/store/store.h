@@ -20,6 +20,7 @@
 #include "gateway/common/result.h"
 #include "gateway/model/money.h"
 #include "gateway/model/record_sink.h"
+#include "gateway/store/action_jobs.h"
 #include "gateway/store/api_state.h"
 #include "gateway/store/retention.h"
 
@@ -324,6 +325,8 @@ class Store {
 
   // API source connectors: batches with their cursor, OAuth grants (api_state.h).
   virtual ApiState& api() = 0;
+  // The jobs of the actions contract, their proofs and recent lookups (action_jobs.h).
+  virtual ActionJobs& actions() = 0;
 };
 
 }  // namespace tributary::store
