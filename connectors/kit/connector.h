@@ -101,8 +101,8 @@ struct ConnectorTool {
 // One entry of the connector list (registry.cc): the type-erased face of a FactoryOf<T>.
 struct ConnectorFactory {
   config::ConnectorType config_type;  // type name + parser of its config section
-  // The source side. A null connector (for a type that also acts) means the connector
-  // has nothing to poll as configured (an agency without monitoring).
+  // The source side; never null (a type that only acts polls nothing, e.g. an agency
+  // whose monitoring is not configured).
   std::function<Result<std::unique_ptr<Connector>>(const config::ConnectorConfig&, const ConnectorContext&)> make;
   // The kinds of action the type does; empty for a pure source.
   std::vector<ActionKind> action_kinds;

@@ -80,6 +80,7 @@ class AdminApi::StoreLease {
     if (store_) api_->ReturnStore(std::move(store_));
   }
   store::Store* operator->() { return store_.get(); }
+  store::Store& operator*() { return *store_; }
 
  private:
   AdminApi* api_;
@@ -87,7 +88,7 @@ class AdminApi::StoreLease {
 };
 
 AdminApi::AdminApi(AdminApiOptions options, AdminApiDeps deps)
-    : options_(std::move(options)), deps_(std::move(deps)) {}
+    : options_(std::move(options)), deps_(std::move(deps)), actions_(deps_.actions) {}
 
 AdminApi::~AdminApi() = default;
 
@@ -149,6 +150,12 @@ http::Response AdminApi::Route(const http::Request& request, const std::string& 
   if (path == "/v1/rejects" && get) return Rejects(query);
   if (path == "/v1/dead-letters" && get) return DeadLetters(query);
   if (path == "/v1/quarantine" && get) return QuarantineList(query);
+
+  if (path.starts_with("/v1/actions") || path.starts_with("/v1/proofs/")) {
+    auto store = BorrowStore();
+    if (!store) return FromError(store.error());
+    if (auto answered = actions_.Handle(request, path, query, **store)) return *answered;
+  }
 
   // /v1/dead-letters/{id}/replay, /v1/quarantine/{id}[/release|/discard]
   auto segments = SplitPath(path);
@@ -224,6 +231,17 @@ http::Response AdminApi::MetricsText() {
       metrics.SetText("tributary_open_amount", {{"currency", balance.currency}},
                       model::FormatMinorUnits(balance.open_minor, exponent));
       metrics.Set("tributary_open_items", {{"currency", balance.currency}}, balance.open_items);
+    }
+  }
+  if (auto jobs = (*store)->actions().CountByStatus()) {
+    for (store::JobStatus status : {store::JobStatus::kQueued, store::JobStatus::kRunning,
+                                    store::JobStatus::kWaitingProvider, store::JobStatus::kSucceeded,
+                                    store::JobStatus::kFailed, store::JobStatus::kCancelled}) {
+      int64_t count = 0;
+      for (const auto& [counted, n] : *jobs) {
+        if (counted == status) count = n;
+      }
+      metrics.Set("tributary_action_jobs", {{"status", std::string(store::JobStatusName(status))}}, count);
     }
   }
   auto now = std::chrono::duration_cast<std::chrono::seconds>(

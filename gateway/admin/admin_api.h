@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/admin/action_routes.h"
 #include "gateway/admin/connector_status.h"
 #include "gateway/admin/public_routes.h"
 #include "gateway/common/change_signal.h"
@@ -40,6 +41,7 @@ struct AdminApiDeps {
   std::function<void()> wake_pusher;      // after a dead-letter replay
   std::function<void(Metrics&)> publish_metrics;  // lets other parts refresh gauges at scrape
   std::vector<PublicRoute> public_routes;         // webhooks, OAuth redirects: no admin token
+  ActionRoutesDeps actions;                       // the action connectors, /v1/actions
 };
 
 class AdminApi {
@@ -70,6 +72,7 @@ class AdminApi {
 
   AdminApiOptions options_;
   AdminApiDeps deps_;
+  ActionRoutes actions_;
   std::atomic<bool> shutting_down_{false};
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<store::Store>> pool_;  // guarded by pool_mutex_

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <ctime>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -16,6 +17,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "connectors/common/rule_parameter_check.h"
+#include "connectors/kit/action_runner.h"
 #include "connectors/kit/connector.h"
 #include "gateway/admin/admin_api.h"
 #include "gateway/app/connector_runner.h"
@@ -92,6 +94,7 @@ class Runtime {
       auto store = store::Store::Open(config_.state_path);
       if (!store) return std::unexpected(store.error());
       if (auto sealed = (*store)->api().SealStoredGrants(); !sealed) return sealed;
+      if (auto prepared = PrepareActionJobs(**store); !prepared) return prepared;
     }
 
     if (config_.push) {
@@ -121,6 +124,13 @@ class Runtime {
         return Fail(connector.error().code, "connector " + connector_config.name + ": " + connector.error().message);
       }
       connectors_.push_back(std::move(*connector));
+      if (factory->make_action) {
+        auto action = factory->make_action(connector_config, context);
+        if (!action) {
+          return Fail(action.error().code, "connector " + connector_config.name + ": " + action.error().message);
+        }
+        actions_.push_back(std::move(*action));
+      }
     }
 
     admin::AdminApiOptions admin_options{.state_path = config_.state_path,
@@ -135,7 +145,10 @@ class Runtime {
                              .wake_pusher = [this] { NotifyChanges(); },
                              .publish_metrics = [this](Metrics& metrics) {
                                if (pusher_) pusher_->PublishMetrics(metrics);
-                             }};
+                             },
+                             .actions = {.connectors = ActionKindsByConnector(),
+                                         .wake = [this](const std::string& name) { WakeAction(name); },
+                                         .clock = &clock_}};
     // Webhooks and OAuth callbacks of the connector types configured.
     const connectors::RouteDeps route_deps{.state_path = config_.state_path,
                                            .wake_connector = [this](const std::string& name) { WakeConnector(name); },
@@ -165,6 +178,17 @@ class Runtime {
                                                            connector_config.schedule, board_, redactor_));
     }
     connectors_.clear();
+    {
+      std::lock_guard lock(runners_mutex_);
+      for (auto& action : actions_) {
+        action_runners_.push_back(std::make_unique<connectors::kit::ActionRunner>(
+            std::move(action), connectors::kit::ActionRunnerOptions{.state_path = config_.state_path,
+                                                                    .clock = &clock_,
+                                                                    .metrics = metrics_,
+                                                                    .notify_changes = [this] { NotifyChanges(); }}));
+      }
+    }
+    actions_.clear();
     ready_ = true;
     spdlog::info("tributary {} ready: tenant {}, {} connector(s), admin API on {}:{}, {}", TRIBUTARY_VERSION,
                  config_.tenant, config_.connectors.size(), config_.admin.host, server_->port(),
@@ -182,6 +206,7 @@ class Runtime {
     {
       std::lock_guard lock(runners_mutex_);
       for (auto& runner : runners_) runner->RequestStop();
+      for (auto& runner : action_runners_) runner->RequestStop();
     }
     {
       std::jthread budget([this](std::stop_token finished) {
@@ -209,6 +234,7 @@ class Runtime {
         abandon_.request_stop();
       });
       std::lock_guard lock(runners_mutex_);
+      action_runners_.clear();  // joins: a job in flight is rescheduled, never lost
       runners_.clear();  // joins: each connector finishes (or abandons) its file
     }
     pusher_.reset();
@@ -228,6 +254,42 @@ class Runtime {
     for (size_t i = 0; i < runners_.size() && i < config_.connectors.size(); ++i) {
       if (config_.connectors[i].name == name) runners_[i]->Wake();
     }
+  }
+
+  void WakeAction(const std::string& name) {
+    std::lock_guard lock(runners_mutex_);
+    for (auto& runner : action_runners_) {
+      if (runner->name() == name) runner->Wake();
+    }
+  }
+
+  // The action connectors of the config, by name, with the kinds each does.
+  std::map<std::string, std::vector<std::string>> ActionKindsByConnector() const {
+    std::map<std::string, std::vector<std::string>> kinds;
+    for (const config::ConnectorConfig& connector : config_.connectors) {
+      const connectors::ConnectorFactory* factory = connectors::FindConnectorFactory(connector.type);
+      if (factory == nullptr || !factory->make_action) continue;
+      for (connectors::ActionKind kind : factory->action_kinds) {
+        kinds[connector.name].push_back(std::string(connectors::ActionKindName(kind)));
+      }
+    }
+    return kinds;
+  }
+
+  // At start: jobs a stop or crash left running are due again, and jobs whose connector
+  // left the config fail with a reason.
+  Status PrepareActionJobs(store::Store& store) {
+    const int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now().time_since_epoch()).count();
+    auto requeued = store.actions().RequeueInterrupted(now_ms);
+    if (!requeued) return std::unexpected(requeued.error());
+    if (*requeued > 0) spdlog::info("{} action job(s) interrupted by the last stop are due again", *requeued);
+    std::vector<std::string> names;
+    for (const auto& [name, kinds] : ActionKindsByConnector()) names.push_back(name);
+    auto orphans = store.actions().FailOrphans(names);
+    if (!orphans) return std::unexpected(orphans.error());
+    if (*orphans > 0) spdlog::warn("{} action job(s) failed: their connector is no longer configured", *orphans);
+    return Ok();
   }
 
   void WakeConnectors() {
@@ -252,6 +314,8 @@ class Runtime {
   std::unique_ptr<http::HttpServer> server_;
   std::mutex runners_mutex_;
   std::vector<std::unique_ptr<ConnectorRunner>> runners_;  // guarded by runners_mutex_
+  std::vector<std::unique_ptr<connectors::ActionConnector>> actions_;  // built, not yet running
+  std::vector<std::unique_ptr<connectors::kit::ActionRunner>> action_runners_;  // guarded by runners_mutex_
 };
 
 // The config as loaded, a log line a line (each line is escaped on its own).

@@ -82,9 +82,11 @@ class JobCompletion : public model::RecordSink {
   virtual Status SaveProof(const StoredProof& proof) = 0;  // idempotent by sha256
   // Remembers `result_key` under `subject` as looked up now (JobStoreView::RecentLookup).
   virtual Status RememberLookup(const std::string& subject, const std::string& result_key) = 0;
-  // Marks the job succeeded with `result_key` and commits all. kConflict when the claim
-  // is stale (the job was cancelled or re-claimed): nothing is stored.
-  virtual Status Commit(const std::string& result_key, bool from_cache) = 0;
+  // Sets the job's `result_key`, marks it succeeded when `succeeded` (else its status is
+  // left to the Reschedule that follows: a job waiting for its provider stores its
+  // intermediate versions so), and commits all. kConflict when the claim is stale (the
+  // job was cancelled or re-claimed): nothing is stored.
+  virtual Status Commit(const std::string& result_key, bool from_cache, bool succeeded) = 0;
 };
 
 class ActionJobs {

@@ -92,13 +92,19 @@ class SqliteJobCompletion final : public JobCompletion {
     return stmt->Bind(claimed_.connector, subject, result_key, now_ms_).Run();
   }
 
-  Status Commit(const std::string& result_key, bool from_cache) override {
+  Status Commit(const std::string& result_key, bool from_cache, bool succeeded) override {
     const std::string now = UtcNowRfc3339();
-    auto stmt = db_.Prepare(
-        "UPDATE action_jobs SET status = 'succeeded', result_key = ?, from_cache = ?, waiting_for = '', error = '', "
-        "updated_at = ?, finished_at = ? WHERE id = ?");
-    if (!stmt) return std::unexpected(stmt.error());
-    if (auto status = stmt->Bind(result_key, from_cache ? 1 : 0, now, now, claimed_.id).Run(); !status) return status;
+    if (succeeded) {
+      auto stmt = db_.Prepare(
+          "UPDATE action_jobs SET status = 'succeeded', result_key = ?, from_cache = ?, waiting_for = '', "
+          "error = '', updated_at = ?, finished_at = ? WHERE id = ?");
+      if (!stmt) return std::unexpected(stmt.error());
+      if (auto status = stmt->Bind(result_key, from_cache ? 1 : 0, now, now, claimed_.id).Run(); !status) return status;
+    } else {
+      auto stmt = db_.Prepare("UPDATE action_jobs SET result_key = ?, updated_at = ? WHERE id = ?");
+      if (!stmt) return std::unexpected(stmt.error());
+      if (auto status = stmt->Bind(result_key, now, claimed_.id).Run(); !status) return status;
+    }
     auto committed = batch_->Commit();
     if (!committed) return std::unexpected(committed.error());
     return Ok();
