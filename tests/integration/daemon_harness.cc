@@ -188,6 +188,18 @@ nlohmann::json DaemonHarness::Post(const std::string& target, int* status) {
   return nlohmann::json::parse(response->body, nullptr, false);
 }
 
+nlohmann::json DaemonHarness::PostJson(const std::string& target, const std::string& body,
+                                       const http::Headers& headers, int* status) {
+  http::Request request{.method = "POST", .target = "http://127.0.0.1:" + std::to_string(admin_port_) + target};
+  request.headers = headers;
+  request.headers.emplace_back("Content-Type", "application/json");
+  request.body = body;
+  auto response = client_->Send(request);
+  if (status != nullptr) *status = response ? response->status : 0;
+  if (!response) return nullptr;
+  return nlohmann::json::parse(response->body, nullptr, false);
+}
+
 std::string DaemonHarness::GetText(const std::string& target) {
   http::Request request{.method = "GET", .target = "http://127.0.0.1:" + std::to_string(admin_port_) + target};
   auto response = client_->Send(request);

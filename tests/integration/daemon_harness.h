@@ -84,6 +84,9 @@ class DaemonHarness {
   // GET/POST on the admin API; the body parsed as JSON.
   nlohmann::json Get(const std::string& target, int* status = nullptr);
   nlohmann::json Post(const std::string& target, int* status = nullptr);
+  // POST of a JSON `body` (sent as given) with extra `headers` (e.g. Idempotency-Key).
+  nlohmann::json PostJson(const std::string& target, const std::string& body, const http::Headers& headers,
+                          int* status = nullptr);
   std::string GetText(const std::string& target);
   // Every change of the pull feed, following next_after.
   std::vector<nlohmann::json> AllChanges();
