@@ -102,7 +102,8 @@ void DaemonChild::WriteConfig() const {
        << "    legal_entity: FR01\n"
        << "    directory: {path: drop, archive_dir: archive, error_dir: error, stable_for: 1h}\n"
        << "    files:\n      - pattern: \"open_items*.csv\"\n        mapping: " << setup_.mapping.string() << "\n"
-       << "        mode: snapshot\n        guard: {max_close_ratio: 0.2}\n";
+       << "        mode: snapshot\n        guard: {max_close_ratio: 0.2}\n"
+       << setup_.extra_connectors_yaml;
 }
 
 bool DaemonChild::Start() {

@@ -26,6 +26,8 @@ struct DaemonSetup {
   std::string push_token = "bench-core-token";
   int batch_size = 500;
   std::string schedule = "100ms";    // how often the drop folder is listed
+  // More items of the `connectors:` list (two-space indented), after the drop connector.
+  std::string extra_connectors_yaml;
 };
 
 // CPU seconds (user + system, all threads) and memory of a running process.

@@ -94,7 +94,7 @@ entities:
                   "m.yaml:23:13: entities[1].fields.nmae: unknown field 'nmae' of customer (did you mean 'name'?)",
                   "m.yaml:24:21: entities[1].fields.parent.ref: a ref must name another entity of the mapping, not "
                   "its own (or give its key)",
-                  "m.yaml:25:13: entities[2].entity: unknown entity \"vendor\" (known: customer, contact, receivable, payment, allocation)",
+                  "m.yaml:25:13: entities[2].entity: unknown entity \"vendor\" (known: customer, contact, receivable, payment, allocation, risk_score, credit_limit)",
                   "m.yaml:27:13: entities[3].entity: entity 'customer' is already mapped"));
 }
 

@@ -113,7 +113,7 @@ TEST(Schemas, ContactIsAPersonAtACustomer) {
 TEST(Schemas, AreListedInDependencyOrder) {
   std::vector<std::string_view> names;
   for (const EntitySchema* schema : AllEntitySchemas()) names.push_back(schema->name);
-  EXPECT_EQ(names, (std::vector<std::string_view>{"customer", "contact", "receivable", "payment", "allocation"}));
+  EXPECT_EQ(names, (std::vector<std::string_view>{"customer", "contact", "receivable", "payment", "allocation", "risk_score", "credit_limit"}));
 }
 
 TEST(Finalize, HashesAContactAndLeavesMoneyAlone) {
