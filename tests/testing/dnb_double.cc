@@ -339,7 +339,8 @@ http::Response DnbDouble::Data(const std::string& duns, const std::map<std::stri
   for (const std::string& block : blocks) {
     status.push_back({{"blockID", block}, {"status", "ok"}, {"reason", nullptr}});
     if (block == kIdentityBlock) {
-      for (auto& [key, value] : Identity(company->second).items()) organization[key] = value;
+      const ordered_json identity = Identity(company->second);
+      for (auto& [key, value] : identity.items()) organization[key] = value;
     } else if (!company->second.assessment.is_null()) {
       organization["dnbAssessment"] = company->second.assessment;
     }

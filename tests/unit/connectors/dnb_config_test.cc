@@ -89,13 +89,32 @@ TEST_F(DnbConfigTest, ErrorsAreReportedWithTheirPosition) {
       "min_confidence: 11\ncache_for: soon\nmonitoring:\n  registration: \"a b\"\n  pull: yes\nmax_attempts: 0\n"
       "consumer_id: x\n");
   EXPECT_EQ(parsed.settings, nullptr);
-  EXPECT_EQ(parsed.diagnostics, "");
+  EXPECT_EQ(parsed.diagnostics,
+            "t.yaml:1:15: consumer_key: consumer_key must not be empty\n"
+            "t.yaml:2:18: consumer_secret: environment variable DNB_TEST_MISSING is not set\n"
+            "t.yaml:3:11: base_url: use https for a non-loopback host\n"
+            "t.yaml:4:16: token_version: \"v4\" is not one of: v2, v3\n"
+            "t.yaml:5:12: token_url: invalid URL (expected https://HOST[:PORT][/PATH])\n"
+            "t.yaml:6:29: blocks[1]: invalid data block \"Bad-Block\" (expected a block id such as "
+            "financialstrengthinsight_L2_v1)\n"
+            "t.yaml:6:40: blocks[2]: data block companyinfo_L2_v1 is listed twice\n"
+            "t.yaml:7:17: min_confidence: expected an integer from 1 to 10, found \"11\"\n"
+            "t.yaml:8:12: cache_for: invalid duration \"soon\" (expected a number with ms, s, m, h or d, e.g. 30s)\n"
+            "t.yaml:10:17: monitoring.registration: invalid registration reference \"a b\" (the reference given to "
+            "D&B when the registration was made)\n"
+            "t.yaml:11:3: monitoring.pull: unknown key 'pull'\n"
+            "t.yaml:12:15: max_attempts: expected an integer from 1 to 100, found \"0\"\n"
+            "t.yaml:13:1: consumer_id: unknown key 'consumer_id'\n");
 }
 
 TEST_F(DnbConfigTest, RequiredKeysAndShapes) {
   Parsed parsed = Parse("blocks: []\nmonitoring: on\n");
   EXPECT_EQ(parsed.settings, nullptr);
-  EXPECT_EQ(parsed.diagnostics, "");
+  EXPECT_EQ(parsed.diagnostics,
+            "t.yaml:1:1: missing required key 'consumer_key'\n"
+            "t.yaml:1:1: missing required key 'consumer_secret'\n"
+            "t.yaml:1:9: blocks: at least one data block is required (leave blocks out for the default ones)\n"
+            "t.yaml:2:13: monitoring: expected a map with the key 'registration'\n");
 }
 
 }  // namespace
