@@ -55,14 +55,15 @@ Result<http::Response> DnbProvider::Send(http::Request request, const std::strin
   return caller_->Send(std::move(request), what, stop);
 }
 
-Error DnbProvider::Refusal(const http::Response& response, const std::string& what) const {
+Error DnbProvider::Refusal(const http::Response& response, const std::string& what,
+                           const std::string& missing) const {
   const std::string described = DescribeRefusal(response);
   auto error = ParseDnbError(response.body);
-  if (response.status == 401 || response.status == 403 || (error && IsCredentialRefusal(error->code))) {
+  if (response.status == 401 || (error && IsCredentialRefusal(error->code))) {
     return {ErrorCode::kRejected, "D&B refused the consumer key and secret for " + what + " (" + described +
                                       "); correct consumer_key and consumer_secret, then run `" + kReload + "`"};
   }
-  if (response.status == 404) return {ErrorCode::kNotFound, "D&B found no " + what + " (" + described + ")"};
+  if (response.status == 404) return {ErrorCode::kNotFound, "D&B found no " + missing + " (" + described + ")"};
   return {ErrorCode::kRejected, "D&B refused " + what + " (" + described + ")"};
 }
 
@@ -94,7 +95,7 @@ Result<std::vector<kit::CompanyMatch>> DnbProvider::FindCompany(const kit::Compa
     auto error = ParseDnbError(response->body);
     if (error && error->code.starts_with('2')) return std::vector<kit::CompanyMatch>{};
   }
-  if (response->status < 200 || response->status >= 300) return std::unexpected(Refusal(*response, what));
+  if (response->status < 200 || response->status >= 300) return std::unexpected(Refusal(*response, what, what));
   auto candidates = ParseCandidates(response->body);
   if (!candidates) return std::unexpected(candidates.error());
   return BestCandidates(*candidates, settings_.min_confidence);
@@ -109,7 +110,7 @@ Result<kit::ScoreReport> DnbProvider::FetchReport(const kit::CompanyMatch& compa
   auto response = Send({.method = "GET", .target = settings_.base_url + "/v1/data/duns/" + duns + "?blockIDs=" + blocks},
                        what, stop);
   if (!response) return std::unexpected(response.error());
-  if (response->status < 200 || response->status >= 300) return std::unexpected(Refusal(*response, what));
+  if (response->status < 200 || response->status >= 300) return std::unexpected(Refusal(*response, what, what));
   auto report = ParseReport(response->body);
   if (!report) return std::unexpected(report.error());
   if (report->company.id.empty()) report->company.id = report->company.duns = duns;
@@ -131,7 +132,7 @@ Status DnbProvider::Watch(const kit::CompanyMatch& company, std::stop_token stop
   if (response->status >= 200 && response->status < 300) return Ok();
   // 21012: the DUNS is in the registration already.
   if (auto error = ParseDnbError(response->body); error && error->code == "21012") return Ok();
-  return std::unexpected(Refusal(*response, what));
+  return std::unexpected(Refusal(*response, what, "monitoring registration " + settings_.monitoring->registration));
 }
 
 Result<kit::MonitoringPage> DnbProvider::ChangesSince(const std::string& cursor, std::stop_token stop) {
@@ -142,7 +143,9 @@ Result<kit::MonitoringPage> DnbProvider::ChangesSince(const std::string& cursor,
                                   std::to_string(kNotificationPage)},
                        what, stop);
   if (!response) return std::unexpected(response.error());
-  if (response->status < 200 || response->status >= 300) return std::unexpected(Refusal(*response, what));
+  if (response->status < 200 || response->status >= 300) {
+    return std::unexpected(Refusal(*response, what, "monitoring registration " + settings_.monitoring->registration));
+  }
   auto page = ParseNotifications(response->body);
   if (!page) return std::unexpected(page.error());
   kit::MonitoringPage out;

@@ -45,9 +45,9 @@ class DnbProvider final : public kit::ScoreProvider {
   Status StartUp();
   // The answer to `request` (2xx, or D&B's refusal for the caller to read).
   Result<http::Response> Send(http::Request request, const std::string& what, std::stop_token stop);
-  // The error of a refused answer: kRejected for credentials and bad requests, kNotFound
-  // for 404.
-  Error Refusal(const http::Response& response, const std::string& what) const;
+  // The error of a refused answer to `what`: kRejected for credentials and other refusals,
+  // kNotFound for 404 ("D&B found no <missing>").
+  Error Refusal(const http::Response& response, const std::string& what, const std::string& missing) const;
   [[nodiscard]] std::string RegistrationPath() const;
 
   const DnbConfig settings_;

@@ -153,6 +153,14 @@ TEST_F(DnbActionTest, AReportOutsideTheScaleFailsAndStoresNothing) {
   EXPECT_TRUE(outcome.proofs.empty());
 }
 
+TEST_F(DnbActionTest, AnUnknownCurrencyFailsNamingIt) {
+  PutAcme(58, "1000", "XYZ");
+  ActionOutcome outcome = MakeAction()->Run(Job(AcmeRequest()), jobs_, {});
+  ASSERT_EQ(outcome.kind, ActionOutcome::Kind::kFailed);
+  EXPECT_EQ(outcome.reason, "the D&B recommended limit's currency \"XYZ\" is not an ISO 4217 code");
+  EXPECT_TRUE(outcome.records.empty());
+}
+
 TEST_F(DnbActionTest, AMonitoredCompanyIsRescoredAfterANotification) {
   settings_.monitoring = DnbMonitoring{.registration = kRegistration};
   ActionOutcome outcome = MakeAction()->Run(Job(AcmeRequest()), jobs_, {});

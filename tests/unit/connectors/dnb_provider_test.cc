@@ -128,11 +128,31 @@ TEST_F(DnbFixture, TheReportIsReadExactly) {
   EXPECT_EQ(data[0].query, "blockIDs=companyinfo_L2_v1,financialstrengthinsight_L2_v1");
 }
 
+TEST_F(DnbFixture, TextValuesAreKeptWithoutANumber) {
+  PutAcme(nlohmann::ordered_json("Not Scored"), "Credit Limit not applicable");
+  auto report = Provider().FetchReport({.id = kAcmeDuns}, {});
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_EQ(report->value_raw, "Not Scored");
+  EXPECT_EQ(report->value_numeric, std::nullopt);
+  EXPECT_FALSE(report->recommended_limit.has_value());
+  EXPECT_EQ(report->band, "2 (Low to Moderate Risk)");
+}
+
 TEST_F(DnbFixture, AnUnknownDunsIsNotFound) {
   auto report = Provider().FetchReport({.id = "111111111"}, {});
   ASSERT_FALSE(report.has_value());
   EXPECT_EQ(report.error().code, ErrorCode::kNotFound);
   EXPECT_EQ(report.error().message, "D&B found no company with DUNS 111111111 (HTTP 404 10500 DUNS not found)");
+}
+
+TEST_F(DnbFixture, ABadRequestIsRefusedWithDnbsWords) {
+  settings_.blocks = {"companyinfo_L2_v1", "paymentinsight_L1_v1"};  // not served by the double
+  auto report = MakeProvider()->FetchReport({.id = kAcmeDuns}, {});
+  ASSERT_FALSE(report.has_value());
+  EXPECT_EQ(report.error().code, ErrorCode::kRejected);
+  EXPECT_EQ(report.error().message,
+            "D&B refused company with DUNS 275046387 (HTTP 400 00003 Invalid blockID paymentinsight_L1_v1)");
+  EXPECT_EQ(dnb_->CountRequests("data"), 1);  // not retried
 }
 
 TEST_F(DnbFixture, TheTokenIsReusedAndRenewedWhenItExpires) {
@@ -320,7 +340,11 @@ TEST_F(DnbFixture, AnUnknownRegistrationIsNotFound) {
   ASSERT_FALSE(page.has_value());
   EXPECT_EQ(page.error().code, ErrorCode::kNotFound);
   EXPECT_EQ(page.error().message,
-            "D&B found no notifications of monitoring registration nope (HTTP 404 21501 Registration not found)");
+            "D&B found no monitoring registration nope (HTTP 404 21501 Registration not found)");
+  auto watched = MakeProvider()->Watch({.id = kAcmeDuns}, {});
+  ASSERT_FALSE(watched.has_value());
+  EXPECT_EQ(watched.error().message,
+            "D&B found no monitoring registration nope (HTTP 404 21501 Registration not found)");
 }
 
 TEST_F(DnbFixture, WithoutMonitoringNothingIsCalled) {
