@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "connectors/dnb/dnb_config.h"
+#include "connectors/kit/connector.h"
 #include "gateway/config/config_node.h"
 
 namespace tributary::connectors::dnb {
@@ -115,6 +116,21 @@ TEST_F(DnbConfigTest, RequiredKeysAndShapes) {
             "t.yaml:1:1: missing required key 'consumer_secret'\n"
             "t.yaml:1:9: blocks: at least one data block is required (leave blocks out for the default ones)\n"
             "t.yaml:2:13: monitoring: expected a map with the key 'registration'\n");
+}
+
+TEST_F(DnbConfigTest, TheRegisteredTypeTakesNoFileRules) {
+  const std::string head =
+      "tenant: acme\nstate: sqlite:var/t.db\nconnectors:\n  - name: dnb\n    type: dnb\n"
+      "    dnb: {consumer_key: k, consumer_secret: \"${env:DNB_TEST_SECRET}\"}\n";
+  auto types = RegisteredConfigTypes();
+  auto ok = config::ParseConfig(head, "t.yaml", "/etc/tributary", types);
+  ASSERT_TRUE(ok.has_value()) << (ok ? "" : ok.error().front().ToString());
+  EXPECT_EQ(ok->connectors[0].type, "dnb");
+  auto refused = config::ParseConfig(head + "    files: [{pattern: \"*.csv\", mapping: x.yaml}]\n", "t.yaml",
+                                     "/etc/tributary", types);
+  ASSERT_FALSE(refused.has_value());
+  ASSERT_EQ(refused.error().size(), 1u);
+  EXPECT_EQ(refused.error()[0].ToString(), "t.yaml:7:12: connectors[0].files: a dnb connector takes no file rules");
 }
 
 }  // namespace
