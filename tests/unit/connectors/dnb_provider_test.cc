@@ -211,6 +211,19 @@ TEST_F(DnbFixture, RefusedCredentialsAreNeverRetried) {
   EXPECT_EQ(dnb_->CountRequests("match"), 0);
 }
 
+TEST_F(DnbFixture, RefusedV3CredentialsAreNeverRetriedEither) {
+  settings_.token_version = "v3";
+  settings_.consumer_secret.value = "wrong";
+  auto provider = MakeProvider();
+  auto report = provider->FetchReport({.id = kAcmeDuns}, {});
+  ASSERT_FALSE(report.has_value());
+  EXPECT_EQ(report.error().code, ErrorCode::kRejected);
+  EXPECT_NE(report.error().message.find("/v3/token refused"), std::string::npos) << report.error().message;
+  EXPECT_FALSE(provider->FetchReport({.id = kAcmeDuns}, {}).has_value());
+  EXPECT_EQ(dnb_->CountRequests("token"), 1);
+  EXPECT_EQ(dnb_->CountRequests("data"), 0);
+}
+
 TEST_F(DnbFixture, AnApiRefusalOfTheCredentialsIsNotRenewed) {
   ASSERT_TRUE(Provider().FetchReport({.id = kAcmeDuns}, {}).has_value());
   dnb_->RevokeTokens();  // the API now answers 401 00041
