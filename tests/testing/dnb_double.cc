@@ -187,9 +187,10 @@ http::Response DnbDouble::Handle(const http::Request& request) {
   const size_t question = request.target.find('?');
   const std::string path = request.target.substr(0, question);
   const std::string query = question == std::string::npos ? "" : request.target.substr(question + 1);
+  if (KindOf(path) == "data") faults_.WaitWhileHeld();  // before the lock: other calls go on
   std::lock_guard lock(mutex_);
   std::string kind = KindOf(path);
-  http::Response response = Route(request, path, query, kind);
+  http::Response response = faults_.broken() ? Error(503, "00002", "Timeout") : Route(request, path, query, kind);
   requests_.push_back({.method = request.method,
                        .path = path,
                        .query = query,

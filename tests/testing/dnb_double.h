@@ -65,6 +65,7 @@
 #include "gateway/common/result.h"
 #include "gateway/http/http_server.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/provider_faults.h"
 
 namespace tributary::testing {
 
@@ -137,9 +138,12 @@ class DnbDouble {
   int TokensIssued() const;
 
   std::vector<DnbRequest> requests() const;
+  // Down or held on demand (provider_faults.h); a held call is a data-block call.
+  ProviderFaults& faults() { return faults_; }
   int CountRequests(const std::string& kind, int status = 0) const;  // status 0 = any
 
  private:
+  ProviderFaults faults_;
   struct Token {
     std::chrono::system_clock::time_point expiry;
   };

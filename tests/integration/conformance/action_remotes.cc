@@ -1,0 +1,14 @@
+// The action connector types the action conformance suite covers: one line each.
+#include "tests/integration/conformance/action_remote.h"
+
+namespace tributary::testing::conformance {
+
+std::unique_ptr<ActionRemote> MakeDnbRemote();
+
+std::vector<ActionRemoteMaker> AllActionRemotes() {
+  return {
+      {.name = "dnb", .make = MakeDnbRemote},
+  };
+}
+
+}  // namespace tributary::testing::conformance
