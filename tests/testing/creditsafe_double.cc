@@ -198,11 +198,11 @@ http::Response CreditsafeDouble::Authenticate(const std::string& body) {
     }
     return Error(401, "Access denied - Please check that your username and password are correct");
   }
-  const int64_t issued = duration_cast<seconds>(now.time_since_epoch()).count();
+  const int64_t iat = duration_cast<seconds>(now.time_since_epoch()).count();
   const ordered_json header = {{"alg", "RS256"}, {"typ", "JWT"}};
   const ordered_json payload = {{"username", options_.username},
-                                {"iat", issued},
-                                {"exp", issued + kTokenSeconds},
+                                {"iat", iat},
+                                {"exp", iat + kTokenSeconds},
                                 {"jti", std::to_string(serial_++)}};
   const std::string token = Base64Url(header.dump()) + "." + Base64Url(payload.dump()) + "." +
                             Base64Url("double-signature-" + std::to_string(serial_++));

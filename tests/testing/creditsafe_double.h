@@ -12,7 +12,7 @@
 //     to everyone for 5 minutes (the lockout).
 //   - 400 when the body is not JSON with both strings.
 // - Every other call needs `Authorization: Bearer <jwt>` or the bare `<jwt>` (older
-//   clients); a token the double never issued or past its `exp` gets 401.
+//   clients); a token the double never handed out, or past its `exp`, gets 401.
 // - GET /v1/companies?countries=FR&regNo=|vatNo=|name=&page=1&pageSize=10: `countries` is
 //   required (400), and one criterion; regNo matches a company's regNo or its beginning
 //   (a SIREN finds every SIRET), vatNo any of its VAT numbers, name a case-insensitive
@@ -128,7 +128,7 @@ class CreditsafeDouble {
   std::set<std::string> PortfolioCompanies(int64_t portfolio_id) const;
 
   // --- tokens and failures -------------------------------------------------------------
-  // Every token issued so far stops working (the next call answers 401).
+  // Every token handed out so far stops working (the next call answers 401).
   void RevokeTokens();
   // The next n calls (authentication included) answer `status` (503, 500, 429 …) with an
   // error body; `retry_after_seconds` > 0 adds a Retry-After header.
