@@ -3,10 +3,12 @@
 
 namespace tributary::testing::conformance {
 
+std::unique_ptr<ActionRemote> MakeCreditsafeRemote();
 std::unique_ptr<ActionRemote> MakeDnbRemote();
 
 std::vector<ActionRemoteMaker> AllActionRemotes() {
   return {
+      {.name = "creditsafe", .make = MakeCreditsafeRemote},
       {.name = "dnb", .make = MakeDnbRemote},
   };
 }
