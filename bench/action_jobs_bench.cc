@@ -2,9 +2,10 @@
 // distinct company of the D&B Direct+ double (a match call and a data-block call, no cache
 // hit), until every job has succeeded.
 //
-//   action_jobs_bench [jobs=10000]
+//   action_jobs_bench [jobs=10000] [latency_ms=0]
 //
-// Prints the rate of the posts, the rate of the jobs from the first post to the last
+// `latency_ms` makes the double answer each data-block call (the billed one) that much
+// later, as a real provider does. Prints the rate of the posts, the rate of the jobs from the first post to the last
 // success, the daemon's CPU time per job and its peak RSS, and the calls the double
 // answered. The provider is a loopback double with no quota: what is measured is the
 // gateway's own cost per job.
@@ -45,7 +46,7 @@ int64_t SucceededJobs(DaemonChild& daemon) {
   return std::stoll(match[1]);
 }
 
-int Run(int jobs) {
+int Run(int jobs, int latency_ms) {
   testing::FakeClock clock;
   auto started = testing::DnbDouble::Start(clock);
   if (!started) {
@@ -53,6 +54,7 @@ int Run(int jobs) {
     return 1;
   }
   auto& dnb = **started;
+  dnb.faults().SetLatency(std::chrono::milliseconds(latency_ms));
   for (int i = 0; i < jobs; ++i) {
     dnb.PutCompany({.duns = std::to_string(100000000 + i),
                     .name = "COMPANY " + std::to_string(i),
@@ -114,7 +116,8 @@ int Run(int jobs) {
   }
   const double posting = Seconds(last_post - first_post);
   const double total = Seconds(all_done - first_post);
-  std::printf("score jobs                 %d (each a distinct company: no cache hit)\n", jobs);
+  std::printf("score jobs                 %d (each a distinct company: no cache hit), provider latency %d ms\n",
+              jobs, latency_ms);
   std::printf("posts                      %.2f s, %.0f posts/s\n", posting, jobs / posting);
   std::printf("all succeeded after        %.2f s from the first post: %.0f jobs/s\n", total, jobs / total);
   std::printf("daemon CPU                 %.2f s, %.0f us per job\n", exit.cpu_seconds,
@@ -130,5 +133,6 @@ int Run(int jobs) {
 
 int main(int argc, char** argv) {
   const int jobs = argc > 1 ? std::atoi(argv[1]) : 10000;
-  return tributary::bench::Run(jobs);
+  const int latency_ms = argc > 2 ? std::atoi(argv[2]) : 0;
+  return tributary::bench::Run(jobs, latency_ms);
 }

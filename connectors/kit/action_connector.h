@@ -118,12 +118,17 @@ class JobStoreView {
   virtual Status CommitIntent(const std::string& provider_ref) = 0;
 };
 
-// An action connector. Run() is called by the runner of its connector, on that runner's
-// one thread, one job at a time.
+// An action connector. Run() is called by one worker of its connector's runner, one job at
+// a time; a runner with several workers makes one instance per worker (the factory's
+// make_action again), so an instance never runs two jobs at once. Instances share the
+// daemon-wide request budget and grant of their provider account.
 class ActionConnector {
  public:
   virtual ~ActionConnector() = default;
   [[nodiscard]] virtual const std::string& name() const = 0;
+  // How many jobs of this connector may run at once: a provider answering in a second
+  // must not hold the others back. Their requests still obey the connector's budget.
+  [[nodiscard]] virtual int workers() const { return 1; }
   // Drives `job` one step: to its end, or to a wait. Never throws; a provider error is an
   // outcome (ActionOutcome::FromError). Must be safe to run again after a crash at any
   // instant: a lookup may be repeated; a send may not (see JobStoreView::CommitIntent).

@@ -158,50 +158,57 @@ Result<bool> RunNextDueJob(ActionConnector& connector, store::Store& store, cons
   return true;
 }
 
-ActionRunner::ActionRunner(std::unique_ptr<ActionConnector> connector, ActionRunnerOptions options)
-    : connector_(std::move(connector)),
-      options_(std::move(options)),
-      thread_([this](std::stop_token stop) { Loop(stop); }) {}
+ActionRunner::ActionRunner(std::vector<std::unique_ptr<ActionConnector>> workers, ActionRunnerOptions options)
+    : workers_(std::move(workers)), name_(workers_.front()->name()), options_(std::move(options)) {
+  for (auto& worker : workers_) {
+    threads_.emplace_back([this, connector = worker.get()](std::stop_token stop) { Loop(*connector, stop); });
+  }
+}
 
 ActionRunner::~ActionRunner() {
   RequestStop();
-  if (thread_.joinable()) thread_.join();
+  threads_.clear();  // joins
 }
 
 void ActionRunner::RequestStop() {
-  thread_.request_stop();
+  for (auto& thread : threads_) thread.request_stop();
   wake_.notify_all();
 }
 
 void ActionRunner::Wake() {
   {
     std::lock_guard lock(mutex_);
-    woken_ = true;
+    ++wakes_;
   }
   wake_.notify_all();
 }
 
-void ActionRunner::Loop(std::stop_token stop) {
+void ActionRunner::Loop(ActionConnector& connector, std::stop_token stop) {
   http::Backoff backoff(options_.backoff);
   http::Backoff store_backoff(http::BackoffPolicy{.initial = std::chrono::seconds(1), .max = std::chrono::seconds(30)});
   std::unique_ptr<store::Store> store;
   int64_t store_failures = 0;
+  uint64_t seen_wakes = 0;
   while (!stop.stop_requested()) {
+    {
+      std::lock_guard lock(mutex_);
+      seen_wakes = wakes_;
+    }
     std::chrono::milliseconds wait = options_.idle_check;
     if (!store) {
       auto opened = store::Store::Open(options_.state_path);
       if (opened) store = std::move(*opened);
-      else spdlog::error("{}: cannot open the store: {}", connector_->name(), opened.error().message);
+      else spdlog::error("{}: cannot open the store: {}", connector.name(), opened.error().message);
     }
     if (store) {
-      auto ran = RunNextDueJob(*connector_, *store, options_, backoff, stop);
+      auto ran = RunNextDueJob(connector, *store, options_, backoff, stop);
       if (!ran) {
-        spdlog::error("{}: action jobs: {}", connector_->name(), ran.error().message);
+        spdlog::error("{}: action jobs: {}", connector.name(), ran.error().message);
         wait = store_backoff.Next(++store_failures);
       } else {
         store_failures = 0;
         if (*ran) continue;  // another job may be due already
-        auto next = store->actions().NextDue(connector_->name());
+        auto next = store->actions().NextDue(connector.name());
         if (next && *next) {
           const int64_t now = UnixMs(options_.clock->Now());
           wait = std::clamp(std::chrono::milliseconds(**next - now), std::chrono::milliseconds(0), options_.idle_check);
@@ -211,8 +218,7 @@ void ActionRunner::Loop(std::stop_token stop) {
       wait = store_backoff.Next(++store_failures);
     }
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, stop, wait, [this] { return woken_; });
-    woken_ = false;
+    wake_.wait_for(lock, stop, wait, [&] { return wakes_ != seen_wakes; });
   }
 }
 

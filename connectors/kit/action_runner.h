@@ -1,7 +1,9 @@
-// Runs the jobs of one action connector on its own thread: claims the next due job,
-// drives it one step through ActionConnector::Run, and stores the outcome in one
-// transaction (store/action_jobs.h). A job waits without holding the thread: a throttled
-// provider's job is rescheduled with backoff, and the next due job runs meanwhile.
+// Runs the jobs of one action connector on its workers' threads (one instance of the
+// connector each, ActionConnector::workers): each claims the next due job, drives it one
+// step through ActionConnector::Run, and stores the outcome in one transaction
+// (store/action_jobs.h). A claim is a transaction, so two workers never run one job. A job
+// waits without holding a thread: a throttled provider's job is rescheduled with backoff,
+// and the next due job runs meanwhile.
 #pragma once
 
 #include <chrono>
@@ -12,6 +14,7 @@
 #include <stop_token>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "connectors/kit/action_connector.h"
 #include "gateway/common/clock.h"
@@ -43,22 +46,25 @@ Result<bool> RunNextDueJob(ActionConnector& connector, store::Store& store, cons
 
 class ActionRunner {
  public:
-  ActionRunner(std::unique_ptr<ActionConnector> connector, ActionRunnerOptions options);
-  ~ActionRunner();  // requests stop and joins; the job in flight is rescheduled, not lost
+  // `workers`: the connector's instances, one per worker thread (at least one), all of
+  // the same connector.
+  ActionRunner(std::vector<std::unique_ptr<ActionConnector>> workers, ActionRunnerOptions options);
+  ~ActionRunner();  // requests stop and joins; the jobs in flight are rescheduled, not lost
 
   void RequestStop();  // thread-safe, idempotent
   void Wake();         // a job was created: look now (thread-safe)
-  [[nodiscard]] const std::string& name() const { return connector_->name(); }
+  [[nodiscard]] const std::string& name() const { return name_; }
 
  private:
-  void Loop(std::stop_token stop);
+  void Loop(ActionConnector& connector, std::stop_token stop);
 
-  std::unique_ptr<ActionConnector> connector_;
+  std::vector<std::unique_ptr<ActionConnector>> workers_;
+  std::string name_;
   ActionRunnerOptions options_;
   std::mutex mutex_;
   std::condition_variable_any wake_;
-  bool woken_ = false;   // guarded by mutex_
-  std::jthread thread_;  // last: starts after every member above exists
+  uint64_t wakes_ = 0;                 // guarded by mutex_; each worker compares its last seen
+  std::vector<std::jthread> threads_;  // last: start after every member above exists
 };
 
 }  // namespace tributary::connectors::kit

@@ -22,6 +22,7 @@ struct ScoreSettings {
   std::string tenant;
   std::string legal_entity;  // may be empty
   std::chrono::seconds cache_for{std::chrono::hours(24 * 7)};
+  int workers = 4;  // score jobs run at once (ActionConnector::workers)
 };
 
 // The risk_score record of `report`, keyed `<connector>:risk_score:<company id>`;
@@ -43,6 +44,7 @@ class ScoreAction final : public ActionConnector {
  public:
   ScoreAction(ScoreSettings settings, std::unique_ptr<ScoreProvider> provider, const Clock& clock);
   [[nodiscard]] const std::string& name() const override { return settings_.connector; }
+  [[nodiscard]] int workers() const override { return settings_.workers; }
   ActionOutcome Run(const ActionJob& job, JobStoreView& store, std::stop_token stop) override;
 
  private:

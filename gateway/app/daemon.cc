@@ -125,11 +125,16 @@ class Runtime {
       }
       connectors_.push_back(std::move(*connector));
       if (factory->make_action) {
-        auto action = factory->make_action(connector_config, context);
-        if (!action) {
-          return Fail(action.error().code, "connector " + connector_config.name + ": " + action.error().message);
-        }
-        actions_.push_back(std::move(*action));
+        // One instance per worker: an instance runs one job at a time.
+        std::vector<std::unique_ptr<connectors::ActionConnector>> workers;
+        do {
+          auto action = factory->make_action(connector_config, context);
+          if (!action) {
+            return Fail(action.error().code, "connector " + connector_config.name + ": " + action.error().message);
+          }
+          workers.push_back(std::move(*action));
+        } while (static_cast<int>(workers.size()) < workers.front()->workers());
+        actions_.push_back(std::move(workers));
       }
     }
 
@@ -314,7 +319,8 @@ class Runtime {
   std::unique_ptr<http::HttpServer> server_;
   std::mutex runners_mutex_;
   std::vector<std::unique_ptr<ConnectorRunner>> runners_;  // guarded by runners_mutex_
-  std::vector<std::unique_ptr<connectors::ActionConnector>> actions_;  // built, not yet running
+  // Built, not yet running: each action connector's worker instances.
+  std::vector<std::vector<std::unique_ptr<connectors::ActionConnector>>> actions_;
   std::vector<std::unique_ptr<connectors::kit::ActionRunner>> action_runners_;  // guarded by runners_mutex_
 };
 
