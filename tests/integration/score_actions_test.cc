@@ -112,6 +112,16 @@ TEST_F(ScoreActionsTest, AScoreTheCoreAsksForReachesTheCoreWithItsReportKept) {
   EXPECT_EQ(model::Sha256Hex(report), data["report_sha256"]);
 }
 
+TEST_F(ScoreActionsTest, ABodyOverTheLimitIsRefusedBeforeItIsRead) {
+  StartDaemon();
+  int status = 0;
+  const std::string body = R"({"connector":"scores","company":{"country":"FR","name":")" +
+                           std::string(2 << 20, 'x') + "\"}}";
+  daemon_->PostJson("/v1/actions/score", body, {{"Idempotency-Key", "k-big"}}, &status);
+  EXPECT_EQ(status, 413);
+  EXPECT_EQ(daemon_->Get("/v1/actions")["actions"].size(), 0u);
+}
+
 TEST_F(ScoreActionsTest, AnAmbiguousCompanyFailsNamingTheMatches) {
   Company("300000002", "DUPONT SUD", "494814452", 40);
   StartDaemon();
