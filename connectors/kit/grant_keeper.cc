@@ -9,11 +9,28 @@ constexpr int64_t kRenewMargin = 60;  // seconds before expiry when a token coun
 
 }  // namespace
 
+namespace {
+
+std::string GrantName(const store::GrantId& id) { return id.provider + "\n" + id.client_id + "\n" + id.account; }
+
+}  // namespace
+
 std::mutex& GrantLocks::For(const store::GrantId& id) {
   std::lock_guard lock(mutex_);
-  auto& slot = locks_[id.provider + "\n" + id.client_id + "\n" + id.account];
+  auto& slot = locks_[GrantName(id)];
   if (!slot) slot = std::make_unique<std::mutex>();
   return *slot;
+}
+
+bool GrantLocks::TriedRefused(const store::GrantId& id) {
+  std::lock_guard lock(mutex_);
+  return tried_refused_.contains(GrantName(id));
+}
+
+void GrantLocks::SetTriedRefused(const store::GrantId& id, bool tried) {
+  std::lock_guard lock(mutex_);
+  if (tried) tried_refused_.insert(GrantName(id));
+  else tried_refused_.erase(GrantName(id));
 }
 
 store::OAuthGrant GrantFromAnswer(const TokenAnswer& answer, int64_t now, const store::OAuthGrant* previous) {
@@ -76,7 +93,7 @@ std::optional<Error> GrantKeeper::Unusable(const store::OAuthGrant& grant) const
     case store::GrantState::kActive:
       return std::nullopt;
     case store::GrantState::kConsentNeeded:
-      if (!kind_.NeedsConsent() && !tried_refused_grant_) return std::nullopt;
+      if (!kind_.NeedsConsent() && !locks_.TriedRefused(kind_.id())) return std::nullopt;
       return Refused(kind_.provider_name() + " refused the grant (" + grant.problem + ")");
     case store::GrantState::kUndecryptable:
       if (!kind_.NeedsConsent()) return std::nullopt;  // a new token needs no person
@@ -131,7 +148,7 @@ Result<GrantKeeper::Access> GrantKeeper::Renew(int64_t seen_generation, bool for
   }
   const int64_t now = clock_.UnixSeconds();
   const bool usable_current = current && current->state != store::GrantState::kUndecryptable;
-  if (current && current->state == store::GrantState::kConsentNeeded) tried_refused_grant_ = true;
+  if (current && current->state == store::GrantState::kConsentNeeded) locks_.SetTriedRefused(kind_.id(), true);
   auto answer = kind_.Obtain(client_, usable_current ? &*current : nullptr);
   if (!answer) {
     // A consent grant is refused for good only by invalid_grant (a wrong client secret in
@@ -141,7 +158,7 @@ Result<GrantKeeper::Access> GrantKeeper::Renew(int64_t seen_generation, bool for
                          (!kind_.NeedsConsent() && answer.error().error.code == ErrorCode::kRejected);
     if (refused) {
       // Stored, so that neither this keeper nor another process asks again in a loop.
-      tried_refused_grant_ = true;
+      locks_.SetTriedRefused(kind_.id(), true);
       store::OAuthGrant refusal = current.value_or(store::OAuthGrant{});
       refusal.state = store::GrantState::kConsentNeeded;
       refusal.problem = answer.error().error.message;
@@ -170,7 +187,7 @@ Result<GrantKeeper::Access> GrantKeeper::Renew(int64_t seen_generation, bool for
     spdlog::error("[{}] a new {} token could not be stored: {}", connector_, kind_.provider_name(), saved.error().message);
     return std::unexpected(saved.error());
   }
-  tried_refused_grant_ = false;
+  locks_.SetTriedRefused(kind_.id(), false);
   if (metrics_ != nullptr) {
     metrics_->Add("tributary_oauth_refreshes_total", {{"connector", connector_}, {"outcome", "refreshed"}});
     PublishGrantMetrics(*metrics_, connector_, *saved);

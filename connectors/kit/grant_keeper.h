@@ -10,8 +10,10 @@
 // - a consent grant (authorization code) then waits for a person to run the consent
 //   command again; no call reaches the token endpoint meanwhile;
 // - a grant the daemon obtains by itself (JWT bearer, client credentials, password) is
-//   tried once more per keeper, i.e. once per daemon start or reload: a wrong certificate
-//   gives one clear error, never a loop of token requests.
+//   tried once more per daemon start or reload (GrantLocks remembers it for every keeper
+//   of the grant: an action connector's workers each have one): a wrong certificate or
+//   password gives one clear error, never a loop of token requests nor a burst of bad
+//   logins that would lock the account.
 // Tokens that do not decrypt with the store's key file stop a consent grant with a message
 // naming the key file; a self-obtained grant just obtains a new token.
 //
@@ -24,6 +26,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "connectors/kit/oauth_grants.h"
@@ -39,10 +42,15 @@ namespace tributary::connectors::kit {
 class GrantLocks {
  public:
   std::mutex& For(const store::GrantId& id);
+  // Whether a refused self-obtained grant was tried again since these locks were made
+  // (the daemon's start or reload), by any keeper of the grant.
+  bool TriedRefused(const store::GrantId& id);
+  void SetTriedRefused(const store::GrantId& id, bool tried);
 
  private:
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<std::mutex>> locks_;  // guarded by mutex_
+  std::set<std::string> tried_refused_;                       // guarded by mutex_
 };
 
 // A grant from a token answer received at `now` (unix seconds), keeping what the answer
@@ -88,7 +96,6 @@ class GrantKeeper {
   GrantLocks& locks_;
   const Clock& clock_;
   Metrics* metrics_;
-  bool tried_refused_grant_ = false;  // a self-obtained grant refused earlier was tried again
 };
 
 }  // namespace tributary::connectors::kit

@@ -130,8 +130,15 @@ TEST_F(GrantKeeperTest, ARefusedSelfObtainedGrantIsTriedOncePerStartNeverInALoop
     EXPECT_NE(access.error().message.find("user hasn't approved this consumer"), std::string::npos);
   }
   EXPECT_EQ(server_.Count("/token"), 1);
-  // A new start (or `tributary auth`) tries once more.
+  // Another keeper of the same daemon (another worker of the connector) tries nothing:
+  // a burst of refused logins could lock the account.
   EXPECT_FALSE(Keeper(grant)->Current().has_value());
+  EXPECT_EQ(server_.Count("/token"), 1);
+  // A new start or reload (new locks), or `tributary auth`, tries once more.
+  GrantLocks restarted;
+  GrantKeeper after_restart(grant, "src", "tributary auth acme --connector src", *store_, *client_, restarted, clock_,
+                            nullptr);
+  EXPECT_FALSE(after_restart.Current().has_value());
   EXPECT_EQ(server_.Count("/token"), 2);
 }
 
