@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/admin/action_requests.h"
+#include "gateway/admin/error_response.h"
 #include "gateway/admin/query_string.h"
 #include "gateway/common/time_format.h"
 #include "gateway/http/json_response.h"
@@ -18,22 +19,6 @@ using nlohmann::ordered_json;
 
 constexpr size_t kMaxIdempotencyKey = 255;
 constexpr int64_t kMaxPage = 1000;
-
-http::Response ErrorResponse(int status, const std::string& code, const std::string& message,
-                             ordered_json details = nullptr) {
-  ordered_json error = {{"code", code}, {"message", message}};
-  if (!details.is_null()) error["fields"] = std::move(details);
-  return http::JsonResponse(status, ordered_json{{"error", std::move(error)}});
-}
-
-http::Response FromStoreError(const Error& error) {
-  switch (error.code) {
-    case ErrorCode::kNotFound: return ErrorResponse(404, "not_found", error.message);
-    case ErrorCode::kConflict: return ErrorResponse(409, "conflict", error.message);
-    case ErrorCode::kUnavailable: return ErrorResponse(503, "unavailable", error.message);
-    default: return ErrorResponse(500, std::string(ErrorCodeName(error.code)), error.message);
-  }
-}
 
 std::string IsoOfUnixMs(int64_t ms) {
   return FormatRfc3339(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)), true);
@@ -93,12 +78,12 @@ std::optional<http::Response> ActionRoutes::Handle(const http::Request& request,
   if (segments.size() == 3 && post && IsActionKind(segments[2])) return Create(request, segments[2], store);
   if (segments.size() == 3 && get) {
     auto job = store.actions().Get(segments[2]);
-    if (!job) return FromStoreError(job.error());
+    if (!job) return FromError(job.error());
     return http::JsonResponse(200, JobJson(*job));
   }
   if (segments.size() == 4 && segments[3] == "cancel" && post) {
     auto job = store.actions().Cancel(segments[2]);
-    if (!job) return FromStoreError(job.error());
+    if (!job) return FromError(job.error());
     return http::JsonResponse(200, JobJson(*job));
   }
   return std::nullopt;
@@ -147,13 +132,13 @@ http::Response ActionRoutes::Create(const http::Request& request, const std::str
 
   const auto now = deps_.clock->Now();
   auto id = sync::NewUuidV7(now);
-  if (!id) return FromStoreError(id.error());
+  if (!id) return FromError(id.error());
   const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   // nlohmann::json keeps members sorted: dump() is the request's canonical text, so the
   // same request written with its members in another order is the same request.
   auto created = store.actions().Create(
       {.id = *id, .kind = kind, .connector = connector, .idempotency_key = key, .request = body.dump()}, now_ms);
-  if (!created) return FromStoreError(created.error());
+  if (!created) return FromError(created.error());
   const auto& [outcome, job] = *created;
   switch (outcome) {
     case store::CreateOutcome::kCreated: {
@@ -189,7 +174,7 @@ http::Response ActionRoutes::List(const std::string& query, store::Store& store)
     }
   }
   auto jobs = store.actions().List(status, *after, static_cast<int>(*limit));
-  if (!jobs) return FromStoreError(jobs.error());
+  if (!jobs) return FromError(jobs.error());
   ordered_json items = ordered_json::array();
   int64_t next_after = *after;
   for (const store::Job& job : *jobs) {
@@ -204,7 +189,7 @@ http::Response ActionRoutes::Proof(const std::string& sha256, store::Store& stor
     return ErrorResponse(400, "invalid_argument", "a proof is named by the lowercase hex SHA-256 of its content");
   }
   auto proof = store.actions().GetProof(sha256);
-  if (!proof) return FromStoreError(proof.error());
+  if (!proof) return FromError(proof.error());
   if (!*proof) return ErrorResponse(404, "not_found", "no proof " + sha256);
   http::Response response{200, {{"Content-Type", (*proof)->media_type}, {"ETag", "\"" + sha256 + "\""}},
                           std::move((*proof)->content)};

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/admin/error_response.h"
 #include "gateway/admin/query_string.h"
 #include "gateway/http/json_response.h"
 #include "gateway/model/money.h"
@@ -19,20 +20,6 @@ using nlohmann::ordered_json;
 constexpr int kMaxLongPollSeconds = 60;
 
 http::Response Json(int status, const ordered_json& body) { return http::JsonResponse(status, body); }
-
-http::Response ErrorResponse(int status, const std::string& code, const std::string& message) {
-  return Json(status, {{"error", {{"code", code}, {"message", message}}}});
-}
-
-http::Response FromError(const Error& error) {
-  switch (error.code) {
-    case ErrorCode::kNotFound: return ErrorResponse(404, "not_found", error.message);
-    case ErrorCode::kConflict: return ErrorResponse(409, "conflict", error.message);
-    case ErrorCode::kInvalidArgument: return ErrorResponse(400, "invalid_argument", error.message);
-    case ErrorCode::kUnavailable: return ErrorResponse(503, "unavailable", error.message);
-    default: return ErrorResponse(500, std::string(ErrorCodeName(error.code)), error.message);
-  }
-}
 
 bool TokenMatches(const std::string& header, const std::string& token) {
   static constexpr std::string_view kBearer = "Bearer ";

@@ -104,7 +104,7 @@ const std::array kAllocationFields = std::to_array<FieldSpec>({
 });
 
 // The company a provider's verdict is about, as the provider knows it: its own id
-// (Creditsafe connectId, D&B DUNS) and the identifiers it matched on.
+// (its company id, a DUNS) and the identifiers it matched on.
 constexpr std::array<std::string_view, 6> kCompanyMembers = {"id", "name", "country", "registration_number",
                                                              "vat_number", "duns"};
 
