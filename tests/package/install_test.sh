@@ -23,6 +23,7 @@ expected=$(
     echo share/doc/tributary/README.md
     echo share/doc/tributary/copyright
     echo share/doc/tributary/changelog.gz
+    echo share/man/man1/tributary.1.gz
     (cd "$source_dir" && find docs -type f) | sed 's|^|share/doc/tributary/|'
     (cd "$source_dir/mappings" && find . -type f) | sed 's|^\./|share/tributary/mappings/|'
   } | sort)
