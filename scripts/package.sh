@@ -14,5 +14,6 @@ cmake --build "$build_dir" -j "$jobs" --target tributary tributary_changelog
 umask 022
 rm -f "$build_dir"/tributary_*.deb "$build_dir"/tributary-dbgsym_*.ddeb
 (cd "$build_dir" && cpack -G DEB --config CPackConfig.cmake >/dev/null)
+rm -rf "$build_dir/_CPack_Packages"   # the staged copy, as large as the unstripped binary
 deb=$(ls "$build_dir"/tributary_*.deb)
 echo "$deb"

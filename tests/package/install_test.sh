@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `cmake --install BUILD --prefix TMP` installs exactly the expected files: the daemon, the
 # shipped mappings, the unit with its sysusers and tmpfiles entries, the configuration and
-# the documentation; no test, benchmark or fuzz program.
+# the documentation; no test, benchmark or fuzz program. A second install keeps the
+# configuration an admin edited.
 # Usage: tests/package/install_test.sh BUILD-DIR
 set -euo pipefail
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -42,4 +43,8 @@ cmp -s "$source_dir/systemd/tributary.service" "$prefix/lib/systemd/system/tribu
 [ "$(stat -c %a "$prefix/etc/tributary/tributary.yaml")" = 644 ] || fail "the configuration is not mode 0644"
 gzip -dc "$prefix/share/doc/tributary/changelog.gz" | cmp -s - "$source_dir/packaging/debian/changelog" ||
   fail "changelog.gz is not packaging/debian/changelog"
+# A second install keeps a configuration the admin edited.
+echo "# edited" >> "$prefix/etc/tributary/tributary.yaml"
+cmake --install "$build_dir" --prefix "$prefix" >/dev/null
+grep -q '^# edited$' "$prefix/etc/tributary/tributary.yaml" || fail "a second install replaced the edited configuration"
 echo "PASS: cmake --install put the $(echo "$actual" | wc -l) expected files under the prefix"
