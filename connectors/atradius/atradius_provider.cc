@@ -137,9 +137,6 @@ Result<std::vector<kit::CompanyMatch>> AtradiusProvider::FindBuyer(const kit::Co
 Result<kit::Submission> AtradiusProvider::Submit(const kit::CoverRequest& request, std::stop_token stop) {
   if (auto started = Start(); !started) return std::unexpected(started.error());
   const wire::CoverChange change = wire::ChangeOf(request);
-  if (change == wire::CoverChange::kCancel && request.in_force->cover_id.empty()) {
-    return Fail(ErrorCode::kInvalidArgument, "the cover in force on buyer " + request.buyer.id + " has no Atradius coverId");
-  }
   auto body = wire::CoverBody(settings_.customer_id, request, change);
   if (!body) return std::unexpected(body.error());
   const std::string what = "the cover request on buyer " + request.buyer.id;

@@ -277,7 +277,8 @@ Result<std::string> CoverBody(const std::string& customer_id, const kit::CoverRe
   nlohmann::ordered_json body;
   if (change != CoverChange::kNew) {
     body["action"] = change == CoverChange::kSupersede ? "supersede" : change == CoverChange::kReduce ? "reduce" : "cancel";
-    body["coverId"] = request.in_force->cover_id;
+    // The buyer has one cover per policy: without its id, the buyer names it.
+    if (!request.in_force->cover_id.empty()) body["coverId"] = request.in_force->cover_id;
   }
   body["customerId"] = customer_id;
   body["policyId"] = request.policy;
