@@ -2,10 +2,11 @@
 // its .cc): paths, query names, headers, JSON members, status codes and the error shape.
 // Pure functions over bytes and values; no I/O. A correction to the wire touches only here.
 //
-// Provenance. Atradius's handbook is behind registration; what is below comes from a
-// published third-party ERP integration of the production API [3P], or is the most
-// plausible shape where that integration is silent [GAP] (docs/connectors/atradius.md
-// lists the same; tests/testing/atradius_double.h is built to it):
+// Provenance. Atradius's handbook is behind registration: NOTHING below is confirmed by
+// Atradius yet. [3P] marks what a published third-party ERP integration of the production
+// API does (the best evidence there is); [GAP] marks the most plausible shape where that
+// integration is silent. docs/connectors/atradius.md lists the same, and
+// tests/testing/atradius_double.h is built to it:
 //   [3P]  hosts https://api.atradius.com (production), https://api-uat.atradius.com (UAT)
 //   [3P]  POST /authenticate/v2/tokens with headers Atradius-App-Key and
 //         Authorization: Basic base64(client_id:client_secret); answer
