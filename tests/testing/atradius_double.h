@@ -150,7 +150,7 @@ class AtradiusDouble {
   // Atradius withdraws the buyer's cover: it leaves the list; the feed shows it WITHDRAWN.
   void Withdraw(const std::string& buyer_id, const std::string& reason = "Cover withdrawn");
   // The buyer's cover in force (REFERRED or DECISION), if any.
-  std::optional<AtradiusCover> CoverOf(const std::string& buyer_id) const;
+  std::optional<AtradiusCover> CoverOf(const std::string& buyer_id);
   // Amounts written as decimal strings ("50000.00") instead of JSON integers.
   void AmountsAsStrings(bool on);
 

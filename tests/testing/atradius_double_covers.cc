@@ -62,9 +62,9 @@ AtradiusCover* AtradiusDouble::Active(const std::string& buyer_id) {
   return nullptr;
 }
 
-std::optional<AtradiusCover> AtradiusDouble::CoverOf(const std::string& buyer_id) const {
+std::optional<AtradiusCover> AtradiusDouble::CoverOf(const std::string& buyer_id) {
   std::lock_guard lock(mutex_);
-  const_cast<AtradiusDouble*>(this)->Underwrite();
+  Underwrite();  // as Atradius would show it now
   for (const AtradiusCover& cover : covers_) {
     if (cover.buyer_id == buyer_id && (cover.status == "REFERRED" || cover.status == "DECISION")) return cover;
   }
