@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Installs every build and test dependency from Debian 12 packages, then builds.
+# The developer setup: installs every build and test dependency from Debian 12 packages,
+# then builds. Production machines install the Debian package instead (scripts/package.sh,
+# README.md). It starts and enables no service: openssh-server is here only for the sshd
+# binary the SFTP tests run on loopback.
 # Usage: scripts/setup.sh [build-dir]   (run as root, or with sudo available)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +18,7 @@ packages=(
   libdtl-dev
   libuchardet-dev libxml2-dev
   clang-16 libclang-rt-16-dev
+  dpkg-dev file lintian systemd
 )
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
@@ -24,7 +28,26 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # Debian's openssh-server enables ssh.service and starts it. A policy-rc.d that refuses
+  # every start (honoured by invoke-rc.d and deb-systemd-invoke) keeps it stopped during
+  # this install; one already there is left as it is.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=no
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# scripts/setup.sh: no service starts while it installs packages.\nexit 101\n' |
+      "${sudo_cmd[@]}" tee "$policy" >/dev/null
+    "${sudo_cmd[@]}" chmod 0755 "$policy"
+    own_policy=yes
+  fi
+  status=0
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
+    status=$?
+  if [ "$own_policy" = yes ]; then "${sudo_cmd[@]}" rm -f "$policy"; fi
+  [ "$status" -eq 0 ] || exit "$status"
+  # ... and the enabling it did is undone, when this script installed it.
+  if [[ " ${missing[*]} " == *" openssh-server "* ]]; then
+    "${sudo_cmd[@]}" systemctl disable --quiet ssh.service 2>/dev/null || true
+  fi
 fi
 
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -95,8 +95,8 @@ void CheckCreditLimit(const nlohmann::json& body, Problems& problems) {
     if (!minor) {
       problems.push_back({"amount", "expected a decimal string with at most " + std::to_string(*exponent) +
                                         " decimals for " + currency + " (e.g. \"50000.00\")"});
-    } else if (*minor <= 0) {
-      problems.push_back({"amount", "must be greater than zero"});
+    } else if (*minor < 0) {
+      problems.push_back({"amount", "must not be negative (\"0\" cancels the cover in force)"});
     }
   }
   StringField(body, "policy", false, "", problems);

@@ -231,6 +231,27 @@ http::Response AdminApi::MetricsText() {
       metrics.Set("tributary_action_jobs", {{"status", std::string(store::JobStatusName(status))}}, count);
     }
   }
+  const auto scraped_at = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+  if (auto waiting = (*store)->actions().WaitingByConnector()) {
+    metrics.Clear("tributary_action_waiting_provider");
+    metrics.Clear("tributary_action_oldest_waiting_seconds");
+    for (const auto& group : *waiting) {
+      Labels labels{{"connector", group.connector}, {"kind", group.kind}};
+      metrics.Set("tributary_action_waiting_provider", labels, group.jobs);
+      metrics.Set("tributary_action_oldest_waiting_seconds", labels, std::max<int64_t>(0, scraped_at - group.oldest_created_unix));
+    }
+  }
+  if (auto covers = (*store)->actions().CoversInForce()) {
+    metrics.Clear("tributary_credit_cover_granted");
+    metrics.Clear("tributary_credit_covers");
+    for (const auto& total : *covers) {
+      Labels labels{{"connector", total.connector}, {"currency", total.currency}};
+      auto exponent = model::CurrencyExponent(total.currency).value_or(2);
+      metrics.SetText("tributary_credit_cover_granted", labels, model::FormatMinorUnits(total.granted_minor, exponent));
+      metrics.Set("tributary_credit_covers", labels, total.covers);
+    }
+  }
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
                  std::chrono::system_clock::now().time_since_epoch()).count();
   for (const ConnectorStatus& status : deps_.connectors->All()) {

@@ -54,6 +54,15 @@ void DescribeMetrics(Metrics& metrics) {
   metrics.Describe("tributary_quarantined_snapshots", "gauge", "Snapshots waiting for an admin decision.");
   metrics.Describe("tributary_open_amount", "gauge", "Open amount of active receivables, by currency (exact decimal).");
   metrics.Describe("tributary_open_items", "gauge", "Active receivables with an open amount, by currency.");
+  metrics.Describe("tributary_action_jobs", "gauge", "Action jobs, by status.");
+  metrics.Describe("tributary_action_runs_total", "counter", "Action job runs, by connector, kind and outcome.");
+  metrics.Describe("tributary_action_waiting_provider", "gauge",
+                   "Action jobs waiting for their provider's decision, by connector and kind.");
+  metrics.Describe("tributary_action_oldest_waiting_seconds", "gauge",
+                   "Age of the oldest job waiting for its provider's decision, by connector and kind.");
+  metrics.Describe("tributary_credit_cover_granted", "gauge",
+                   "Insurer cover in force (approved, partially approved or reduced), by connector and currency (exact decimal).");
+  metrics.Describe("tributary_credit_covers", "gauge", "Insurer covers in force, by connector and currency.");
   metrics.Describe("tributary_admin_connections_dropped_total", "counter",
                    "Admin API connections the server closed to protect itself, by reason (peer_limit, total_limit: "
                    "answered 503; idle_evicted: waiting for a request head, closed to make room; header_timeout).");

@@ -128,8 +128,8 @@ const std::array kRiskScoreFields = std::to_array<FieldSpec>({
 });
 
 constexpr std::array<std::string_view, 2> kCreditLimitTypes = {"internal", "insurer_cover"};
-constexpr std::array<std::string_view, 8> kCreditLimitDecisions = {
-    "pending", "approved", "partially_approved", "conditional", "refused", "reduced", "withdrawn", "expired"};
+constexpr std::array<std::string_view, 7> kCreditLimitDecisions = {
+    "pending", "approved", "partially_approved", "refused", "reduced", "withdrawn", "expired"};
 
 // A credit limit on a customer: an internal one, or an insurer's cover on a buyer (one per
 // provider, policy and buyer). `requested` and `granted` are exact; `decision` is the

@@ -139,6 +139,23 @@ class ActionJobs {
   virtual Result<std::optional<StoredProof>> GetProof(const std::string& sha256) = 0;
   // Job counts by status, for metrics: {status, count}.
   virtual Result<std::vector<std::pair<JobStatus, int64_t>>> CountByStatus() = 0;
+  // The jobs waiting for their provider's decision, by connector and kind, for metrics.
+  struct Waiting {
+    std::string connector;
+    std::string kind;
+    int64_t jobs = 0;
+    int64_t oldest_created_unix = 0;  // unix seconds of the oldest one's creation
+  };
+  virtual Result<std::vector<Waiting>> WaitingByConnector() = 0;
+  // The insurer covers in force (credit_limit entities decided approved, partially_approved
+  // or reduced, granted > 0), by source connector and currency, for metrics.
+  struct CoverTotal {
+    std::string connector;
+    std::string currency;
+    int64_t granted_minor = 0;  // exact; saturates at INT64_MAX rather than wrap
+    int64_t covers = 0;
+  };
+  virtual Result<std::vector<CoverTotal>> CoversInForce() = 0;
 };
 
 }  // namespace tributary::store

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
+#include <map>
 #include <utility>
 
 #include "gateway/model/canonical.h"
+#include "gateway/model/money.h"
 #include "gateway/store/sqlite_store.h"
 
 namespace tributary::store {
@@ -363,6 +366,47 @@ class SqliteActionJobs final : public ActionJobs {
       if (!*row) return counts;
       if (auto status = ParseJobStatus(stmt->Text(0))) counts.emplace_back(*status, stmt->Int(1));
     }
+  }
+
+  Result<std::vector<Waiting>> WaitingByConnector() override {
+    auto stmt = store_.db().Prepare(
+        "SELECT connector, kind, COUNT(*), CAST(strftime('%s', MIN(created_at)) AS INTEGER) FROM action_jobs "
+        "WHERE status = 'waiting_provider' GROUP BY connector, kind ORDER BY connector, kind");
+    if (!stmt) return std::unexpected(stmt.error());
+    std::vector<Waiting> waiting;
+    while (true) {
+      auto row = stmt->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return waiting;
+      waiting.push_back({stmt->Text(0), stmt->Text(1), stmt->Int(2), stmt->Int(3)});
+    }
+  }
+
+  Result<std::vector<CoverTotal>> CoversInForce() override {
+    auto stmt = store_.db().Prepare(
+        "SELECT json_extract(data, '$.source'), json_extract(data, '$.currency'), json_extract(data, '$.granted') "
+        "FROM entities WHERE entity = 'credit_limit' AND lifecycle = 'active' "
+        "AND json_extract(data, '$.decision') IN ('approved', 'partially_approved', 'reduced')");
+    if (!stmt) return std::unexpected(stmt.error());
+    std::map<std::pair<std::string, std::string>, CoverTotal> totals;
+    while (true) {
+      auto row = stmt->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      const std::string currency = stmt->Text(1);
+      const auto exponent = model::CurrencyExponent(currency);
+      if (!exponent) continue;
+      auto granted = model::ParseMinorUnits(stmt->Text(2), *exponent);
+      if (!granted || *granted <= 0) continue;
+      CoverTotal& total = totals[{stmt->Text(0), currency}];
+      total.connector = stmt->Text(0);
+      total.currency = currency;
+      total.granted_minor = *granted > INT64_MAX - total.granted_minor ? INT64_MAX : total.granted_minor + *granted;
+      ++total.covers;
+    }
+    std::vector<CoverTotal> list;
+    for (auto& [key, total] : totals) list.push_back(std::move(total));
+    return list;
   }
 
  private:

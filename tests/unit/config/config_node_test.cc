@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include "tests/unit/config/temp_dir.h"
 
@@ -320,12 +321,94 @@ TEST_F(SecretTest, ReportsUnusableSecretsWithoutTheirValue) {
                           "t.yaml:2:8: empty: environment variable TRIBUTARY_TEST_EMPTY is empty",
                           "t.yaml:3:10: missing: cannot read secret file " + dir_.path() +
                               "/nope.token: No such file or directory",
-                          "t.yaml:4:6: bad: invalid secret reference (expected ${env:NAME} or ${file:/path})",
+                          "t.yaml:4:6: bad: invalid secret reference (expected ${env:NAME}, ${file:/path} or ${cred:NAME})",
                           "t.yaml:5:8: shape: expected a string, found a map",
                           "t.yaml:6:6: dir: cannot read secret file " + dir_.path() + ": Is a directory"));
   for (const Diagnostic& diagnostic : document->diagnostics()) {
     EXPECT_EQ(diagnostic.message.find("s3cr3t"), std::string::npos) << diagnostic.message;
   }
+}
+
+// `${cred:NAME}`: the file NAME in $CREDENTIALS_DIRECTORY, where systemd puts what the
+// unit's LoadCredential= loads.
+class CredentialTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* previous = std::getenv("CREDENTIALS_DIRECTORY");
+    if (previous != nullptr) previous_ = previous;
+    setenv("CREDENTIALS_DIRECTORY", dir_.path().c_str(), 1);
+  }
+  void TearDown() override {
+    if (previous_) {
+      setenv("CREDENTIALS_DIRECTORY", previous_->c_str(), 1);
+    } else {
+      unsetenv("CREDENTIALS_DIRECTORY");
+    }
+  }
+  testing::TempDir dir_;
+  testing::TempDir config_dir_;
+  std::optional<std::string> previous_;
+};
+
+TEST_F(CredentialTest, ReadsTheCredentialFileOfTheUnit) {
+  dir_.Write("core-token", "s3cr3t-cred\n");
+  dir_.Write("sftp.passphrase", "s3cr3t-dots");
+  auto document = ConfigDocument::Parse(
+      "token: ${cred:core-token}\n"
+      "dots: \"${cred:sftp.passphrase}\"\n",
+      "t.yaml", config_dir_.path());
+  ConfigNode root = document->root();
+  std::optional<Secret> token = root.SecretValue("token");
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->value, "s3cr3t-cred");
+  EXPECT_EQ(token->reference, "${cred:core-token}");
+  EXPECT_EQ(token->Redacted(), "${cred:core-token} (redacted)");
+  EXPECT_EQ(root.SecretValue("dots")->value, "s3cr3t-dots");
+  EXPECT_THAT(Messages(*document), IsEmpty());
+  EXPECT_THAT(document->secrets(), ::testing::Contains("s3cr3t-cred"));
+}
+
+TEST_F(CredentialTest, ReportsMissingEmptyAndBadCredentialsWithoutTheirValue) {
+  dir_.Write("empty", "\n");
+  std::filesystem::create_directories(dir_.path() + "/folder");
+  auto document = ConfigDocument::Parse(
+      "missing: ${cred:core-token}\n"
+      "empty: ${cred:empty}\n"
+      "folder: ${cred:folder}\n"
+      "slash: ${cred:../s3cr3t}\n"
+      "dot: ${cred:..}\n"
+      "none: ${cred:}\n",
+      "t.yaml", config_dir_.path());
+  ConfigNode root = document->root();
+  for (const char* key : {"missing", "empty", "folder", "slash", "dot", "none"}) {
+    EXPECT_EQ(root.SecretValue(key), std::nullopt) << key;
+  }
+  const std::string invalid = "invalid secret reference (expected ${env:NAME}, ${file:/path} or ${cred:NAME})";
+  EXPECT_THAT(Messages(*document),
+              ElementsAre("t.yaml:1:10: missing: cannot read credential core-token (" + dir_.path() +
+                              "/core-token): No such file or directory",
+                          "t.yaml:2:8: empty: credential empty (" + dir_.path() + "/empty) is empty",
+                          "t.yaml:3:9: folder: cannot read credential folder (" + dir_.path() +
+                              "/folder): Is a directory",
+                          "t.yaml:4:8: slash: " + invalid, "t.yaml:5:6: dot: " + invalid,
+                          "t.yaml:6:7: none: " + invalid));
+  for (const Diagnostic& diagnostic : document->diagnostics()) {
+    EXPECT_EQ(diagnostic.message.find("s3cr3t"), std::string::npos) << diagnostic.message;
+  }
+}
+
+TEST_F(CredentialTest, SaysToLoadTheCredentialWhenNoDirectoryIsSet) {
+  unsetenv("CREDENTIALS_DIRECTORY");
+  auto document = ConfigDocument::Parse("token: ${cred:core-token}\n", "t.yaml", config_dir_.path());
+  EXPECT_EQ(document->root().SecretValue("token"), std::nullopt);
+  setenv("CREDENTIALS_DIRECTORY", "", 1);
+  auto empty = ConfigDocument::Parse("token: ${cred:core-token}\n", "t.yaml", config_dir_.path());
+  EXPECT_EQ(empty->root().SecretValue("token"), std::nullopt);
+  const std::string message =
+      "t.yaml:1:8: token: credential core-token: CREDENTIALS_DIRECTORY is not set (load it in the unit "
+      "with LoadCredential=core-token:/path/to/file)";
+  EXPECT_THAT(Messages(*document), ElementsAre(message));
+  EXPECT_THAT(Messages(*empty), ElementsAre(message));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/memory_job_view.h"
 
 namespace tributary::connectors::kit {
 namespace {
@@ -61,22 +62,7 @@ class ScriptedProvider final : public ScoreProvider {
   ScriptedAgency& agency_;
 };
 
-class MemoryView final : public JobStoreView {
- public:
-  std::map<std::string, std::string> lookups;
-  std::map<std::string, store::EntityVersion> entities;
-  Result<std::optional<std::string>> RecentLookup(const std::string& subject, std::chrono::seconds) override {
-    auto found = lookups.find(subject);
-    if (found == lookups.end()) return std::optional<std::string>{};
-    return std::optional<std::string>{found->second};
-  }
-  Result<std::optional<store::EntityVersion>> Entity(const std::string& key) override {
-    auto found = entities.find(key);
-    if (found == entities.end()) return std::optional<store::EntityVersion>{};
-    return std::optional<store::EntityVersion>{found->second};
-  }
-  Status CommitIntent(const std::string&) override { return Ok(); }
-};
+using MemoryView = testing::MemoryJobView;
 
 class ScoreActionTest : public ::testing::Test {
  protected:
