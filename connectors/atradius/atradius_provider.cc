@@ -168,8 +168,10 @@ Result<kit::Submission> AtradiusProvider::Submit(const kit::CoverRequest& reques
   kit::Cover& read = submission.cover;
   // What the answer leaves out, the request says.
   if (read.policy.empty()) read.policy = request.policy;
+  // The buyer is what Atradius says of the cover (as in the list the covers sync reads),
+  // so that the action and the sync store the same cover alike.
   if (read.buyer.id.empty()) read.buyer.id = request.buyer.id;
-  if (read.buyer.name.empty()) read.buyer = request.buyer;
+  if (read.buyer.name.empty()) read.buyer.name = request.buyer.name;
   if (read.reference.empty()) read.reference = request.reference;
   if (read.currency.empty()) read.currency = request.currency;
   if (read.cover_type.empty()) read.cover_type = std::string(wire::kCoverType);
@@ -191,7 +193,6 @@ Result<std::vector<kit::Cover>> AtradiusProvider::BuyerCovers(const kit::CoverRe
     if (cover.policy.empty()) cover.policy = request.policy;
     if (cover.buyer.id.empty()) cover.buyer.id = request.buyer.id;
     if (cover.buyer.name.empty()) cover.buyer.name = request.buyer.name;
-    if (cover.buyer.country.empty()) cover.buyer.country = request.buyer.country;
   }
   return std::move(page->covers);
 }
