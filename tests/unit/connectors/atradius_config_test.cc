@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "connectors/atradius/atradius_config.h"
+#include "connectors/kit/connector.h"
 #include "gateway/config/config_node.h"
 
 namespace tributary::connectors::atradius {
@@ -158,6 +159,22 @@ TEST_F(AtradiusConfigTest, AMissingSecretFileIsReportedAtItsValue) {
   Parsed parsed = Parse("api_key: ${file:/nonexistent/atradius-key}\n" + Minimal().substr(Minimal().find('\n') + 1));
   EXPECT_EQ(parsed.settings, nullptr);
   EXPECT_NE(parsed.diagnostics.find("t.yaml:1:10: api_key: "), std::string::npos) << parsed.diagnostics;
+}
+
+TEST_F(AtradiusConfigTest, TheRegisteredTypeTakesNoFileRules) {
+  const std::string head =
+      "tenant: acme\nstate: sqlite:var/t.db\nconnectors:\n  - name: atradius\n    type: atradius\n"
+      "    atradius: {api_key: \"${env:ATRADIUS_TEST_APP_KEY}\", client_id: c, client_secret: \"${env:ATRADIUS_TEST_SECRET}\", "
+      "customer_id: \"1\", policy: {id: \"2\", currencies: [EUR]}}\n";
+  auto types = RegisteredConfigTypes();
+  auto ok = config::ParseConfig(head, "t.yaml", "/etc/tributary", types);
+  ASSERT_TRUE(ok.has_value()) << (ok ? "" : ok.error().front().ToString());
+  EXPECT_EQ(ok->connectors[0].type, "atradius");
+  auto refused = config::ParseConfig(head + "    files: [{pattern: \"*.csv\", mapping: x.yaml}]\n", "t.yaml",
+                                     "/etc/tributary", types);
+  ASSERT_FALSE(refused.has_value());
+  ASSERT_EQ(refused.error().size(), 1u);
+  EXPECT_EQ(refused.error()[0].ToString(), "t.yaml:7:12: connectors[0].files: a atradius connector takes no file rules");
 }
 
 }  // namespace
