@@ -5,11 +5,13 @@ namespace tributary::testing::conformance {
 
 std::unique_ptr<ActionRemote> MakeCreditsafeRemote();
 std::unique_ptr<ActionRemote> MakeDnbRemote();
+std::unique_ptr<ActionRemote> MakeAtradiusRemote();
 
 std::vector<ActionRemoteMaker> AllActionRemotes() {
   return {
       {.name = "creditsafe", .make = MakeCreditsafeRemote},
       {.name = "dnb", .make = MakeDnbRemote},
+      {.name = "atradius", .make = MakeAtradiusRemote},
   };
 }
 
