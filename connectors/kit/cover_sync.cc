@@ -105,6 +105,7 @@ class CoverWriter {
         party = nlohmann::json::parse(job->request, nullptr, false).value("customer", "");
       }
     }
+    if (!cover.reference.empty()) references_[CreditLimitKey(settings_, cover)] = cover.reference;
     auto record = CreditLimitRecord(settings_, provider_.provider(), cover, party, stored, context_.clock().Now());
     if (!record) {
       spdlog::warn("{}: cover of buyer {} skipped: {}", settings_.connector, cover.buyer.id, record.error().message);
@@ -133,8 +134,12 @@ class CoverWriter {
                                           .repeatable_entities = {"credit_limit"}});
     if (!batch) return std::unexpected(batch.error());
     std::map<std::string, std::string> cuts;
+    std::vector<std::string> decided_references;
     for (model::CanonicalRecord& record : records) {
       const std::string decision = record.data.value("decision", "");
+      if (auto reference = references_.find(record.key); reference != references_.end() && decision != "pending") {
+        decided_references.push_back(reference->second);
+      }
       if (IsCut(decision) && before[record.key] != decision) cuts[record.key] = decision;
       written_[record.key] = nlohmann::json::parse(record.json);
       if (auto stored = (*batch)->OnRecord(std::move(record)); !stored) return stored;
@@ -145,6 +150,12 @@ class CoverWriter {
     auto committed = (*batch)->Commit();
     if (!committed) return std::unexpected(committed.error());
     if (committed->last_seq > 0 && context_.notify_changes) context_.notify_changes();
+    // A referred request the insurer decided: its job asks now rather than at its poll.
+    for (const std::string& reference : decided_references) {
+      if (auto woken = store_.actions().WakeWaiting(reference); !woken) {
+        spdlog::warn("{}: could not wake the job of {}: {}", settings_.connector, reference, woken.error().message);
+      }
+    }
     for (const auto& [key, decision] : cuts) {
       spdlog::warn("{}: cover {} {} by {}", settings_.connector, key, decision, provider_.provider());
       if (context_.metrics != nullptr) {
@@ -161,7 +172,8 @@ class CoverWriter {
   const InsurerProvider& provider_;
   const ConnectorContext& context_;
   store::Store& store_;
-  std::map<std::string, nlohmann::json> written_;  // key -> data, this pass
+  std::map<std::string, nlohmann::json> written_;     // key -> data, this pass
+  std::map<std::string, std::string> references_;  // key -> the reference of its latest cover, this pass
 };
 
 }  // namespace

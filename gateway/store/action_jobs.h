@@ -110,6 +110,10 @@ class ActionJobs {
   virtual Result<std::optional<Job>> ClaimDue(const std::string& connector, int64_t now_ms) = 0;
   // When the connector's next queued or waiting job is due (unix ms); nullopt when none.
   virtual Result<std::optional<int64_t>> NextDue(const std::string& connector) = 0;
+  // Makes the job `id` due now when it is waiting for its provider (the provider's feed
+  // says it decided): its runner asks at its next check instead of at the next poll.
+  // Nothing happens when no such job waits.
+  virtual Status WakeWaiting(const std::string& id) = 0;
   // The claimed job waits: status queued (a retry) or waiting_provider, due at
   // `next_run_at_ms`, with what it waits for. kConflict when the claim is stale.
   virtual Status Reschedule(const Job& claimed, JobStatus status, int64_t next_run_at_ms,

@@ -368,6 +368,13 @@ class SqliteActionJobs final : public ActionJobs {
     }
   }
 
+  Status WakeWaiting(const std::string& id) override {
+    auto stmt = store_.db().Prepare(
+        "UPDATE action_jobs SET next_run_at_ms = 0 WHERE id = ? AND status = 'waiting_provider'");
+    if (!stmt) return std::unexpected(stmt.error());
+    return stmt->Bind(id).Run();
+  }
+
   Result<std::vector<Waiting>> WaitingByConnector() override {
     auto stmt = store_.db().Prepare(
         "SELECT connector, kind, COUNT(*), CAST(strftime('%s', MIN(created_at)) AS INTEGER) FROM action_jobs "

@@ -166,6 +166,13 @@ void DaemonHarness::Reconfigure(const std::string& connectors_yaml) {
   if (pid_ > 0) kill(pid_, SIGHUP);
 }
 
+std::string DaemonHarness::SecretFile(const std::string& name, const std::string& content) const {
+  const fs::path path = root() / name;
+  WriteFile(path, content);
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  return path.string();
+}
+
 void DaemonHarness::Drop(const std::string& name, const std::string& content) {
   fs::path temp = drop_dir() / ("." + name + ".part");
   WriteFile(temp, content);

@@ -78,6 +78,10 @@ class DaemonHarness {
   // sends SIGHUP; the daemon reloads it.
   void Reconfigure(const std::string& connectors_yaml);
 
+  // Writes `content` to root()/`name` readable by its owner only (a secret the config
+  // names as ${file:PATH}); returns PATH.
+  std::string SecretFile(const std::string& name, const std::string& content) const;
+
   // Writes a file atomically into the drop folder (temp name, then rename).
   void Drop(const std::string& name, const std::string& content);
 

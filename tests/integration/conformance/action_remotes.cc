@@ -5,12 +5,14 @@ namespace tributary::testing::conformance {
 
 std::unique_ptr<ActionRemote> MakeCreditsafeRemote();
 std::unique_ptr<ActionRemote> MakeDnbRemote();
+std::unique_ptr<ActionRemote> MakeAtradiusRemote();
 std::unique_ptr<ActionRemote> MakeAllianzTradeRemote();
 
 std::vector<ActionRemoteMaker> AllActionRemotes() {
   return {
       {.name = "creditsafe", .make = MakeCreditsafeRemote},
       {.name = "dnb", .make = MakeDnbRemote},
+      {.name = "atradius", .make = MakeAtradiusRemote},
       {.name = "allianz_trade", .make = MakeAllianzTradeRemote},
   };
 }

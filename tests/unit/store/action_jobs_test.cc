@@ -81,6 +81,22 @@ TEST_F(ActionJobsTest, ClaimsTheEarliestDueJobOfItsConnectorOnly) {
   EXPECT_EQ(again.attempts, 2);
 }
 
+TEST_F(ActionJobsTest, AWaitingJobWokenByItsProviderIsDueNowAndOthersAreNot) {
+  Create(Score("j1", "k1"));
+  Job claimed = Claim();
+  ASSERT_TRUE(jobs().Reschedule(claimed, JobStatus::kWaitingProvider, kNow + 900000, "referred", "ref").has_value());
+  ASSERT_TRUE(jobs().WakeWaiting("nobody").has_value());
+  EXPECT_EQ(jobs().NextDue("creditsafe")->value_or(0), kNow + 900000);
+  ASSERT_TRUE(jobs().WakeWaiting("j1").has_value());
+  Job woken = Claim("creditsafe", kNow);
+  EXPECT_EQ(woken.id, "j1");
+  EXPECT_EQ(woken.provider_ref, "ref");
+  // A job that is not waiting is left alone.
+  ASSERT_TRUE(jobs().Reschedule(woken, JobStatus::kQueued, kNow + 5000, "429", "").has_value());
+  ASSERT_TRUE(jobs().WakeWaiting("j1").has_value());
+  EXPECT_EQ(jobs().NextDue("creditsafe")->value_or(0), kNow + 5000);
+}
+
 TEST_F(ActionJobsTest, ASuccessStoresRecordsProofsLookupsAndStatusTogether) {
   Create(Score("j1", "k1"));
   Job claimed = Claim();
