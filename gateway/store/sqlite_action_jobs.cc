@@ -390,10 +390,12 @@ class SqliteActionJobs final : public ActionJobs {
   }
 
   Result<std::vector<CoverTotal>> CoversInForce() override {
+    // The current version's data lives in the outbox row it was appended with.
     auto stmt = store_.db().Prepare(
         "SELECT json_extract(data, '$.source'), json_extract(data, '$.currency'), json_extract(data, '$.granted') "
-        "FROM entities WHERE entity = 'credit_limit' AND lifecycle = 'active' "
-        "AND json_extract(data, '$.decision') IN ('approved', 'partially_approved', 'reduced')");
+        "FROM (SELECT " + std::string(kEntityDataSql) + " AS data FROM entities "
+        "WHERE entity = 'credit_limit' AND lifecycle = 'active') "
+        "WHERE json_extract(data, '$.decision') IN ('approved', 'partially_approved', 'reduced')");
     if (!stmt) return std::unexpected(stmt.error());
     std::map<std::pair<std::string, std::string>, CoverTotal> totals;
     while (true) {
