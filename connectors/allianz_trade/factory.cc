@@ -8,23 +8,12 @@
 namespace tributary::connectors::allianz_trade {
 namespace {
 
-kit::CoverSettings CoverSettingsOf(const config::ConnectorConfig& config, const AllianzTradeConfig& settings,
-                                   const ConnectorContext& context) {
-  return {.connector = config.name,
-          .tenant = context.tenant,
-          .legal_entity = config.legal_entity,
-          .decision_poll = settings.decision_poll,
-          .full_sync_every = settings.full_sync_every,
-          .workers = settings.workers};
-}
-
 // One provider per side (and per worker of the action side): each is used by one thread.
 std::unique_ptr<AllianzTradeProvider> ProviderOf(const config::ConnectorConfig& config,
                                                  const AllianzTradeConfig& settings, const ConnectorContext& context) {
   if (context.metrics != nullptr) {
     kit::DescribeGrantMetrics(*context.metrics);
     kit::DescribeApiMetrics(*context.metrics);
-    kit::DescribeCoverMetrics(*context.metrics);
   }
   return std::make_unique<AllianzTradeProvider>(settings, ProviderContext{.connector = config.name,
                                                                           .state_path = context.state_path,
@@ -37,24 +26,7 @@ std::unique_ptr<AllianzTradeProvider> ProviderOf(const config::ConnectorConfig& 
 }  // namespace
 
 ConnectorFactory Factory() {
-  return Erase(FactoryOf<AllianzTradeConfig>{
-      .type = "allianz_trade",
-      .parse = ParseAllianzTradeConfig,
-      .file_rules = false,
-      // The source side reads the policy's covers (Allianz Trade has no decision feed).
-      .make = [](const config::ConnectorConfig& config, const AllianzTradeConfig& settings,
-                 const ConnectorContext& context) -> Result<std::unique_ptr<Connector>> {
-        return std::make_unique<kit::CoverSync>(CoverSettingsOf(config, settings, context),
-                                                ProviderOf(config, settings, context), context);
-      },
-      .action_kinds = {ActionKind::kCreditLimit},
-      .make_action = [](const config::ConnectorConfig& config, const AllianzTradeConfig& settings,
-                        const ConnectorContext& context) -> Result<std::unique_ptr<ActionConnector>> {
-        return std::make_unique<kit::CoverAction>(CoverSettingsOf(config, settings, context),
-                                                  ProviderOf(config, settings, context), context.clock());
-      },
-      .routes = nullptr,
-      .consent = nullptr});
+  return kit::InsurerFactory<AllianzTradeConfig>("allianz_trade", ParseAllianzTradeConfig, ProviderOf);
 }
 
 }  // namespace tributary::connectors::allianz_trade

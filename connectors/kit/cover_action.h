@@ -15,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,5 +87,44 @@ class CoverSync final : public Connector {
 
 // Declares the metrics CoverSync and CoverAction publish (idempotent).
 void DescribeCoverMetrics(Metrics& metrics);
+
+// The ConnectorFactory of an insurer type: the covers source (CoverSync) on the
+// connector's schedule and the credit-limit action (CoverAction), each over a provider of
+// its own from `provider_of` (called once per side and per worker: a provider is used by
+// one thread). `Settings` has `decision_poll`, `full_sync_every` and `workers`.
+template <typename Settings>
+ConnectorFactory InsurerFactory(
+    std::string type, std::function<std::unique_ptr<Settings>(config::ConfigNode section)> parse,
+    std::function<std::unique_ptr<InsurerProvider>(const config::ConnectorConfig& config, const Settings& settings,
+                                                   const ConnectorContext& context)>
+        provider_of) {
+  auto cover_settings = [](const config::ConnectorConfig& config, const Settings& settings,
+                           const ConnectorContext& context) {
+    if (context.metrics != nullptr) DescribeCoverMetrics(*context.metrics);
+    return CoverSettings{.connector = config.name,
+                         .tenant = context.tenant,
+                         .legal_entity = config.legal_entity,
+                         .decision_poll = settings.decision_poll,
+                         .full_sync_every = settings.full_sync_every,
+                         .workers = settings.workers};
+  };
+  return Erase(FactoryOf<Settings>{
+      .type = std::move(type),
+      .parse = std::move(parse),
+      .file_rules = false,
+      .make = [=](const config::ConnectorConfig& config, const Settings& settings,
+                  const ConnectorContext& context) -> Result<std::unique_ptr<Connector>> {
+        return std::make_unique<CoverSync>(cover_settings(config, settings, context),
+                                           provider_of(config, settings, context), context);
+      },
+      .action_kinds = {ActionKind::kCreditLimit},
+      .make_action = [=](const config::ConnectorConfig& config, const Settings& settings,
+                         const ConnectorContext& context) -> Result<std::unique_ptr<ActionConnector>> {
+        return std::make_unique<CoverAction>(cover_settings(config, settings, context),
+                                             provider_of(config, settings, context), context.clock());
+      },
+      .routes = nullptr,
+      .consent = nullptr});
+}
 
 }  // namespace tributary::connectors::kit
