@@ -4,6 +4,8 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -97,6 +99,35 @@ std::string Usage() {
   return usage;
 }
 
+// The lines of Usage() that describe `command` (its usage and their continuation), or ""
+// when no line does.
+std::string CommandUsage(const std::string& command) {
+  std::istringstream lines(Usage());
+  std::string line;
+  std::string found;
+  bool inside = false;
+  const std::string start = "  tributary " + command + " ";
+  while (std::getline(lines, line)) {
+    if (line.rfind("  tributary ", 0) == 0 || line.empty() || line[0] != ' ') inside = line.rfind(start, 0) == 0;
+    if (inside) found += line + "\n";
+  }
+  return found;
+}
+
+// `tributary COMMAND --help` (or -h anywhere after COMMAND): the command's usage on stdout.
+std::optional<int> CommandHelp(int argc, char** argv) {
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg != "--help" && arg != "-h") continue;
+    const std::string usage = CommandUsage(argv[1]);
+    if (usage.empty()) return std::nullopt;
+    std::cout << "Usage:\n" << usage
+              << "\nExit codes: 0 success, 1 invalid input (config problems, rejects), 2 usage or unusable files.\n";
+    return 0;
+  }
+  return std::nullopt;
+}
+
 int UsageError(const std::string& message) {
   std::cerr << "tributary: " << message << "\n\n" << Usage();
   return 2;
@@ -115,6 +146,7 @@ int Main(int argc, char** argv) {
     std::cout << "tributary " << TRIBUTARY_VERSION << "\n";
     return 0;
   }
+  if (auto help = CommandHelp(argc, argv)) return *help;
   if (first == "run" || first == "check" || first == "compact") {
     ParsedArgs args = Parse(argc, argv, {"config"});
     if (!args.error.empty()) return UsageError(args.error);

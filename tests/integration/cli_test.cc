@@ -104,5 +104,19 @@ TEST(Cli, HelpVersionAndUsageErrors) {
   EXPECT_EQ(RunTributary("run --config").exit_code, 2);
 }
 
+TEST(Cli, EverySubcommandAnswersHelpWithItsOwnUsage) {
+  for (const std::string command : {"run", "check", "map", "test", "plan", "compact", "auth", "sftp-keyscan"}) {
+    for (const std::string flag : {"--help", "-h"}) {
+      auto help = RunTributary(command + " " + flag);
+      EXPECT_EQ(help.exit_code, 0) << command << " " << flag << ": " << help.err;
+      EXPECT_EQ(help.out.rfind("Usage:\n  tributary " + command + " ", 0), 0u) << help.out;
+      EXPECT_EQ(help.out.find("tributary --help"), std::string::npos) << help.out;  // its own lines only
+    }
+  }
+  // After other options too, and never read as an option's value or a host.
+  EXPECT_EQ(RunTributary("check --config nowhere.yaml --help").exit_code, 0);
+  EXPECT_EQ(RunTributary("frobnicate --help").exit_code, 2);
+}
+
 }  // namespace
 }  // namespace tributary::testing
