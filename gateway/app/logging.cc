@@ -55,6 +55,30 @@ class SafeMessageFlag final : public spdlog::custom_flag_formatter {
   bool json_;
 };
 
+// `%~`: the level as the config spells it (`log.level`): trace, debug, info, warn, error,
+// critical (spdlog's own `%l` says "warning").
+class ConfigLevelFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& message, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const std::string_view name = Name(message.level);
+    dest.append(name.data(), name.data() + name.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<ConfigLevelFlag>(); }
+
+ private:
+  static std::string_view Name(spdlog::level::level_enum level) {
+    switch (level) {
+      case spdlog::level::trace: return "trace";
+      case spdlog::level::debug: return "debug";
+      case spdlog::level::info: return "info";
+      case spdlog::level::warn: return "warn";
+      case spdlog::level::err: return "error";
+      case spdlog::level::critical: return "critical";
+      default: return "off";
+    }
+  }
+};
+
 }  // namespace
 
 void ConfigureLogging(const std::string& level, const std::string& format, SharedRedactor redactor) {
@@ -65,9 +89,9 @@ void ConfigureLogging(const std::string& level, const std::string& format, Share
   }
   const bool json = format == "json";
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  formatter->add_flag<SafeMessageFlag>('*', std::move(redactor), json)
-      .set_pattern(json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":%*})"
-                        : "%Y-%m-%dT%H:%M:%S.%eZ %l %*");
+  formatter->add_flag<SafeMessageFlag>('*', std::move(redactor), json);
+  formatter->add_flag<ConfigLevelFlag>('~').set_pattern(
+      json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%~","message":%*})" : "%Y-%m-%dT%H:%M:%S.%eZ %~ %*");
   logger->set_formatter(std::move(formatter));
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::info);

@@ -44,5 +44,27 @@ TEST(Logging, JsonLinesRedactSecretsAndStayOneObject) {
                                  ": the core answered: Authorization: Bearer <redacted>");
 }
 
+TEST(Logging, LevelsAreNamedAsTheConfigSpellsThem) {
+  for (const std::string format : {"text", "json"}) {
+    ::testing::internal::CaptureStderr();
+    ConfigureLogging("warn", format);
+    spdlog::info("not shown");
+    spdlog::warn("careful");
+    spdlog::error("broken");
+    spdlog::default_logger()->flush();
+    const std::string text = ::testing::internal::GetCapturedStderr();
+    ConfigureLogging("info", "text");
+    EXPECT_EQ(text.find("not shown"), std::string::npos) << text;
+    EXPECT_EQ(text.find("warning"), std::string::npos) << text;
+    if (format == "json") {
+      EXPECT_NE(text.find(R"("level":"warn","message":"careful")"), std::string::npos) << text;
+      EXPECT_NE(text.find(R"("level":"error","message":"broken")"), std::string::npos) << text;
+    } else {
+      EXPECT_NE(text.find("Z warn careful"), std::string::npos) << text;
+      EXPECT_NE(text.find("Z error broken"), std::string::npos) << text;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tributary::app
