@@ -26,6 +26,7 @@
 #include "gateway/app/retention_service.h"
 #include "gateway/common/change_signal.h"
 #include "gateway/common/metrics.h"
+#include "gateway/common/process_metrics.h"
 #include "gateway/common/secret_redactor.h"
 #include "gateway/config/config.h"
 #include "gateway/http/http_server.h"
@@ -54,6 +55,9 @@ void DescribeMetrics(Metrics& metrics) {
   metrics.Describe("tributary_quarantined_snapshots", "gauge", "Snapshots waiting for an admin decision.");
   metrics.Describe("tributary_open_amount", "gauge", "Open amount of active receivables, by currency (exact decimal).");
   metrics.Describe("tributary_open_items", "gauge", "Active receivables with an open amount, by currency.");
+  metrics.Describe("tributary_build_info", "gauge", "Always 1; the version of the running binary as a label.");
+  metrics.Set("tributary_build_info", {{"version", TRIBUTARY_VERSION}}, 1);
+  DescribeProcessMetrics(metrics);
   metrics.Describe("tributary_action_jobs", "gauge", "Action jobs, by status.");
   metrics.Describe("tributary_action_runs_total", "counter", "Action job runs, by connector, kind and outcome.");
   metrics.Describe("tributary_action_waiting_provider", "gauge",
@@ -158,6 +162,7 @@ class Runtime {
                              .wake_connectors = [this] { WakeConnectors(); },
                              .wake_pusher = [this] { NotifyChanges(); },
                              .publish_metrics = [this](Metrics& metrics) {
+                               PublishProcessMetrics(metrics);
                                if (pusher_) pusher_->PublishMetrics(metrics);
                              },
                              .actions = {.connectors = ActionKindsByConnector(),

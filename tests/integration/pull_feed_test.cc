@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <thread>
+#include <regex>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -21,6 +22,28 @@ std::map<std::string, nlohmann::json> LatestByKey(const std::vector<nlohmann::js
   std::map<std::string, nlohmann::json> latest;
   for (const auto& change : changes) latest[change["key"].get<std::string>()] = change;
   return latest;
+}
+
+TEST(PullFeed, MetricsNameTheBuildAndTheProcess) {
+  DaemonHarness daemon({});
+  daemon.Start();
+  const std::string metrics = daemon.GetText("/metrics");
+  EXPECT_NE(metrics.find("tributary_build_info{version=\""), std::string::npos) << metrics;
+  for (const char* family : {"process_cpu_seconds_total", "process_resident_memory_bytes",
+                             "process_virtual_memory_bytes", "process_open_fds", "process_max_fds",
+                             "process_start_time_seconds"}) {
+    const std::regex line("\n" + std::string(family) + " ([0-9.]+)\n");
+    std::smatch value;
+    ASSERT_TRUE(std::regex_search(metrics, value, line)) << family << "\n" << metrics;
+    if (std::string(family) != "process_cpu_seconds_total") {
+      EXPECT_GT(std::stoll(value[1]), 0) << family;
+    }
+  }
+  std::smatch started;
+  ASSERT_TRUE(std::regex_search(metrics, started, std::regex("\nprocess_start_time_seconds ([0-9]+)\n")));
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_LE(std::abs(now - std::stoll(started[1])), 120) << "the daemon started moments ago";
 }
 
 TEST(PullFeed, DroppedFileBecomesChangesCustomersFirstAndIsArchived) {
