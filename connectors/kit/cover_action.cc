@@ -150,23 +150,19 @@ Result<std::optional<Cover>> InForce(JobStoreView& store, const std::string& key
   if (!entity) return std::unexpected(entity.error());
   if (!*entity) return std::optional<Cover>{};
   const nlohmann::json data = nlohmann::json::parse((*entity)->data, nullptr, false);
-  if (!data.is_object()) return std::optional<Cover>{};
-  const std::string decision = data.value("decision", "");
-  if (decision != "approved" && decision != "partially_approved" && decision != "reduced") return std::optional<Cover>{};
-  const std::string currency = data.value("currency", "");
-  const auto exponent = model::CurrencyExponent(currency);
-  const nlohmann::json granted = data.value("granted", nlohmann::json());
-  if (!exponent || !granted.is_string()) return std::optional<Cover>{};
-  auto minor = model::ParseMinorUnits(granted.get<std::string>(), *exponent);
-  if (!minor || *minor <= 0) return std::optional<Cover>{};
+  const std::optional<int64_t> granted = GrantedInForce(data);
+  if (!granted) return std::optional<Cover>{};
+  auto text = [](const nlohmann::json& object, const char* name) {
+    auto found = object.find(name);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+  };
   Cover cover = on;
   cover.state = CoverState::kDecided;
-  cover.currency = currency;
-  cover.granted_minor = *minor;
-  const nlohmann::json custom = data.value("custom", nlohmann::json::object());
-  if (custom.is_object()) {
-    cover.cover_id = custom.value("cover_id", nlohmann::json()).is_string() ? custom["cover_id"].get<std::string>() : "";
-    cover.cover_type = custom.value("cover_type", nlohmann::json()).is_string() ? custom["cover_type"].get<std::string>() : "";
+  cover.currency = text(data, "currency");
+  cover.granted_minor = *granted;
+  if (auto custom = data.find("custom"); custom != data.end() && custom->is_object()) {
+    cover.cover_id = text(*custom, "cover_id");
+    cover.cover_type = text(*custom, "cover_type");
   }
   return std::optional<Cover>{std::move(cover)};
 }

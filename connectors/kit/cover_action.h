@@ -48,6 +48,11 @@ struct CoverSettings {
 std::string CreditLimitDecision(const Cover& cover, const std::optional<nlohmann::json>& stored,
                                 const std::string& today);
 
+// The cover a stored credit_limit's `data` holds in force (decided `approved`,
+// `partially_approved` or `reduced`, granted > 0): the granted amount in minor units of
+// its currency; nullopt when it holds none.
+std::optional<int64_t> GrantedInForce(const std::optional<nlohmann::json>& data);
+
 // The canonical key of the cover: `<connector>:credit_limit:<policy>/<buyer id>`.
 std::string CreditLimitKey(const CoverSettings& settings, const Cover& cover);
 

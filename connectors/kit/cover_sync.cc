@@ -64,9 +64,9 @@ class CoverWriter {
       if (!existing) return std::unexpected(existing.error());
       std::optional<nlohmann::json> stored = ParsedData(existing->data);
       if (!stored) continue;
-      const std::string decision = stored->value("decision", "");
       // A pending request may not be listed yet; refused and ended covers have nothing left.
-      if (decision != "approved" && decision != "partially_approved" && decision != "reduced") continue;
+      if (!GrantedInForce(stored)) continue;
+      previous_decision_[key] = stored->value("decision", "");
       Cover cover;
       cover.policy = policy;
       cover.buyer.id = key.substr(prefix.size());
@@ -97,6 +97,7 @@ class CoverWriter {
     } else if (existing.error().code != ErrorCode::kNotFound) {
       return std::unexpected(existing.error());
     }
+    previous_decision_[key] = stored ? stored->value("decision", "") : "";
     std::string party;
     if (!cover.reference.empty() && (!stored || !stored->value("party", nlohmann::json()).is_string())) {
       // A cover asked for by a job: its customer, so that the job's and the list's
@@ -105,7 +106,7 @@ class CoverWriter {
         party = nlohmann::json::parse(job->request, nullptr, false).value("customer", "");
       }
     }
-    if (!cover.reference.empty()) references_[CreditLimitKey(settings_, cover)] = cover.reference;
+    if (!cover.reference.empty()) references_[key] = cover.reference;
     auto record = CreditLimitRecord(settings_, provider_.provider(), cover, party, stored, context_.clock().Now());
     if (!record) {
       spdlog::warn("{}: cover of buyer {} skipped: {}", settings_.connector, cover.buyer.id, record.error().message);
@@ -116,17 +117,6 @@ class CoverWriter {
 
   Status Commit(const std::string& call, std::vector<model::CanonicalRecord> records, const std::string& cursor_name,
                 const std::string& cursor) {
-    // The decisions before this batch, to count the cuts it makes.
-    std::map<std::string, std::string> before;
-    for (const model::CanonicalRecord& record : records) {
-      std::string decision;
-      if (auto pending = written_.find(record.key); pending != written_.end()) {
-        decision = pending->second.value("decision", "");
-      } else if (auto existing = store_.GetEntity(record.key)) {
-        if (auto stored = ParsedData(existing->data)) decision = stored->value("decision", "");
-      }
-      before[record.key] = decision;
-    }
     auto batch = store_.api().BeginBatch({.connector = settings_.connector,
                                           .call = call,
                                           .sha256 = model::Sha256Hex(call + "\n" + cursor),
@@ -140,7 +130,7 @@ class CoverWriter {
       if (auto reference = references_.find(record.key); reference != references_.end() && decision != "pending") {
         decided_references.push_back(reference->second);
       }
-      if (IsCut(decision) && before[record.key] != decision) cuts[record.key] = decision;
+      if (IsCut(decision) && previous_decision_[record.key] != decision) cuts[record.key] = decision;
       written_[record.key] = nlohmann::json::parse(record.json);
       if (auto stored = (*batch)->OnRecord(std::move(record)); !stored) return stored;
     }
@@ -173,6 +163,7 @@ class CoverWriter {
   const ConnectorContext& context_;
   store::Store& store_;
   std::map<std::string, nlohmann::json> written_;     // key -> data, this pass
+  std::map<std::string, std::string> previous_decision_;  // key -> its decision before this pass wrote it
   std::map<std::string, std::string> references_;  // key -> the reference of its latest cover, this pass
 };
 

@@ -49,6 +49,14 @@ std::string CoverProblem(const Cover& cover) {
 
 }  // namespace
 
+std::optional<int64_t> GrantedInForce(const std::optional<nlohmann::json>& data) {
+  const std::string decision = StoredText(data, "decision");
+  if (decision != "approved" && decision != "partially_approved" && decision != "reduced") return std::nullopt;
+  const std::optional<int64_t> granted = StoredMinor(data, "granted");
+  if (!granted || *granted <= 0) return std::nullopt;
+  return granted;
+}
+
 std::string CreditLimitKey(const CoverSettings& settings, const Cover& cover) {
   return model::MakeKey(settings.connector, "credit_limit", cover.policy + "/" + cover.buyer.id);
 }
@@ -65,11 +73,10 @@ std::string CreditLimitDecision(const Cover& cover, const std::optional<nlohmann
   const int64_t granted = cover.granted_minor.value_or(0);
   const std::optional<int64_t> had = StoredMinor(stored, "granted");
   const std::string had_decision = StoredText(stored, "decision");
-  const bool had_cover = had && *had > 0 && had_decision != "pending" && had_decision != "withdrawn" &&
-                         had_decision != "refused" && had_decision != "expired";
-  if (granted == 0) return had_cover ? "withdrawn" : "refused";
+  const std::optional<int64_t> in_force = GrantedInForce(stored);
+  if (granted == 0) return in_force ? "withdrawn" : "refused";
   const std::optional<int64_t> requested = cover.requested_minor ? cover.requested_minor : StoredMinor(stored, "requested");
-  if (had_cover && granted < *had && requested && granted < *requested) return "reduced";
+  if (in_force && granted < *in_force && requested && granted < *requested) return "reduced";
   // A reduction stays a reduction until the insurer decides again on an application.
   if (had_decision == "reduced" && had && granted == *had) return "reduced";
   if (!requested || granted >= *requested) return "approved";
