@@ -39,7 +39,10 @@ class AllianzTradeRemote final : public ActionRemote {
          << "      login: " << double_->options().login << "\n"
          << "      password: ${file:" << password.string() << "}\n"
          << "      policy:\n        id: \"" << double_->options().policy_id << "\"\n        currencies: [EUR]\n"
-         << "      backoff: 10ms\n      max_backoff: 50ms\n      max_attempts: 2\n";
+         << "      backoff: 10ms\n      max_backoff: 50ms\n      max_attempts: 2\n"
+         // One job at a time: a second job must still be queued (nothing sent) when the
+         // suite cancels it, whereas a second worker would already have sent its request.
+         << "      workers: 1\n";
     return yaml.str();
   }
 

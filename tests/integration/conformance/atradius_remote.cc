@@ -45,7 +45,10 @@ class AtradiusRemote final : public ActionRemote {
          << "      client_secret: ${file:" << secret.string() << "}\n"
          << "      customer_id: \"" << double_->options().customer_id << "\"\n"
          << "      policy:\n        id: \"" << double_->options().policy << "\"\n        currencies: [EUR]\n"
-         << "      backoff: 10ms\n      max_backoff: 50ms\n      max_attempts: 2\n";
+         << "      backoff: 10ms\n      max_backoff: 50ms\n      max_attempts: 2\n"
+         // One job at a time: a second job must still be queued (nothing sent) when the
+         // suite cancels it, whereas a second worker would already have sent its request.
+         << "      workers: 1\n";
     return yaml.str();
   }
 
