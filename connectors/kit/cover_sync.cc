@@ -52,16 +52,32 @@ class CoverWriter {
     return Commit(call, std::move(list), cursor_name, cursor);
   }
 
-  // A withdrawn version of every live cover of the policy the list did not name.
-  Status WithdrawMissing(const std::string& policy, const std::set<std::string>& seen, const std::string& cursor) {
-    const std::string prefix = model::MakeKey(settings_.connector, "credit_limit", policy + "/");
-    auto keys = store_.api().LiveKeysWithPrefix(prefix);
+  // The version of every live cover of the policy, read before its list is.
+  Result<std::map<std::string, int64_t>> LiveVersions(const std::string& policy) {
+    auto keys = store_.api().LiveKeysWithPrefix(PolicyPrefix(policy));
     if (!keys) return std::unexpected(keys.error());
-    std::vector<model::CanonicalRecord> records;
+    std::map<std::string, int64_t> versions;
     for (const std::string& key : *keys) {
-      if (seen.contains(key)) continue;
       auto existing = store_.GetEntity(key);
       if (!existing) return std::unexpected(existing.error());
+      versions[key] = existing->version;
+    }
+    return versions;
+  }
+
+  // A withdrawn version of every live cover of the policy the list did not name. Only a
+  // cover stored as it was before the list began (`before`): one a job wrote while the
+  // list was read may be missing from a list taken before the insurer granted it.
+  Status WithdrawMissing(const std::string& policy, const std::map<std::string, int64_t>& before,
+                         const std::set<std::string>& seen, const std::string& cursor) {
+    const std::string prefix = PolicyPrefix(policy);
+    std::vector<model::CanonicalRecord> records;
+    for (const auto& [key, version] : before) {
+      if (seen.contains(key)) continue;
+      auto existing = store_.GetEntity(key);
+      if (!existing && existing.error().code == ErrorCode::kNotFound) continue;
+      if (!existing) return std::unexpected(existing.error());
+      if (existing->version != version) continue;
       std::optional<nlohmann::json> stored = ParsedData(existing->data);
       if (!stored) continue;
       // A pending request may not be listed yet; refused and ended covers have nothing left.
@@ -85,6 +101,10 @@ class CoverWriter {
   }
 
  private:
+  std::string PolicyPrefix(const std::string& policy) const {
+    return model::MakeKey(settings_.connector, "credit_limit", policy + "/");
+  }
+
   // The record of `cover`, or nullopt when it cannot be stored (logged, skipped).
   Result<std::optional<model::CanonicalRecord>> RecordOf(Cover cover) {
     if (cover.policy.empty()) cover.policy = provider_.rules().policy;
@@ -206,6 +226,8 @@ Status CoverSync::Poll(std::stop_token stop) {
 
   // The whole list, a batch per page; the withdrawals and the date of the list last, so
   // that a pass cut short lists everything again.
+  auto before = writer.LiveVersions(policy);
+  if (!before) return std::unexpected(before.error());
   std::set<std::string> seen;
   std::string position;
   int page_number = 0;
@@ -222,7 +244,7 @@ Status CoverSync::Poll(std::stop_token stop) {
     position = page->next_cursor;
     if (!page->more) break;
   }
-  return writer.WithdrawMissing(policy, seen, std::to_string(now));
+  return writer.WithdrawMissing(policy, *before, seen, std::to_string(now));
 }
 
 }  // namespace tributary::connectors::kit

@@ -2,6 +2,9 @@
 // first poll and once per full_sync_every, a cover that vanished stored withdrawn (never
 // dropped), a unilateral reduction, a feed that repeats itself making no new version, and
 // the cuts counted.
+#include <functional>
+#include <utility>
+
 #include <gtest/gtest.h>
 
 #include "connectors/kit/cover_action.h"
@@ -17,6 +20,7 @@ struct ListedCovers {
   std::vector<Cover> feed;    // the decision feed, one page, repeated at every read
   bool has_feed = false;
   int lists = 0;
+  std::function<void()> while_listing;  // runs once, as the first page is read
 };
 
 class ListingProvider final : public InsurerProvider {
@@ -37,6 +41,7 @@ class ListingProvider final : public InsurerProvider {
   Result<CoverPage> Covers(const std::string& policy, const std::string& cursor, std::stop_token) override {
     EXPECT_EQ(policy, "P-1");
     if (cursor.empty()) ++insurer_.lists;
+    if (insurer_.while_listing) std::exchange(insurer_.while_listing, nullptr)();
     const size_t start = cursor.empty() ? 0 : std::stoul(cursor);
     CoverPage page;
     for (size_t i = start; i < insurer_.covers.size() && i < start + 2; ++i) page.covers.push_back(insurer_.covers[i]);
@@ -82,6 +87,24 @@ class CoverSyncTest : public ::testing::Test {
     auto store = store::Store::Open(dir_.File("state.db"));
     auto entity = (*store)->GetEntity("cover:credit_limit:P-1/" + buyer);
     return entity ? entity->version : 0;
+  }
+
+  // Stores `cover` as a credit-limit job does when the insurer grants it at once.
+  void StoreAsAJobWould(Cover cover) {
+    cover.policy = "P-1";
+    auto store = store::Store::Open(dir_.File("state.db"));
+    ASSERT_TRUE(store.has_value());
+    auto record = CreditLimitRecord({.connector = "cover", .tenant = "t1"}, "insurer", cover, "", std::nullopt,
+                                    clock_.Now());
+    ASSERT_TRUE(record.has_value()) << record.error().message;
+    auto batch = (*store)->api().BeginBatch({.connector = "cover",
+                                             .call = "job",
+                                             .sha256 = "job-" + cover.buyer.id,
+                                             .size = 1,
+                                             .repeatable_entities = {"credit_limit"}});
+    ASSERT_TRUE(batch.has_value());
+    ASSERT_TRUE((*batch)->OnRecord(std::move(*record)).has_value());
+    ASSERT_TRUE((*batch)->Commit().has_value());
   }
 
   testing::TempDir dir_;
@@ -131,6 +154,21 @@ TEST_F(CoverSyncTest, ACoverThatVanishesIsWithdrawnAndACutIsAReduction) {
   EXPECT_EQ(Version("B-1"), 2);
   EXPECT_EQ(Version("B-2"), 2);
   EXPECT_EQ(metrics_.Get("tributary_credit_limit_changes_total", {{"connector", "cover"}, {"decision", "withdrawn"}}), 1);
+}
+
+TEST_F(CoverSyncTest, ACoverGrantedWhileTheListIsReadIsNotTakenForAWithdrawal) {
+  insurer_.covers = {Decided("B-1", 5000000, 5000000)};
+  // The list was read before the insurer granted B-2, and a job stored the grant meanwhile.
+  insurer_.while_listing = [&] { StoreAsAJobWould(Decided("B-2", 3000000, 3000000)); };
+  ASSERT_TRUE(Sync().Poll({}).has_value());
+  EXPECT_EQ(Entity("B-2")["decision"], "approved");
+  EXPECT_EQ(Version("B-2"), 1);
+  EXPECT_EQ(metrics_.Get("tributary_credit_limit_changes_total", {{"connector", "cover"}, {"decision", "withdrawn"}}), 0);
+  // The next list names it: still nothing to withdraw.
+  insurer_.covers.push_back(Decided("B-2", 3000000, 3000000));
+  clock_.Advance(std::chrono::hours(25));
+  ASSERT_TRUE(Sync().Poll({}).has_value());
+  EXPECT_EQ(Version("B-2"), 1);
 }
 
 TEST_F(CoverSyncTest, AFeedThatRepeatsItsEventsMakesNoNewVersion) {
