@@ -159,7 +159,10 @@ Result<bool> RunNextDueJob(ActionConnector& connector, store::Store& store, cons
 }
 
 ActionRunner::ActionRunner(std::vector<std::unique_ptr<ActionConnector>> workers, ActionRunnerOptions options)
-    : workers_(std::move(workers)), name_(workers_.front()->name()), options_(std::move(options)) {
+    : workers_(std::move(workers)),
+      name_(workers_.front()->name()),
+      options_(std::move(options)),
+      paused_(options_.paused) {
   for (auto& worker : workers_) {
     threads_.emplace_back([this, connector = worker.get()](std::stop_token stop) { Loop(*connector, stop); });
   }
@@ -183,6 +186,15 @@ void ActionRunner::Wake() {
   wake_.notify_all();
 }
 
+void ActionRunner::SetPaused(bool paused) {
+  {
+    std::lock_guard lock(mutex_);
+    paused_ = paused;
+    ++wakes_;
+  }
+  wake_.notify_all();
+}
+
 void ActionRunner::Loop(ActionConnector& connector, std::stop_token stop) {
   http::Backoff backoff(options_.backoff);
   http::Backoff store_backoff(http::BackoffPolicy{.initial = std::chrono::seconds(1), .max = std::chrono::seconds(30)});
@@ -191,7 +203,11 @@ void ActionRunner::Loop(ActionConnector& connector, std::stop_token stop) {
   uint64_t seen_wakes = 0;
   while (!stop.stop_requested()) {
     {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
+      if (paused_) {
+        wake_.wait(lock, stop, [this] { return !paused_; });
+        continue;
+      }
       seen_wakes = wakes_;
     }
     std::chrono::milliseconds wait = options_.idle_check;

@@ -37,6 +37,7 @@ struct ActionRunnerOptions {
   std::chrono::milliseconds provider_poll{std::chrono::minutes(15)};
   // The runner looks for due jobs at least this often, even unwoken.
   std::chrono::milliseconds idle_check{std::chrono::seconds(5)};
+  bool paused = false;  // start paused (an admin paused the connector)
 };
 
 // Claims `connector`'s next due job in `store` and runs it one step. False when no job
@@ -53,6 +54,8 @@ class ActionRunner {
 
   void RequestStop();  // thread-safe, idempotent
   void Wake();         // a job was created: look now (thread-safe)
+  // A paused runner starts no job step (the steps in flight finish); jobs wait queued.
+  void SetPaused(bool paused);  // thread-safe, idempotent
   [[nodiscard]] const std::string& name() const { return name_; }
 
  private:
@@ -64,6 +67,7 @@ class ActionRunner {
   std::mutex mutex_;
   std::condition_variable_any wake_;
   uint64_t wakes_ = 0;                 // guarded by mutex_; each worker compares its last seen
+  bool paused_ = false;                // guarded by mutex_
   std::vector<std::jthread> threads_;  // last: start after every member above exists
 };
 

@@ -66,30 +66,20 @@ bool IsSha256Hex(const std::string& text) {
 
 }  // namespace
 
-std::optional<http::Response> ActionRoutes::Handle(const http::Request& request, const std::string& path,
-                                                   const std::string& query, store::Store& store) const {
-  const bool get = request.method == "GET";
-  const bool post = request.method == "POST";
-  auto segments = SplitPath(path);
-  if (segments.size() < 2 || segments[0] != "v1") return std::nullopt;
-  if (segments[1] == "proofs" && segments.size() == 3 && get) return Proof(segments[2], store);
-  if (segments[1] != "actions") return std::nullopt;
-  if (segments.size() == 2 && get) return List(query, store);
-  if (segments.size() == 3 && post && IsActionKind(segments[2])) return Create(request, segments[2], store);
-  if (segments.size() == 3 && get) {
-    auto job = store.actions().Get(segments[2]);
-    if (!job) return FromError(job.error());
-    return http::JsonResponse(200, JobJson(*job));
-  }
-  if (segments.size() == 4 && segments[3] == "cancel" && post) {
-    auto job = store.actions().Cancel(segments[2]);
-    if (!job) return FromError(job.error());
-    return http::JsonResponse(200, JobJson(*job));
-  }
-  return std::nullopt;
+http::Response ActionRoutes::Get(const std::string& id, store::Store& store) const {
+  auto job = store.actions().Get(id);
+  if (!job) return FromError(job.error());
+  return http::JsonResponse(200, JobJson(*job));
+}
+
+http::Response ActionRoutes::Cancel(const std::string& id, store::Store& store) const {
+  auto job = store.actions().Cancel(id);
+  if (!job) return FromError(job.error());
+  return http::JsonResponse(200, JobJson(*job));
 }
 
 http::Response ActionRoutes::Create(const http::Request& request, const std::string& kind, store::Store& store) const {
+  if (!IsActionKind(kind)) return ErrorResponse(404, "not_found", "no such action kind: " + kind);
   const std::string key = http::FindHeader(request.headers, "Idempotency-Key");
   if (key.empty()) {
     return ErrorResponse(400, "idempotency_key_required",

@@ -29,14 +29,18 @@ class ActionRoutes {
  public:
   explicit ActionRoutes(ActionRoutesDeps deps) : deps_(std::move(deps)) {}
 
-  // The answer when `path` is one of the routes above (any method), else nullopt.
-  std::optional<http::Response> Handle(const http::Request& request, const std::string& path,
-                                       const std::string& query, store::Store& store) const;
+  // POST /v1/actions/{kind}
+  http::Response Create(const http::Request& request, const std::string& kind, store::Store& store) const;
+  // GET /v1/actions
+  http::Response List(const std::string& query, store::Store& store) const;
+  // GET /v1/actions/{id}
+  http::Response Get(const std::string& id, store::Store& store) const;
+  // POST /v1/actions/{id}/cancel
+  http::Response Cancel(const std::string& id, store::Store& store) const;
+  // GET /v1/proofs/{sha256}
+  http::Response Proof(const std::string& sha256, store::Store& store) const;
 
  private:
-  http::Response Create(const http::Request& request, const std::string& kind, store::Store& store) const;
-  http::Response List(const std::string& query, store::Store& store) const;
-  http::Response Proof(const std::string& sha256, store::Store& store) const;
 
   ActionRoutesDeps deps_;
 };

@@ -1,12 +1,11 @@
 #include "gateway/admin/admin_api.h"
 
-#include <openssl/crypto.h>
-
 #include <charconv>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/admin/action_requests.h"
 #include "gateway/admin/error_response.h"
 #include "gateway/admin/query_string.h"
 #include "gateway/http/json_response.h"
@@ -21,61 +20,12 @@ constexpr int kMaxLongPollSeconds = 60;
 
 http::Response Json(int status, const ordered_json& body) { return http::JsonResponse(status, body); }
 
-bool TokenMatches(const std::string& header, const std::string& token) {
-  static constexpr std::string_view kBearer = "Bearer ";
-  if (header.size() != kBearer.size() + token.size() || header.compare(0, kBearer.size(), kBearer) != 0) {
-    return false;
-  }
-  return CRYPTO_memcmp(header.data() + kBearer.size(), token.data(), token.size()) == 0;
-}
-
-ordered_json RejectJson(const store::Reject& row) {
-  return {{"id", row.id},           {"connector", row.connector},    {"file", row.reject.file},
-          {"file_sha256", row.file_sha256}, {"line", row.reject.line}, {"column", row.reject.column},
-          {"field", row.reject.field}, {"reason", row.reject.reason}, {"raw", row.reject.raw},
-          {"created_at", row.created_at}};
-}
-
-ordered_json DeadLetterJson(const store::DeadLetter& row) {
-  ordered_json change = ordered_json::parse(row.change_json, nullptr, false);
-  return {{"id", row.id},         {"batch_id", row.batch_id}, {"seq", row.seq},
-          {"entity", row.entity}, {"key", row.key},           {"code", row.code},
-          {"message", row.message}, {"change", change},       {"created_at", row.created_at},
-          {"replayed_at", row.replayed_at ? ordered_json(*row.replayed_at) : ordered_json(nullptr)}};
-}
-
-ordered_json QuarantineJson(const store::Quarantine& row) {
-  ordered_json diff = ordered_json::parse(row.diff_json, nullptr, false);
-  return {{"id", row.id},
-          {"connector", row.connector},
-          {"feed", row.feed},
-          {"file", {{"name", row.file.name}, {"sha256", row.file.sha256}, {"size", row.file.size}}},
-          {"reason", row.reason},
-          {"state", row.state},
-          {"diff", diff},
-          {"created_at", row.created_at}};
-}
-
 }  // namespace
 
-// A Store borrowed from the pool for the duration of one request.
-class AdminApi::StoreLease {
- public:
-  StoreLease(AdminApi* api, std::unique_ptr<store::Store> store) : api_(api), store_(std::move(store)) {}
-  StoreLease(StoreLease&& other) noexcept = default;
-  ~StoreLease() {
-    if (store_) api_->ReturnStore(std::move(store_));
-  }
-  store::Store* operator->() { return store_.get(); }
-  store::Store& operator*() { return *store_; }
-
- private:
-  AdminApi* api_;
-  std::unique_ptr<store::Store> store_;
-};
-
 AdminApi::AdminApi(AdminApiOptions options, AdminApiDeps deps)
-    : options_(std::move(options)), deps_(std::move(deps)), actions_(deps_.actions) {}
+    : options_(std::move(options)), deps_(std::move(deps)), actions_(deps_.actions) {
+  AddRoutes();
+}
 
 AdminApi::~AdminApi() = default;
 
@@ -110,55 +60,109 @@ http::Response AdminApi::Handle(const http::Request& request) {
     query = path.substr(mark + 1);
     path.resize(mark);
   }
-  if (path == "/healthz") return Json(200, {{"status", "ok"}});
-  if (path == "/readyz") {
-    bool ready = deps_.ready && deps_.ready();
-    return Json(ready ? 200 : 503, {{"status", ready ? "ready" : "starting"}});
-  }
   if (auto answered = RoutePublic(deps_.public_routes, request, path)) return *answered;
-  if (options_.token && !TokenMatches(http::FindHeader(request.headers, "Authorization"), *options_.token)) {
-    auto response = ErrorResponse(401, "unauthorized", "a valid bearer token is required");
-    response.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return response;
-  }
   try {
-    return Route(request, path, query);
+    return Dispatch(request, path, query);
   } catch (const std::exception& e) {
     return ErrorResponse(500, "internal", e.what());
   }
 }
 
-http::Response AdminApi::Route(const http::Request& request, const std::string& path, const std::string& query) {
-  const bool get = request.method == "GET";
-  const bool post = request.method == "POST";
-  if (path == "/metrics" && get) return MetricsText();
-  if (path == "/v1/changes" && get) return Changes(query);
-  if (path == "/v1/connectors" && get) return Connectors();
-  if (path == "/v1/rejects" && get) return Rejects(query);
-  if (path == "/v1/dead-letters" && get) return DeadLetters(query);
-  if (path == "/v1/quarantine" && get) return QuarantineList(query);
-
-  if (path.starts_with("/v1/actions") || path.starts_with("/v1/proofs/")) {
-    auto store = BorrowStore();
-    if (!store) return FromError(store.error());
-    if (auto answered = actions_.Handle(request, path, query, **store)) return *answered;
+http::Response AdminApi::Dispatch(const http::Request& request, const std::string& path, const std::string& query) {
+  // HEAD is GET without the body (the server drops it).
+  const std::string method = request.method == "HEAD" ? "GET" : request.method;
+  auto match = routes_.Find(method, path);
+  if (!match) {
+    std::vector<std::string> methods = routes_.MethodsFor(path);
+    if (methods.empty()) return ErrorResponse(404, "not_found", "no such endpoint: " + request.method + " " + path);
+    std::string allow;
+    for (const std::string& known : methods) allow += (allow.empty() ? "" : ", ") + known;
+    auto response = ErrorResponse(405, "method_not_allowed", request.method + " " + path + " is not served; use " + allow);
+    response.headers.emplace_back("Allow", allow);
+    return response;
   }
-
-  // /v1/dead-letters/{id}/replay, /v1/quarantine/{id}[/release|/discard]
-  auto segments = SplitPath(path);
-  if (segments.size() >= 3 && segments[0] == "v1") {
-    auto id = ParseInt(segments[2]);
-    if (!id) return ErrorResponse(404, "not_found", "no such resource: " + path);
-    if (segments[1] == "dead-letters" && segments.size() == 4 && segments[3] == "replay" && post) {
-      return ReplayDeadLetter(*id);
+  RouteArgs args{.params = std::move(match->params), .query = query, .scopes = Scopes::All()};
+  const Route& route = *match->route;
+  if (!options_.tokens.empty() && !route.scopes.Empty()) {
+    std::optional<Caller> caller = Authenticate(request, options_.tokens);
+    if (!caller) {
+      auto response = ErrorResponse(401, "unauthorized", "a valid bearer token is required");
+      // A browser asking for a page is offered Basic, which it knows how to prompt for.
+      const bool page = http::FindHeader(request.headers, "Accept").find("text/html") != std::string::npos;
+      response.headers.emplace_back("WWW-Authenticate", page ? "Basic realm=\"tributary\", charset=\"UTF-8\""
+                                                             : "Bearer");
+      return response;
     }
-    if (segments[1] == "quarantine" && segments.size() == 3 && get) return QuarantineGet(*id);
-    if (segments[1] == "quarantine" && segments.size() == 4 && post &&
-        (segments[3] == "release" || segments[3] == "discard")) {
-      return QuarantineAction(*id, segments[3]);
+    if (!caller->scopes.Meets(route.scopes)) {
+      return ErrorResponse(403, "forbidden",
+                           "token \"" + caller->token_name + "\" may " + caller->scopes.Names() + "; " + route.method +
+                               " " + route.pattern + " needs " + route.scopes.Names());
     }
+    // A browser sends Basic credentials on its own, even for a form another site made it
+    // post: a change made with them must come from a script of the status page itself.
+    if (caller->presented == Presented::kBasic && route.method != "GET" &&
+        http::FindHeader(request.headers, "X-Tributary-Page").empty()) {
+      return ErrorResponse(403, "forbidden",
+                           "a change through browser credentials needs the X-Tributary-Page header the status page sends");
+    }
+    args.scopes = caller->scopes;
+    args.caller = caller->token_name;
   }
-  return ErrorResponse(404, "not_found", "no such endpoint: " + request.method + " " + path);
+  return route.handler(request, args);
+}
+
+void AdminApi::AddRoutes() {
+  const Scopes none;
+  const Scopes read{Scope::kRead};
+  routes_.Add({"GET", "/healthz", none, [](const http::Request&, const RouteArgs&) {
+                 return Json(200, {{"status", "ok"}});
+               }});
+  routes_.Add({"GET", "/readyz", none, [this](const http::Request&, const RouteArgs&) {
+                 const bool ready = deps_.ready && deps_.ready();
+                 return Json(ready ? 200 : 503, {{"status", ready ? "ready" : "starting"}});
+               }});
+  routes_.Add({"GET", "/metrics", read, [this](const http::Request&, const RouteArgs&) { return MetricsText(); }});
+  routes_.Add({"GET", "/v1/changes", read,
+               [this](const http::Request&, const RouteArgs& args) { return Changes(args.query); }});
+  AddConnectorRoutes();
+  AddLedgerRoutes();
+  AddActionRoutes();
+}
+
+void AdminApi::AddActionRoutes() {
+  const Scopes actions{Scope::kActions};
+  // The status page lists jobs with a read token; creating, cancelling and proofs are the core's.
+  const Scopes actions_or_read{Scope::kActions, Scope::kRead};
+  auto with_store = [this](auto call) {
+    return [this, call](const http::Request& request, const RouteArgs& args) {
+      auto store = BorrowStore();
+      if (!store) return FromError(store.error());
+      return call(request, args, **store);
+    };
+  };
+  for (std::string_view kind : kActionKinds) {
+    routes_.Add({"POST", "/v1/actions/" + std::string(kind), actions,
+                 with_store([this, kind = std::string(kind)](const http::Request& request, const RouteArgs&,
+                                                             store::Store& store) {
+                   return actions_.Create(request, kind, store);
+                 })});
+  }
+  routes_.Add({"GET", "/v1/actions", actions_or_read,
+               with_store([this](const http::Request&, const RouteArgs& args, store::Store& store) {
+                 return actions_.List(args.query, store);
+               })});
+  routes_.Add({"GET", "/v1/actions/{id}", actions_or_read,
+               with_store([this](const http::Request&, const RouteArgs& args, store::Store& store) {
+                 return actions_.Get(args.Param("id"), store);
+               })});
+  routes_.Add({"POST", "/v1/actions/{id}/cancel", actions,
+               with_store([this](const http::Request&, const RouteArgs& args, store::Store& store) {
+                 return actions_.Cancel(args.Param("id"), store);
+               })});
+  routes_.Add({"GET", "/v1/proofs/{sha256}", actions,
+               with_store([this](const http::Request&, const RouteArgs& args, store::Store& store) {
+                 return actions_.Proof(args.Param("sha256"), store);
+               })});
 }
 
 http::Response AdminApi::Changes(const std::string& query) {
@@ -261,94 +265,6 @@ http::Response AdminApi::MetricsText() {
     metrics.Set("tributary_connector_up", labels, status.state == "failing" ? 0 : 1);
   }
   return http::Response{200, {{"Content-Type", "text/plain; version=0.0.4"}}, metrics.Render()};
-}
-
-http::Response AdminApi::Connectors() {
-  ordered_json list = ordered_json::array();
-  for (const ConnectorStatus& status : deps_.connectors->All()) {
-    list.push_back({{"name", status.name},
-                    {"type", status.type},
-                    {"state", status.state},
-                    {"last_run_at", status.last_run_at},
-                    {"last_success_at", status.last_success_at},
-                    {"last_error", status.last_error},
-                    {"polls", status.polls},
-                    {"failures", status.failures}});
-  }
-  return Json(200, {{"connectors", list}});
-}
-
-http::Response AdminApi::Rejects(const std::string& query) {
-  QueryParams params(query);
-  auto after = params.Int("after", 0);
-  auto limit = params.Int("limit", 100);
-  if (!after || !limit || *limit < 1 || *limit > 1000) {
-    return ErrorResponse(400, "invalid_argument", "expected integer after and 1<=limit<=1000");
-  }
-  auto store = BorrowStore();
-  if (!store) return FromError(store.error());
-  auto rows = (*store)->ListRejects(params.String("connector"), *after, static_cast<int>(*limit));
-  if (!rows) return FromError(rows.error());
-  ordered_json list = ordered_json::array();
-  for (const store::Reject& row : *rows) list.push_back(RejectJson(row));
-  return Json(200, {{"rejects", list}, {"next_after", rows->empty() ? *after : rows->back().id}});
-}
-
-http::Response AdminApi::DeadLetters(const std::string& query) {
-  QueryParams params(query);
-  auto after = params.Int("after", 0);
-  auto limit = params.Int("limit", 100);
-  if (!after || !limit || *limit < 1 || *limit > 1000) {
-    return ErrorResponse(400, "invalid_argument", "expected integer after and 1<=limit<=1000");
-  }
-  bool pending_only = params.String("all") != "true";
-  auto store = BorrowStore();
-  if (!store) return FromError(store.error());
-  auto rows = (*store)->ListDeadLetters(pending_only, *after, static_cast<int>(*limit));
-  if (!rows) return FromError(rows.error());
-  ordered_json list = ordered_json::array();
-  for (const store::DeadLetter& row : *rows) list.push_back(DeadLetterJson(row));
-  return Json(200, {{"dead_letters", list}, {"next_after", rows->empty() ? *after : rows->back().id}});
-}
-
-http::Response AdminApi::ReplayDeadLetter(int64_t id) {
-  auto store = BorrowStore();
-  if (!store) return FromError(store.error());
-  auto seq = (*store)->ReplayDeadLetter(id);
-  if (!seq) return FromError(seq.error());
-  deps_.changes->Notify();
-  if (deps_.wake_pusher) deps_.wake_pusher();
-  return Json(200, {{"id", id}, {"replayed_as_seq", *seq}});
-}
-
-http::Response AdminApi::QuarantineList(const std::string& query) {
-  QueryParams params(query);
-  auto store = BorrowStore();
-  if (!store) return FromError(store.error());
-  auto rows = (*store)->ListQuarantine(params.String("all") != "true");
-  if (!rows) return FromError(rows.error());
-  ordered_json list = ordered_json::array();
-  for (const store::Quarantine& row : *rows) list.push_back(QuarantineJson(row));
-  return Json(200, {{"quarantine", list}});
-}
-
-http::Response AdminApi::QuarantineGet(int64_t id) {
-  auto store = BorrowStore();
-  if (!store) return FromError(store.error());
-  auto row = (*store)->GetQuarantine(id);
-  if (!row) return FromError(row.error());
-  return Json(200, QuarantineJson(*row));
-}
-
-http::Response AdminApi::QuarantineAction(int64_t id, const std::string& action) {
-  auto store = BorrowStore();
-  if (!store) return FromError(store.error());
-  Status done = action == "release" ? (*store)->ReleaseQuarantine(id) : (*store)->DiscardQuarantine(id);
-  if (!done) return FromError(done.error());
-  if (deps_.wake_connectors) deps_.wake_connectors();
-  auto row = (*store)->GetQuarantine(id);
-  if (!row) return FromError(row.error());
-  return Json(200, QuarantineJson(*row));
 }
 
 }  // namespace tributary::admin

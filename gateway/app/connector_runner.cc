@@ -3,15 +3,22 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/common/time_format.h"
+#include "gateway/config/values.h"
 
 namespace tributary::app {
 
 ConnectorRunner::ConnectorRunner(std::unique_ptr<connectors::Connector> connector, std::string type,
                                  std::chrono::milliseconds schedule, admin::ConnectorStatusBoard* board,
-                                 SharedRedactor redactor)
-    : connector_(std::move(connector)), schedule_(schedule), board_(board), redactor_(std::move(redactor)) {
+                                 SharedRedactor redactor, bool paused)
+    : connector_(std::move(connector)),
+      schedule_(schedule),
+      board_(board),
+      redactor_(std::move(redactor)),
+      paused_(paused) {
   status_.name = connector_->name();
   status_.type = std::move(type);
+  status_.schedule = FormatDuration(schedule);
+  if (paused) status_.state = "paused";
   board_->Put(status_);
   thread_ = std::jthread([this](std::stop_token stop) { Loop(stop); });
 }
@@ -36,8 +43,28 @@ void ConnectorRunner::Wake() {
   wake_.notify_all();
 }
 
+void ConnectorRunner::SetPaused(bool paused) {
+  {
+    std::lock_guard lock(mutex_);
+    if (paused_ == paused) return;
+    paused_ = paused;
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
 void ConnectorRunner::Loop(std::stop_token stop) {
   while (!stop.stop_requested()) {
+    {
+      std::unique_lock lock(mutex_);
+      if (paused_) {
+        status_.state = "paused";
+        board_->Put(status_);
+        wake_.wait(lock, stop, [this] { return !paused_; });
+        woken_ = false;
+        continue;
+      }
+    }
     status_.state = "polling";
     status_.last_run_at = FormatRfc3339(std::chrono::system_clock::now());
     board_->Put(status_);

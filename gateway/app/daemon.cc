@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <stop_token>
 #include <thread>
@@ -34,6 +35,20 @@
 
 namespace tributary::app {
 namespace {
+
+// The admin tokens of `admin`: `token` with every scope, then each of `tokens`.
+std::vector<admin::AccessToken> AccessTokens(const config::AdminConfig& admin) {
+  std::vector<admin::AccessToken> tokens;
+  if (admin.token) tokens.push_back({.name = "admin", .token = admin.token->value, .scopes = admin::Scopes::All()});
+  for (const config::AdminToken& token : admin.tokens) {
+    admin::Scopes scopes;
+    for (const std::string& name : token.scopes) {
+      if (auto scope = admin::ParseScope(name)) scopes = scopes | *scope;
+    }
+    tokens.push_back({.name = token.name, .token = token.token.value, .scopes = scopes});
+  }
+  return tokens;
+}
 
 // How long a stop (SIGTERM, SIGINT, SIGHUP reload) waits for the files in flight before
 // abandoning them; below the unit's TimeoutStopSec (5 min) so the rest of the shutdown
@@ -108,6 +123,15 @@ class Runtime {
       if (!store) return std::unexpected(store.error());
       if (auto sealed = (*store)->api().SealStoredGrants(); !sealed) return sealed;
       if (auto prepared = PrepareActionJobs(**store); !prepared) return prepared;
+      auto pauses = (*store)->PausedConnectors();
+      if (!pauses) return std::unexpected(pauses.error());
+      for (const store::ConnectorPause& pause : *pauses) {
+        if (!IsConfigured(pause.connector)) continue;
+        paused_.insert(pause.connector);
+        spdlog::warn("connector {} is paused (since {}{}): POST /v1/connectors/{}/resume to resume it",
+                     pause.connector, pause.paused_at, pause.paused_by.empty() ? "" : ", by " + pause.paused_by,
+                     pause.connector);
+      }
     }
 
     if (config_.push) {
@@ -152,15 +176,19 @@ class Runtime {
     }
 
     admin::AdminApiOptions admin_options{.state_path = config_.state_path,
-                                         .token = config_.admin.token ? std::optional(config_.admin.token->value) : std::nullopt,
+                                         .tokens = AccessTokens(config_.admin),
                                          .tenant = config_.tenant,
-                                         .push_enabled = config_.push.has_value()};
+                                         .push_enabled = config_.push.has_value(),
+                                         .config_text = config_.Describe(),
+                                         .config_file = config_.file};
     admin::AdminApiDeps deps{.metrics = metrics_,
                              .connectors = board_,
                              .changes = changes_,
                              .ready = [this] { return ready_.load(); },
                              .wake_connectors = [this] { WakeConnectors(); },
                              .wake_pusher = [this] { NotifyChanges(); },
+                             .control = [this](const std::string& name, admin::ConnectorControl control,
+                                               const std::string& by) { return Control(name, control, by); },
                              .publish_metrics = [this](Metrics& metrics) {
                                PublishProcessMetrics(metrics);
                                if (pusher_) pusher_->PublishMetrics(metrics);
@@ -194,7 +222,8 @@ class Runtime {
       const config::ConnectorConfig& connector_config = config_.connectors[i];
       std::lock_guard lock(runners_mutex_);
       runners_.push_back(std::make_unique<ConnectorRunner>(std::move(connectors_[i]), connector_config.type,
-                                                           connector_config.schedule, board_, redactor_));
+                                                           connector_config.schedule, board_, redactor_,
+                                                           paused_.contains(connector_config.name)));
     }
     connectors_.clear();
     {
@@ -204,7 +233,8 @@ class Runtime {
             std::move(action), connectors::kit::ActionRunnerOptions{.state_path = config_.state_path,
                                                                     .clock = &clock_,
                                                                     .metrics = metrics_,
-                                                                    .notify_changes = [this] { NotifyChanges(); }}));
+                                                                    .notify_changes = [this] { NotifyChanges(); },
+                                                                    .paused = paused_.contains(action.front()->name())}));
       }
     }
     actions_.clear();
@@ -262,6 +292,44 @@ class Runtime {
   }
 
  private:
+  bool IsConfigured(const std::string& name) const {
+    return std::any_of(config_.connectors.begin(), config_.connectors.end(),
+                       [&](const config::ConnectorConfig& connector) { return connector.name == name; });
+  }
+
+  // POST /v1/connectors/{name}/pause|resume|poll. A pause is stored first, so it outlives
+  // a restart; the runners then stop starting work (what is in flight finishes).
+  Status Control(const std::string& name, admin::ConnectorControl control, const std::string& by) {
+    if (!IsConfigured(name)) return Fail(ErrorCode::kNotFound, "no connector \"" + name + "\" is configured");
+    if (control == admin::ConnectorControl::kPoll) {
+      {
+        std::lock_guard lock(runners_mutex_);
+        if (paused_.contains(name)) {
+          return Fail(ErrorCode::kConflict, "connector " + name + " is paused; resume it to poll");
+        }
+      }
+      WakeConnector(name);
+      WakeAction(name);
+      return Ok();
+    }
+    const bool pause = control == admin::ConnectorControl::kPause;
+    auto store = store::Store::Open(config_.state_path);
+    if (!store) return std::unexpected(store.error());
+    if (auto stored = (*store)->SetConnectorPaused(name, pause, by); !stored) return stored;
+    std::lock_guard lock(runners_mutex_);
+    const bool changed = pause ? paused_.insert(name).second : paused_.erase(name) > 0;
+    for (size_t i = 0; i < runners_.size() && i < config_.connectors.size(); ++i) {
+      if (config_.connectors[i].name == name) runners_[i]->SetPaused(pause);
+    }
+    for (auto& runner : action_runners_) {
+      if (runner->name() == name) runner->SetPaused(pause);
+    }
+    if (changed) {
+      spdlog::warn("connector {} {}{}", name, pause ? "paused" : "resumed", by.empty() ? "" : " by " + by);
+    }
+    return Ok();
+  }
+
   void NotifyChanges() {
     changes_->Notify();
     if (pusher_) pusher_->Notify();
@@ -326,6 +394,7 @@ class Runtime {
   admin::ConnectorStatusBoard* board_;
   ChangeSignal* changes_;
   std::atomic<bool> ready_{false};
+  std::set<std::string> paused_;  // guarded by runners_mutex_ once the runners exist
   std::unique_ptr<PusherService> pusher_;
   std::unique_ptr<RetentionService> retention_;
   std::vector<std::unique_ptr<connectors::Connector>> connectors_;  // built, not yet running

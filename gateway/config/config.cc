@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <set>
 #include <map>
 #include <tuple>
 
@@ -194,11 +195,50 @@ class Loader {
       }
     }
     out.token = ReadToken(admin);
+    ReadAdminTokens(admin, out);
     // A token that failed to resolve was already reported; do not pile on.
-    if (!out.IsLoopback() && !out.token && !admin.Has("token")) {
+    if (!out.IsLoopback() && !out.token && !admin.Has("token") && !admin.Has("tokens")) {
       admin.Child("listen").Error("a token is required when the admin API listens off loopback");
     }
     admin.RejectUnknownKeys();
+  }
+
+  void ReadAdminTokens(ConfigNode& admin, AdminConfig& out) {
+    std::set<std::string> names;
+    for (ConfigNode& item : admin.Sequence("tokens")) {
+      AdminToken token;
+      if (auto name = item.String("name", Presence::kRequired)) {
+        if (!IsIdentifier(*name, 63)) {
+          item.Child("name").Error("invalid token name " + QuoteForMessage(*name) +
+                                   " (expected 1 to 63 of a-z, 0-9, '-', '_')");
+        } else if (!names.insert(*name).second) {
+          item.Child("name").Error("another token is already named " + QuoteForMessage(*name));
+        }
+        token.name = *name;
+      }
+      std::optional<Secret> secret = item.SecretValue("token", Presence::kRequired);
+      if (secret && secret->resolved && secret->value.empty()) item.Child("token").Error("the token must not be empty");
+      for (ConfigNode& scope : item.Sequence("scopes", Presence::kRequired)) {
+        auto text = scope.Scalar();
+        if (!text) continue;
+        if (*text != "read" && *text != "operate" && *text != "actions") {
+          scope.Error("unknown scope " + QuoteForMessage(*text) + " (read, operate, actions)");
+        } else {
+          token.scopes.push_back(*text);
+        }
+      }
+      if (item.Has("scopes") && token.scopes.empty()) item.Child("scopes").Error("a token needs at least one scope");
+      item.RejectUnknownKeys();
+      if (!secret) continue;
+      // One token with two sets of scopes would make the scopes a matter of order.
+      const bool reused = (out.token && out.token->resolved && out.token->value == secret->value) ||
+                          std::any_of(out.tokens.begin(), out.tokens.end(), [&](const AdminToken& other) {
+                            return other.token.resolved && other.token.value == secret->value;
+                          });
+      if (secret->resolved && reused) item.Child("token").Error("the same token is configured twice; give each its own");
+      token.token = std::move(*secret);
+      out.tokens.push_back(std::move(token));
+    }
   }
 
   void ReadLog(ConfigNode log, LogConfig& out) {

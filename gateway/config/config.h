@@ -107,10 +107,18 @@ struct ConnectorConfig {
   std::shared_ptr<const ConnectorSettings> settings;
 };
 
+// `admin.tokens[]`: a token and what it may do (read, operate, actions).
+struct AdminToken {
+  std::string name;
+  Secret token;
+  std::vector<std::string> scopes;
+};
+
 struct AdminConfig {
   std::string host = "127.0.0.1";  // without brackets for IPv6
   uint16_t port = 8470;            // 0 picks a free port
-  std::optional<Secret> token;     // bearer token; required off loopback
+  std::optional<Secret> token;     // bearer token with every scope; a token is required off loopback
+  std::vector<AdminToken> tokens;  // scoped tokens, beside or instead of `token`
   // True when `host` is localhost, in 127.0.0.0/8 or ::1.
   [[nodiscard]] bool IsLoopback() const;
 };

@@ -49,6 +49,14 @@ std::string Config::Describe() const {
   const std::string host = admin.host.find(':') == std::string::npos ? admin.host : "[" + admin.host + "]";
   Line(out, 2, "listen", Scalar(host + ":" + std::to_string(admin.port)));
   if (admin.token) Line(out, 2, "token", Scalar(admin.token->Redacted()));
+  if (!admin.tokens.empty()) Line(out, 2, "tokens", "");
+  for (const AdminToken& token : admin.tokens) {
+    Line(out, 4, "- name", Scalar(token.name));
+    Line(out, 6, "token", Scalar(token.token.Redacted()));
+    std::string scopes;
+    for (const std::string& scope : token.scopes) scopes += (scopes.empty() ? "" : ", ") + scope;
+    Line(out, 6, "scopes", "[" + scopes + "]");
+  }
   Line(out, 0, "log", "");
   Line(out, 2, "level", log.level);
   Line(out, 2, "format", log.format);

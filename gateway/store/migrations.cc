@@ -211,6 +211,17 @@ constexpr const char* kCreditLimitsSchema = R"sql(
 CREATE INDEX entities_credit_limits ON entities(lifecycle) WHERE entity = 'credit_limit';
 )sql";
 
+// Where each file went (its archive or error path), and the connectors an admin paused:
+// a pause outlives a restart.
+constexpr const char* kOperationsSchema = R"sql(
+ALTER TABLE files ADD COLUMN moved_to TEXT NOT NULL DEFAULT '';
+CREATE TABLE connector_pauses (
+  connector TEXT PRIMARY KEY,
+  paused_at TEXT NOT NULL,
+  paused_by TEXT NOT NULL DEFAULT ''
+);
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "initial schema", kInitialSchema},
     {2, "api connectors: cursors, oauth grants and consents", kApiStateSchema},
@@ -220,6 +231,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {6, "retention: indexes on the references to the file ledger", kRetentionSchema},
     {7, "actions: jobs, recent lookups and proof documents", kActionsSchema},
     {8, "entities: an index of the credit limits", kCreditLimitsSchema},
+    {9, "files: where each went; paused connectors", kOperationsSchema},
 });
 
 Result<int64_t> CurrentVersion(Database& db) {

@@ -8,7 +8,7 @@ namespace {
 // Columns of FileEntry, in ReadFileEntry's order.
 #define TRIBUTARY_FILE_COLUMNS \
   "id, connector, name, sha256, size, state, rows, rejects, changes, last_seq, error, updated_at, " \
-  "closes_withheld, note"
+  "closes_withheld, note, moved_to, created_at"
 
 FileEntry ReadFileEntry(const Statement& row) {
   FileEntry entry;
@@ -27,6 +27,8 @@ FileEntry ReadFileEntry(const Statement& row) {
   entry.updated_at = row.Text(11);
   entry.closes_withheld = row.Int(12);
   entry.note = row.Text(13);
+  entry.moved_to = row.Text(14);
+  entry.created_at = row.Text(15);
   return entry;
 }
 
@@ -132,6 +134,25 @@ Result<std::vector<FileEntry>> SqliteStore::FilesInState(const std::string& conn
                            " FROM files WHERE connector = ? AND state = ? ORDER BY id");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(connector, FileStateName(state));
+  return CollectRows<FileEntry>(*stmt, ReadFileEntry);
+}
+
+Status SqliteStore::SetFileMovedTo(const std::string& connector, const std::string& sha256, const std::string& path) {
+  auto stmt = db_->Prepare(
+      "UPDATE files SET moved_to = ?, updated_at = ? WHERE id = "
+      "(SELECT id FROM files WHERE connector = ? AND sha256 = ? ORDER BY id DESC LIMIT 1)");
+  if (!stmt) return std::unexpected(stmt.error());
+  return stmt->Bind(path, UtcNowRfc3339(), connector, sha256).Run();
+}
+
+Result<std::vector<FileEntry>> SqliteStore::ListFiles(const FileQuery& query) {
+  // Every filter is bound; an empty one matches everything.
+  auto stmt = db_->Prepare("SELECT " TRIBUTARY_FILE_COLUMNS
+                           " FROM files WHERE (?1 = '' OR connector = ?1) AND (?2 = '' OR state = ?2) "
+                           "AND (?3 = '' OR created_at >= ?3) AND (?4 = 0 OR id < ?4) ORDER BY id DESC LIMIT ?5");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(query.connector, query.state ? std::string(FileStateName(*query.state)) : std::string(), query.after,
+             query.before_id, static_cast<int64_t>(query.limit));
   return CollectRows<FileEntry>(*stmt, ReadFileEntry);
 }
 

@@ -17,7 +17,6 @@
 namespace tributary::store {
 
 // "applied" → FileState::kApplied, …; nullopt for an unknown name.
-std::optional<FileState> ParseFileState(std::string_view name);
 
 // An entity's current wire object, as an SQL expression over a row of `entities`: the
 // outbox row `data_seq` names, else the row's own `data` (migration 5).
@@ -47,6 +46,10 @@ class SqliteStore final : public Store {
                                           int limit) override;
 
   Result<std::vector<Quarantine>> ListQuarantine(bool pending_only) override;
+  Status SetFileMovedTo(const std::string& connector, const std::string& sha256, const std::string& path) override;
+  Result<std::vector<FileEntry>> ListFiles(const FileQuery& query) override;
+  Result<std::vector<ConnectorPause>> PausedConnectors() override;
+  Status SetConnectorPaused(const std::string& connector, bool paused, const std::string& by) override;
   Result<Quarantine> GetQuarantine(int64_t id) override;
   Status ReleaseQuarantine(int64_t id) override;
   Status DiscardQuarantine(int64_t id) override;

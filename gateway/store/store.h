@@ -47,6 +47,7 @@ enum class FileState {
   kFailed,       // could not be read at all; moved to error_dir with a .reason file
 };
 std::string_view FileStateName(FileState state);
+std::optional<FileState> ParseFileState(std::string_view name);
 
 struct FileEntry {
   int64_t id = 0;
@@ -61,6 +62,24 @@ struct FileEntry {
   int64_t closes_withheld = 0;  // snapshot closes not made: rejected records had no key
                                 // but named their customer (ApplyOutcome::closes_withheld)
   std::string note;             // why, when closes_withheld > 0 (ApplyOutcome::withheld_reason)
+  std::string moved_to;         // the archive or error path it was moved to; "" while in place or deleted
+  std::string created_at;
+};
+
+// Which ledger entries ListFiles returns: newest first, ids below `before` (0: no bound).
+struct FileQuery {
+  std::string connector;         // "" for all
+  std::optional<FileState> state;
+  std::string after;             // RFC 3339: only entries created at or after it ("" for all)
+  int64_t before_id = 0;
+  int limit = 100;
+};
+
+// A connector an admin paused (POST /v1/connectors/{name}/pause).
+struct ConnectorPause {
+  std::string connector;
+  std::string paused_at;
+  std::string paused_by;  // the admin token's name, "" when none
 };
 
 struct ApplyOptions {
@@ -241,6 +260,15 @@ class Store {
   virtual Status SetFileState(int64_t file_id, FileState state, const std::string& error = "") = 0;
   // Records a file that could not be read at all.
   virtual Result<int64_t> RecordFailedFile(const FileIdentity& file, const std::string& error) = 0;
+  // Records where the latest entry of the connector's content `sha256` was moved to.
+  virtual Status SetFileMovedTo(const std::string& connector, const std::string& sha256, const std::string& path) = 0;
+  // The ledger, newest first (FileQuery).
+  virtual Result<std::vector<FileEntry>> ListFiles(const FileQuery& query) = 0;
+
+  // --- paused connectors -------------------------------------------------------------
+  virtual Result<std::vector<ConnectorPause>> PausedConnectors() = 0;
+  // Pauses (idempotent: the first pause's time stays) or resumes `connector`.
+  virtual Status SetConnectorPaused(const std::string& connector, bool paused, const std::string& by) = 0;
 
   // Starts applying a file: takes the write lock (waiting the busy timeout, then
   // kUnavailable) and opens the file's ledger entry. Only one FileApplication may be open

@@ -13,7 +13,8 @@ namespace {
 class AdminApiTest : public ::testing::Test {
  protected:
   std::unique_ptr<AdminApi> MakeApi(std::optional<std::string> token) {
-    AdminApiOptions options{.state_path = dir_.File("state.db"), .token = std::move(token), .tenant = "acme"};
+    AdminApiOptions options{.state_path = dir_.File("state.db"), .tenant = "acme"};
+    if (token) options.tokens.push_back({.name = "admin", .token = *token, .scopes = Scopes::All()});
     AdminApiDeps deps{.metrics = &metrics_, .connectors = &board_, .changes = &changes_, .ready = [] { return true; }};
     return std::make_unique<AdminApi>(options, deps);
   }

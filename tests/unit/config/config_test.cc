@@ -192,6 +192,35 @@ TEST_F(ConfigTest, AdminOnLoopbackNeedsNoToken) {
   }
 }
 
+TEST_F(ConfigTest, ScopedAdminTokensAreReadCheckedAndRedacted) {
+  auto config = ParseWith(
+      "admin:\n"
+      "  listen: 0.0.0.0:8470\n"
+      "  tokens:\n"
+      "    - {name: core, token: core-admin-s3cr3t, scopes: [actions]}\n"
+      "    - {name: monitoring, token: monitoring-s3cr3t, scopes: [read, operate]}\n");
+  ASSERT_TRUE(config) << ::testing::PrintToString(Messages(config.error()));
+  ASSERT_EQ(config->admin.tokens.size(), 2u);
+  EXPECT_EQ(config->admin.tokens[0].name, "core");
+  EXPECT_EQ(config->admin.tokens[0].token.value, "core-admin-s3cr3t");
+  EXPECT_THAT(config->admin.tokens[1].scopes, ElementsAre("read", "operate"));
+  const std::string text = config->Describe();
+  EXPECT_THAT(text, Not(HasSubstr("s3cr3t")));
+  EXPECT_THAT(text, HasSubstr("  tokens:\n    - name: core\n      token: <redacted>\n      scopes: [actions]\n"));
+
+  EXPECT_THAT(ErrorsWith("admin:\n"
+                         "  tokens:\n"
+                         "    - {name: a, token: one, scopes: [read, write]}\n"
+                         "    - {name: a, token: one, scopes: []}\n"
+                         "    - {token: two}\n"),
+              ElementsAre("c.yaml:5:34: admin.tokens[0].scopes[1]: unknown scope \"write\" (read, operate, actions)",
+                          "c.yaml:6:13: admin.tokens[1].name: another token is already named \"a\"",
+                          "c.yaml:6:39: admin.tokens[1].scopes: a token needs at least one scope",
+                          "c.yaml:6:23: admin.tokens[1].token: the same token is configured twice; give each its own",
+                          "c.yaml:7:7: admin.tokens[2]: missing required key 'name'",
+                          "c.yaml:7:7: admin.tokens[2]: missing required key 'scopes'"));
+}
+
 TEST_F(ConfigTest, RejectsMalformedListenAddresses) {
   for (const char* listen : {"8470", "127.0.0.1", "127.0.0.1:", "127.0.0.1:http", "::1:8470", "[::1]", "[nope]:1",
                              "a b:1", "127.0.0.1:65536", ""}) {
