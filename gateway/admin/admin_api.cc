@@ -124,6 +124,7 @@ void AdminApi::AddRoutes() {
   routes_.Add({"GET", "/metrics", read, [this](const http::Request&, const RouteArgs&) { return MetricsText(); }});
   routes_.Add({"GET", "/v1/changes", read,
                [this](const http::Request&, const RouteArgs& args) { return Changes(args.query); }});
+  AddStatusRoute();
   AddConnectorRoutes();
   AddLedgerRoutes();
   AddActionRoutes();

@@ -37,6 +37,7 @@ struct AdminApiOptions {
   bool push_enabled = false;
   std::string config_text;  // the effective config, secrets redacted (GET /v1/config)
   std::string config_file;
+  std::string version;  // of the daemon, shown on the status page
 };
 
 enum class ConnectorControl { kPause, kResume, kPoll };
@@ -79,6 +80,8 @@ class AdminApi {
   void AddLedgerRoutes();
   void AddConnectorRoutes();
   void AddActionRoutes();
+  void AddStatusRoute();
+  http::Response StatusPage(const RouteArgs& args);
   http::Response Dispatch(const http::Request& request, const std::string& path, const std::string& query);
   http::Response Changes(const std::string& query);
   http::Response MetricsText();

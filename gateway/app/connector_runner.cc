@@ -74,10 +74,12 @@ void ConnectorRunner::Loop(std::stop_token stop) {
       status_.state = "idle";
       status_.last_success_at = status_.last_run_at;
       status_.last_error.clear();
+      status_.last_error_at.clear();
     } else {
       ++status_.failures;
       status_.state = "failing";
       status_.last_error = redactor_ != nullptr ? redactor_->Redact(polled.error().message) : polled.error().message;
+      status_.last_error_at = status_.last_run_at;
       spdlog::error("[{}] poll failed: {}", status_.name, polled.error().message);
     }
     board_->Put(status_);

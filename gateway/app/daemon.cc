@@ -180,7 +180,8 @@ class Runtime {
                                          .tenant = config_.tenant,
                                          .push_enabled = config_.push.has_value(),
                                          .config_text = config_.Describe(),
-                                         .config_file = config_.file};
+                                         .config_file = config_.file,
+                                         .version = TRIBUTARY_VERSION};
     admin::AdminApiDeps deps{.metrics = metrics_,
                              .connectors = board_,
                              .changes = changes_,

@@ -100,6 +100,8 @@ class ActionJobs {
   virtual Result<Job> Get(const std::string& id) = 0;
   // Up to `limit` jobs with number > after, oldest first; of `status` only when given.
   virtual Result<std::vector<Job>> List(std::optional<JobStatus> status, int64_t after, int limit) = 0;
+  // The `limit` most recent jobs, newest first.
+  virtual Result<std::vector<Job>> Latest(int limit) = 0;
   // Cancels a job that is not final and has no committed intent. kNotFound; kConflict
   // (with the reason) when it is final or an irreversible step was taken.
   virtual Result<Job> Cancel(const std::string& id) = 0;

@@ -179,6 +179,19 @@ class SqliteActionJobs final : public ActionJobs {
     }
   }
 
+  Result<std::vector<Job>> Latest(int limit) override {
+    auto stmt = store_.db().Prepare("SELECT " + std::string(kJobColumns) + " FROM action_jobs ORDER BY number DESC LIMIT ?");
+    if (!stmt) return std::unexpected(stmt.error());
+    stmt->Bind(static_cast<int64_t>(limit));
+    std::vector<Job> jobs;
+    while (true) {
+      auto row = stmt->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return jobs;
+      jobs.push_back(JobOfRow(*stmt));
+    }
+  }
+
   Result<Job> Cancel(const std::string& id) override {
     Database& db = store_.db();
     auto txn = Transaction::Begin(db);

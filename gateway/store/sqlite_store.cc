@@ -279,6 +279,14 @@ Result<std::vector<Reject>> SqliteStore::ListRejects(const std::string& connecto
   return CollectRows<Reject>(*stmt, ReadReject);
 }
 
+Result<std::vector<Reject>> SqliteStore::LatestRejects(int limit) {
+  if (auto status = CheckLimit(limit); !status) return std::unexpected(status.error());
+  auto stmt = db_->Prepare(TRIBUTARY_REJECT_SELECT "ORDER BY id DESC LIMIT ?");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(static_cast<int64_t>(limit));
+  return CollectRows<Reject>(*stmt, ReadReject);
+}
+
 // --- quarantine ------------------------------------------------------------------------------
 
 Result<std::vector<Quarantine>> SqliteStore::ListQuarantine(bool pending_only) {

@@ -44,6 +44,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Reject>> ListRejects(const std::string& connector, int64_t after_id,
                                           int limit) override;
+  Result<std::vector<Reject>> LatestRejects(int limit) override;
 
   Result<std::vector<Quarantine>> ListQuarantine(bool pending_only) override;
   Status SetFileMovedTo(const std::string& connector, const std::string& sha256, const std::string& path) override;

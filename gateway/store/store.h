@@ -291,6 +291,8 @@ class Store {
   // Up to `limit` (> 0) rejects with id > after_id, oldest first.
   virtual Result<std::vector<Reject>> ListRejects(const std::string& connector,  // "" = all
                                                   int64_t after_id, int limit) = 0;
+  // The `limit` most recent rejects, newest first.
+  virtual Result<std::vector<Reject>> LatestRejects(int limit) = 0;
 
   // --- quarantine ---------------------------------------------------------------------
   // Oldest first.
