@@ -7,6 +7,7 @@
 
 #include "gateway/admin/action_requests.h"
 #include "gateway/admin/error_response.h"
+#include "gateway/admin/openapi_document.h"
 #include "gateway/admin/query_string.h"
 #include "gateway/http/json_response.h"
 #include "gateway/model/money.h"
@@ -121,6 +122,8 @@ void AdminApi::AddRoutes() {
                  const bool ready = deps_.ready && deps_.ready();
                  return Json(ready ? 200 : 503, {{"status", ready ? "ready" : "starting"}});
                }});
+  routes_.Add({"GET", "/openapi.json", none,
+               [](const http::Request&, const RouteArgs&) { return OpenApiDocumentResponse(); }});
   routes_.Add({"GET", "/metrics", read, [this](const http::Request&, const RouteArgs&) { return MetricsText(); }});
   routes_.Add({"GET", "/v1/changes", read,
                [this](const http::Request&, const RouteArgs& args) { return Changes(args.query); }});
