@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "gateway/http/beast_server_internal.h"
 #include "gateway/http/http_client.h"
 #include "gateway/http/http_server.h"
 #include "tests/testing/temp_dir.h"
@@ -130,6 +131,21 @@ TEST_F(TlsServerTest, RefusesUnusableMaterialNamingTheFile) {
                            .client_ca_file = dir_.File("absent.crt")});
   ASSERT_FALSE(missing_ca.has_value());
   EXPECT_THAT(missing_ca.error().message, HasSubstr("client CA file " + dir_.File("absent.crt")));
+}
+
+TEST_F(TlsServerTest, ContextRequiresTls12AndVerifiesClientsOnlyWithAClientCa) {
+  // The system's OpenSSL defaults may already refuse older versions; the server does not
+  // rely on them.
+  auto one_way = beast_internal::MakeServerTlsContext({.cert_file = pki_.server.cert_file,
+                                                       .key_file = pki_.server.key_file});
+  ASSERT_TRUE(one_way.has_value()) << one_way.error().ToString();
+  EXPECT_EQ(SSL_CTX_get_min_proto_version(one_way->native_handle()), TLS1_2_VERSION);
+  EXPECT_EQ(SSL_CTX_get_verify_mode(one_way->native_handle()), SSL_VERIFY_NONE);
+  auto mutual = beast_internal::MakeServerTlsContext(
+      {.cert_file = pki_.server.cert_file, .key_file = pki_.server.key_file, .client_ca_file = pki_.ca_file});
+  ASSERT_TRUE(mutual.has_value()) << mutual.error().ToString();
+  EXPECT_EQ(SSL_CTX_get_min_proto_version(mutual->native_handle()), TLS1_2_VERSION);
+  EXPECT_EQ(SSL_CTX_get_verify_mode(mutual->native_handle()), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT);
 }
 
 }  // namespace
