@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <spdlog/spdlog.h>
 #include <cerrno>
 #include <cstring>
@@ -216,8 +217,8 @@ void BeastServer::HeaderTimedOut(const std::string& peer) {
 void BeastServer::HandshakeFailed(const std::string& peer, beast::error_code ec) {
   // A peer that connected and left without a word (a port probe) is not worth a warning;
   // a refused certificate or a client speaking plain HTTP is.
-  if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == beast::error::timeout ||
-      ec == asio::error::operation_aborted) {
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || ec == asio::error::connection_reset ||
+      ec == beast::error::timeout || ec == asio::error::operation_aborted) {
     spdlog::debug("http: TLS handshake with {} ended: {}", peer, ec.message());
     return;
   }
