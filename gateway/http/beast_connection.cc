@@ -41,21 +41,23 @@ void Connection<Stream>::OnHandshake(beast::error_code ec) {
     server_.HandshakeFailed(peer_, ec);
     return Close();
   }
-  ReadHead();
+  ReadHead(/*after_handshake=*/true);
 }
 
 template <class Stream>
-void Connection<Stream>::ReadHead() {
+void Connection<Stream>::ReadHead(bool after_handshake) {
   if (closed_) return;
   if (server_.stopping()) return Close();
   parser_.emplace();
   parser_->body_limit(kBodyLimit);
   parser_->header_limit(kHeaderLimit);
   waiting_ = true;
-  waiting_since_ = Clock::now();
   // One deadline for the whole head: every read below shares it, so trickling bytes do
-  // not extend it.
-  Tcp().expires_after(server_.options().header_timeout);
+  // not extend it. The first head shares the handshake's.
+  if (!after_handshake) {
+    waiting_since_ = Clock::now();
+    Tcp().expires_after(server_.options().header_timeout);
+  }
   bhttp::async_read_header(stream_, buffer_, *parser_,
                            [self = Self()](beast::error_code ec, size_t) { self->OnHead(ec); });
 }

@@ -96,7 +96,9 @@ class Connection final : public ConnectionBase {
   std::shared_ptr<Connection> Self() { return std::static_pointer_cast<Connection>(shared_from_this()); }
   beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
   void OnHandshake(beast::error_code ec);
-  void ReadHead();
+  // Waits for the next request head, under a new header deadline unless `after_handshake`
+  // (the handshake's deadline then covers the first head too).
+  void ReadHead(bool after_handshake = false);
   void OnHead(beast::error_code ec);
   void ReadBody();
   void OnBody(beast::error_code ec);

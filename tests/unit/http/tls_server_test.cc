@@ -11,6 +11,7 @@
 #include "gateway/http/http_client.h"
 #include "gateway/http/http_server.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/unit/http/raw_socket.h"
 #include "tests/testing/test_certificates.h"
 
 namespace tributary::http {
@@ -22,7 +23,7 @@ class TlsServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
-    auto pki = testing::WriteTestPki(dir_.path().string());
+    auto pki = ::tributary::testing::WriteTestPki(dir_.path().string());
     ASSERT_TRUE(pki.has_value()) << pki.error().ToString();
     pki_ = *pki;
   }
@@ -49,8 +50,8 @@ class TlsServerTest : public ::testing::Test {
     return MakeCurlClient(options)->Send({"GET", url, {}, ""});
   }
 
-  testing::TempDir dir_;
-  testing::TestPki pki_;
+  ::tributary::testing::TempDir dir_;
+  ::tributary::testing::TestPki pki_;
   std::atomic<int> handled_{0};
 };
 
@@ -131,6 +132,21 @@ TEST_F(TlsServerTest, RefusesUnusableMaterialNamingTheFile) {
                            .client_ca_file = dir_.File("absent.crt")});
   ASSERT_FALSE(missing_ca.has_value());
   EXPECT_THAT(missing_ca.error().message, HasSubstr("client CA file " + dir_.File("absent.crt")));
+}
+
+TEST_F(TlsServerTest, AHandshakeNeverStartedIsClosedAtTheHeaderDeadline) {
+  ServerOptions options;
+  options.tls = ServerTls{.cert_file = pki_.server.cert_file, .key_file = pki_.server.key_file};
+  options.header_timeout = std::chrono::milliseconds(200);
+  auto server = StartHttpServer(options, [](const Request&) { return Response{200, {}, ""}; });
+  ASSERT_TRUE(server.has_value()) << server.error().ToString();
+  const int fd = testing::ConnectLoopback((*server)->port());
+  ASSERT_GE(fd, 0);
+  // Silent: no ClientHello. The server closes without a byte once the deadline passes.
+  const testing::Received received = testing::ReadUntilClosed(fd, std::chrono::seconds(10));
+  ::close(fd);
+  EXPECT_TRUE(received.closed);
+  EXPECT_EQ(received.data, "");
 }
 
 TEST_F(TlsServerTest, ContextRequiresTls12AndVerifiesClientsOnlyWithAClientCa) {
