@@ -30,10 +30,13 @@ Result<asio::ssl::context> MakeServerTlsContext(const ServerTls& tls) {
                       asio::ssl::context::single_dh_use);
   SSL_CTX_set_session_id_context(native, kSessionIdContext, sizeof kSessionIdContext - 1);
   beast::error_code ec;
-  context.use_certificate_chain_file(tls.cert_file, ec);
-  if (ec) return std::unexpected(FileError("TLS certificate", tls.cert_file, ec));
+  // The key first: loading a certificate whose key differs then drops the key quietly,
+  // and the check below says so in plain words (loading them the other way round fails
+  // with OpenSSL's "key values mismatch").
   context.use_private_key_file(tls.key_file, asio::ssl::context::pem, ec);
   if (ec) return std::unexpected(FileError("TLS private key", tls.key_file, ec));
+  context.use_certificate_chain_file(tls.cert_file, ec);
+  if (ec) return std::unexpected(FileError("TLS certificate", tls.cert_file, ec));
   if (SSL_CTX_check_private_key(native) != 1) {
     return Fail(ErrorCode::kInvalidArgument,
                 "TLS private key " + tls.key_file + " does not match the certificate " + tls.cert_file);
