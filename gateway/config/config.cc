@@ -241,7 +241,8 @@ class Loader {
     if (!out.IsLoopback() && !out.token && !admin.Has("token")) {
       admin.Child("listen").Error("a token is required when the admin API listens off loopback");
     }
-    if (auto insecure = admin.Bool("insecure_plaintext")) out.insecure_plaintext = *insecure;
+    const std::optional<bool> insecure = admin.Bool("insecure_plaintext");
+    if (insecure) out.insecure_plaintext = *insecure;
     ConfigNode tls = admin.Child("tls");
     if (tls.IsDefined()) {
       out.tls = ReadAdminTls(tls);
@@ -249,8 +250,11 @@ class Loader {
         admin.Child("insecure_plaintext").Error("true contradicts admin.tls: remove one of them");
       }
     }
-    // A tls section with problems was reported already: only its absence is this rule's.
-    if (!out.IsLoopback() && !tls.IsDefined() && !out.insecure_plaintext) {
+    // A tls section with problems, or an invalid insecure_plaintext, was reported already:
+    // only their absence is this rule's.
+    const bool insecure_unreadable =
+        !insecure && admin.Has("insecure_plaintext") && !admin.Child("insecure_plaintext").IsNull();
+    if (!out.IsLoopback() && !tls.IsDefined() && !out.insecure_plaintext && !insecure_unreadable) {
       admin.Child("listen").Error(
           "the admin API listens off loopback without TLS: add admin.tls {cert_file, key_file} "
           "(see certs/README.md), or set admin.insecure_plaintext: true to accept plain HTTP");

@@ -96,7 +96,7 @@ TEST_F(ConfigTest, GoodConfigYieldsEveryValueWithAbsolutePaths) {
   EXPECT_EQ(erp.files[0].mapping_path, kDataDir + "/mappings/open_items.yaml");
   EXPECT_EQ(erp.files[0].mode, FeedMode::kSnapshot);
   EXPECT_EQ(erp.files[0].max_close_ratio, 0.2);
-  EXPECT_EQ(erp.files[0].line, 27);
+  EXPECT_EQ(erp.files[0].line, 28);
   EXPECT_EQ(erp.files[1].pattern, "payments_??.csv");
   EXPECT_EQ(erp.files[1].mapping_path, kDataDir + "/mappings/open_items.yaml");
   EXPECT_EQ(erp.files[1].mode, FeedMode::kDelta);
