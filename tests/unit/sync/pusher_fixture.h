@@ -1,5 +1,5 @@
 // The pusher's test fixture: a real SQLite store (temp file), the fake core (loopback) and
-// helpers that put changes in the outbox. Shared by pusher_test.cc and pusher_tls_test.cc.
+// functions that put changes in the outbox. Shared by pusher_test.cc and pusher_tls_test.cc.
 #pragma once
 
 #include <gtest/gtest.h>
