@@ -17,7 +17,7 @@ ConnectorRunner::ConnectorRunner(std::unique_ptr<connectors::Connector> connecto
       paused_(paused) {
   status_.name = connector_->name();
   status_.type = std::move(type);
-  status_.schedule = FormatDuration(schedule);
+  status_.schedule = config::FormatDuration(schedule);
   if (paused) status_.state = "paused";
   board_->Put(status_);
   thread_ = std::jthread([this](std::stop_token stop) { Loop(stop); });

@@ -208,6 +208,13 @@ class Runtime {
     }
     admin_ = std::make_unique<admin::AdminApi>(admin_options, deps);
     http::ServerOptions server_options{.host = config_.admin.host, .port = config_.admin.port};
+    if (config_.admin.tls) {
+      // Read now, so a SIGHUP (which builds a new Runtime) serves renewed files to new
+      // connections; the config's load already refused unusable ones.
+      server_options.tls = http::ServerTls{.cert_file = config_.admin.tls->cert_file,
+                                           .key_file = config_.admin.tls->key_file,
+                                           .client_ca_file = config_.admin.tls->client_ca_file};
+    }
     server_options.on_connection_event = [metrics = metrics_](http::ConnectionEvent event) {
       metrics->Add("tributary_admin_connections_dropped_total", {{"reason", DropReason(event)}});
     };
@@ -240,9 +247,18 @@ class Runtime {
     }
     actions_.clear();
     ready_ = true;
-    spdlog::info("tributary {} ready: tenant {}, {} connector(s), admin API on {}:{}, {}", TRIBUTARY_VERSION,
-                 config_.tenant, config_.connectors.size(), config_.admin.host, server_->port(),
+    const std::string host =
+        config_.admin.host.find(':') == std::string::npos ? config_.admin.host : "[" + config_.admin.host + "]";
+    spdlog::info("tributary {} ready: tenant {}, {} connector(s), admin API on {}://{}:{}{}, {}", TRIBUTARY_VERSION,
+                 config_.tenant, config_.connectors.size(), config_.admin.tls ? "https" : "http", host,
+                 server_->port(),
+                 config_.admin.tls && !config_.admin.tls->client_ca_file.empty() ? " (client certificates required)"
+                                                                                 : "",
                  config_.push ? "pushing to the core" : "change feed for the core to pull");
+    if (!config_.admin.tls && !config_.admin.IsLoopback()) {
+      spdlog::warn("the admin API serves plain HTTP off loopback (admin.insecure_plaintext): its token and "
+                   "requests cross the network in clear");
+    }
     return Ok();
   }
 

@@ -63,6 +63,8 @@ Result<std::unique_ptr<PusherService>> StartPusherService(const config::Config& 
   auto store = store::Store::Open(config.state_path);
   if (!store) return std::unexpected(store.error());
   auto client = http::MakeCurlClient({.ca_file = push.ca_file,
+                                      .client_cert_file = push.client_cert_file,
+                                      .client_key_file = push.client_key_file,
                                       .total_timeout = push.timeout});
   sync::PushOptions options;
   options.url = push.url;

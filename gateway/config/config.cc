@@ -10,6 +10,7 @@
 #include <map>
 #include <tuple>
 
+#include "gateway/config/tls_files.h"
 #include "gateway/config/values.h"
 
 namespace tributary::config {
@@ -109,8 +110,8 @@ std::optional<std::string> CheckPattern(std::string_view pattern) {
   return std::nullopt;
 }
 
-// Reports at `node` unless `path` is an existing readable regular file.
-void RequireReadableFile(ConfigNode node, const std::string& path, std::string_view what) {
+// Reports at `node` unless `path` is an existing readable regular file; returns whether it is.
+bool RequireReadableFile(ConfigNode node, const std::string& path, std::string_view what) {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   if (error || !std::filesystem::exists(status)) {
@@ -119,7 +120,49 @@ void RequireReadableFile(ConfigNode node, const std::string& path, std::string_v
     node.Error(std::string(what) + " is not a regular file: " + path);
   } else if (access(path.c_str(), R_OK) != 0) {
     node.Error(std::string(what) + " is not readable: " + path);
+  } else {
+    return true;
   }
+  return false;
+}
+
+// The PEM file of TLS material under `key` of `parent` (`what`: "certificate file", "CA
+// file", "private key file"), resolved and checked; nullopt when absent or reported.
+std::optional<std::string> ReadPemFile(ConfigNode& parent, std::string_view key, std::string_view what, bool is_key,
+                                       Presence presence = Presence::kOptional) {
+  std::optional<std::string> path = parent.Path(key, presence);
+  if (!path) return std::nullopt;
+  ConfigNode node = parent.Child(key);
+  if (!RequireReadableFile(node, *path, what)) return std::nullopt;
+  if (std::optional<std::string> problem = is_key ? CheckPemPrivateKey(*path) : CheckPemCertificates(*path)) {
+    node.Error(std::string(what) + " " + *path + " " + *problem);
+    return std::nullopt;
+  }
+  return path;
+}
+
+// A certificate and its key under `cert_key` and `key_key` of `parent`: both or neither
+// (reported at the one present), the key matching the certificate. Returns the pair when
+// both are usable.
+std::optional<std::pair<std::string, std::string>> ReadCertificateAndKey(ConfigNode& parent,
+                                                                         std::string_view cert_key,
+                                                                         std::string_view key_key,
+                                                                         Presence presence) {
+  const bool has_cert = parent.Has(cert_key);
+  const bool has_key = parent.Has(key_key);
+  if (presence == Presence::kOptional && has_cert != has_key) {
+    parent.Child(has_cert ? cert_key : key_key)
+        .Error(std::string(has_cert ? key_key : cert_key) + " is required with " +
+               std::string(has_cert ? cert_key : key_key) + " (a certificate and its key go together)");
+  }
+  std::optional<std::string> cert = ReadPemFile(parent, cert_key, "certificate file", false, presence);
+  std::optional<std::string> key = ReadPemFile(parent, key_key, "private key file", true, presence);
+  if (!cert || !key) return std::nullopt;
+  if (std::optional<std::string> problem = CheckKeyMatchesCertificate(*cert, *key)) {
+    parent.Child(key_key).Error(*problem);
+    return std::nullopt;
+  }
+  return std::make_pair(*cert, *key);
 }
 
 // A token must carry something; an empty inline value is almost always a mistake.
@@ -200,6 +243,24 @@ class Loader {
     if (!out.IsLoopback() && !out.token && !admin.Has("token") && !admin.Has("tokens")) {
       admin.Child("listen").Error("a token is required when the admin API listens off loopback");
     }
+    const std::optional<bool> insecure = admin.Bool("insecure_plaintext");
+    if (insecure) out.insecure_plaintext = *insecure;
+    ConfigNode tls = admin.Child("tls");
+    if (tls.IsDefined()) {
+      out.tls = ReadAdminTls(tls);
+      if (out.insecure_plaintext) {
+        admin.Child("insecure_plaintext").Error("true contradicts admin.tls: remove one of them");
+      }
+    }
+    // A tls section with problems, or an invalid insecure_plaintext, was reported already:
+    // only their absence is this rule's.
+    const bool insecure_unreadable =
+        !insecure && admin.Has("insecure_plaintext") && !admin.Child("insecure_plaintext").IsNull();
+    if (!out.IsLoopback() && !tls.IsDefined() && !out.insecure_plaintext && !insecure_unreadable) {
+      admin.Child("listen").Error(
+          "the admin API listens off loopback without TLS: add admin.tls {cert_file, key_file} "
+          "(see certs/README.md), or set admin.insecure_plaintext: true to accept plain HTTP");
+    }
     admin.RejectUnknownKeys();
   }
 
@@ -241,6 +302,23 @@ class Loader {
     }
   }
 
+  static std::optional<AdminTlsConfig> ReadAdminTls(ConfigNode tls) {
+    if (!tls.IsMap()) {
+      tls.Error("expected a map with cert_file, key_file and optionally client_ca_file");
+      return std::nullopt;
+    }
+    AdminTlsConfig out;
+    auto pair = ReadCertificateAndKey(tls, "cert_file", "key_file", Presence::kRequired);
+    std::optional<std::string> client_ca = ReadPemFile(tls, "client_ca_file", "CA file", false);
+    const bool client_ca_ok = client_ca || !tls.Has("client_ca_file");
+    tls.RejectUnknownKeys();
+    if (!pair || !client_ca_ok) return AdminTlsConfig{};  // reported; the config is refused anyway
+    out.cert_file = pair->first;
+    out.key_file = pair->second;
+    out.client_ca_file = client_ca.value_or("");
+    return out;
+  }
+
   void ReadLog(ConfigNode log, LogConfig& out) {
     if (auto level = log.Enum("level", {"trace", "debug", "info", "warn", "error"})) out.level = *level;
     if (auto format = log.Enum("format", {"text", "json"})) out.format = *format;
@@ -257,9 +335,10 @@ class Loader {
       out.url = *url;
     }
     out.token = ReadToken(push);
-    if (std::optional<std::string> ca_file = push.Path("ca_file")) {
-      RequireReadableFile(push.Child("ca_file"), *ca_file, "CA file");
-      out.ca_file = *ca_file;
+    if (std::optional<std::string> ca_file = ReadPemFile(push, "ca_file", "CA file", false)) out.ca_file = *ca_file;
+    if (auto pair = ReadCertificateAndKey(push, "client_cert_file", "client_key_file", Presence::kOptional)) {
+      out.client_cert_file = pair->first;
+      out.client_key_file = pair->second;
     }
     if (auto batch_size = push.Integer("batch_size", 1, 10000)) out.batch_size = static_cast<int>(*batch_size);
     if (auto timeout = push.Duration("timeout")) out.timeout = *timeout;

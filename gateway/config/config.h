@@ -114,11 +114,23 @@ struct AdminToken {
   std::vector<std::string> scopes;
 };
 
+// `admin.tls`: the admin API serves HTTPS. Paths are absolute; the files were checked at
+// load time (readable PEM, the key matching the certificate).
+struct AdminTlsConfig {
+  std::string cert_file;       // the server certificate, optionally followed by its chain
+  std::string key_file;        // its private key, unencrypted
+  std::string client_ca_file;  // "" = no client certificate; else required and verified (mutual TLS)
+};
+
 struct AdminConfig {
   std::string host = "127.0.0.1";  // without brackets for IPv6
   uint16_t port = 8470;            // 0 picks a free port
   std::optional<Secret> token;     // bearer token with every scope; a token is required off loopback
   std::vector<AdminToken> tokens;  // scoped tokens, beside or instead of `token`
+  std::optional<AdminTlsConfig> tls;  // absent: plain HTTP (loopback, or insecure_plaintext)
+  // Plain HTTP off loopback, accepted knowingly (`admin.insecure_plaintext: true`); never
+  // together with `tls`.
+  bool insecure_plaintext = false;
   // True when `host` is localhost, in 127.0.0.0/8 or ::1.
   [[nodiscard]] bool IsLoopback() const;
 };
@@ -133,6 +145,10 @@ struct PushConfig {
   std::string url;
   std::optional<Secret> token;
   std::string ca_file;  // absolute; empty: the system trust store
+  // A client certificate and its key (absolute; both or neither, the key matching), shown
+  // to a core that asks for one (mutual TLS). Empty: none.
+  std::string client_cert_file;
+  std::string client_key_file;
   int batch_size = 500;
   std::chrono::milliseconds timeout{30000};
   std::chrono::milliseconds max_backoff{300000};

@@ -57,6 +57,13 @@ std::string Config::Describe() const {
     for (const std::string& scope : token.scopes) scopes += (scopes.empty() ? "" : ", ") + scope;
     Line(out, 6, "scopes", "[" + scopes + "]");
   }
+  if (admin.tls) {
+    Line(out, 2, "tls", "");
+    Line(out, 4, "cert_file", Scalar(admin.tls->cert_file));
+    Line(out, 4, "key_file", Scalar(admin.tls->key_file));
+    if (!admin.tls->client_ca_file.empty()) Line(out, 4, "client_ca_file", Scalar(admin.tls->client_ca_file));
+  }
+  if (admin.insecure_plaintext) Line(out, 2, "insecure_plaintext", "true");
   Line(out, 0, "log", "");
   Line(out, 2, "level", log.level);
   Line(out, 2, "format", log.format);
@@ -66,6 +73,10 @@ std::string Config::Describe() const {
     Line(out, 4, "url", Scalar(push->url));
     if (push->token) Line(out, 4, "token", Scalar(push->token->Redacted()));
     if (!push->ca_file.empty()) Line(out, 4, "ca_file", Scalar(push->ca_file));
+    if (!push->client_cert_file.empty()) {
+      Line(out, 4, "client_cert_file", Scalar(push->client_cert_file));
+      Line(out, 4, "client_key_file", Scalar(push->client_key_file));
+    }
     Line(out, 4, "batch_size", std::to_string(push->batch_size));
     Line(out, 4, "timeout", FormatDuration(push->timeout));
     Line(out, 4, "max_backoff", FormatDuration(push->max_backoff));

@@ -1,5 +1,7 @@
-// Connection: one accepted socket of the Beast server, from request head to answer. I/O
-// thread only (see beast_server.cc).
+// Connection: one accepted socket of the Beast server, from the TLS handshake (HTTPS) or
+// the request head (plain HTTP) to the answer. I/O thread only (see beast_server.cc).
+// Written once for both streams: every socket-level operation (deadlines, shutdown,
+// close) goes to the lowest layer, the TCP stream under TLS.
 #include <boost/asio/write.hpp>
 #include <string>
 #include <vector>
@@ -17,22 +19,51 @@ bool IsHopByHop(const std::string& name) {
 
 }  // namespace
 
-void Connection::ReadHead() {
+template <class Stream>
+void Connection<Stream>::Start() {
+  if constexpr (kTls) {
+    // The handshake counts as waiting for a request: it can be evicted to make room, and
+    // the head's deadline bounds it.
+    waiting_ = true;
+    waiting_since_ = Clock::now();
+    Tcp().expires_after(server_.options().header_timeout);
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = Self()](beast::error_code ec) { self->OnHandshake(ec); });
+  } else {
+    ReadHead();
+  }
+}
+
+template <class Stream>
+void Connection<Stream>::OnHandshake(beast::error_code ec) {
+  if (closed_) return;
+  if (ec) {
+    server_.HandshakeFailed(peer_, ec);
+    return Close();
+  }
+  ReadHead(/*after_handshake=*/true);
+}
+
+template <class Stream>
+void Connection<Stream>::ReadHead(bool after_handshake) {
   if (closed_) return;
   if (server_.stopping()) return Close();
   parser_.emplace();
   parser_->body_limit(kBodyLimit);
   parser_->header_limit(kHeaderLimit);
   waiting_ = true;
-  waiting_since_ = Clock::now();
   // One deadline for the whole head: every read below shares it, so trickling bytes do
-  // not extend it.
-  stream_.expires_after(server_.options().header_timeout);
+  // not extend it. The first head shares the handshake's.
+  if (!after_handshake) {
+    waiting_since_ = Clock::now();
+    Tcp().expires_after(server_.options().header_timeout);
+  }
   bhttp::async_read_header(stream_, buffer_, *parser_,
-                           [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHead(ec); });
+                           [self = Self()](beast::error_code ec, size_t) { self->OnHead(ec); });
 }
 
-void Connection::OnHead(beast::error_code ec) {
+template <class Stream>
+void Connection<Stream>::OnHead(beast::error_code ec) {
   if (closed_) return;
   if (ec) return OnReadError(ec);
   waiting_ = false;
@@ -48,9 +79,9 @@ void Connection::OnHead(beast::error_code ec) {
   if (parser_->is_done()) return Dispatch();
   if (beast::iequals(message[bhttp::field::expect], "100-continue")) {
     static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    stream_.expires_after(server_.options().io_timeout);
+    Tcp().expires_after(server_.options().io_timeout);
     asio::async_write(stream_, asio::buffer(kContinue, sizeof kContinue - 1),
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                      [self = Self()](beast::error_code ec, size_t) {
                         if (ec || self->closed_) return self->Close();
                         self->ReadBody();
                       });
@@ -59,19 +90,22 @@ void Connection::OnHead(beast::error_code ec) {
   ReadBody();
 }
 
-void Connection::ReadBody() {
-  stream_.expires_after(server_.options().io_timeout);
+template <class Stream>
+void Connection<Stream>::ReadBody() {
+  Tcp().expires_after(server_.options().io_timeout);
   bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+                    [self = Self()](beast::error_code ec, size_t) { self->OnBody(ec); });
 }
 
-void Connection::OnBody(beast::error_code ec) {
+template <class Stream>
+void Connection<Stream>::OnBody(beast::error_code ec) {
   if (closed_) return;
   if (ec) return OnReadError(ec);
   Dispatch();
 }
 
-void Connection::OnReadError(beast::error_code ec) {
+template <class Stream>
+void Connection<Stream>::OnReadError(beast::error_code ec) {
   if (ec == beast::error::timeout) {
     // A connection that sent nothing is merely idle (a keep-alive connection between
     // requests); one stuck in the middle of a head is what the timeout is against.
@@ -90,9 +124,10 @@ void Connection::OnReadError(beast::error_code ec) {
                                             : bhttp::status::bad_request);
 }
 
-void Connection::Dispatch() {
+template <class Stream>
+void Connection<Stream>::Dispatch() {
   waiting_ = false;
-  stream_.expires_never();
+  Tcp().expires_never();
   auto message = parser_->release();
   keep_alive_ = message.keep_alive();
   version_ = message.version();
@@ -108,7 +143,8 @@ void Connection::Dispatch() {
   server_.RunHandler(shared_from_this(), std::move(request));
 }
 
-void Connection::Answer(Response response) {
+template <class Stream>
+void Connection<Stream>::Answer(Response response) {
   if (closed_) return;
   answer_ = {};
   answer_.version(version_);
@@ -119,46 +155,54 @@ void Connection::Answer(Response response) {
   answer_.body() = std::move(response.body);
   answer_.keep_alive(keep_alive_ && !server_.stopping());
   answer_.prepare_payload();
-  stream_.expires_after(server_.options().io_timeout);
-  bhttp::async_write(stream_, answer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+  Tcp().expires_after(server_.options().io_timeout);
+  bhttp::async_write(stream_, answer_, [self = Self()](beast::error_code ec, size_t) {
     if (ec || !self->answer_.keep_alive()) return self->Close();
     self->ReadHead();
   });
 }
 
-void Connection::Refuse(bhttp::status status) {
+template <class Stream>
+void Connection<Stream>::Refuse(bhttp::status status) {
   answer_ = {status, version_};
   answer_.set(bhttp::field::content_type, "text/plain");
   answer_.body() = std::string(bhttp::obsolete_reason(status)) + "\n";
   answer_.keep_alive(false);
   answer_.prepare_payload();
   // One deadline for the answer and the drain that follows.
-  stream_.expires_after(kLingerTimeout);
-  bhttp::async_write(stream_, answer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+  Tcp().expires_after(kLingerTimeout);
+  bhttp::async_write(stream_, answer_, [self = Self()](beast::error_code ec, size_t) {
     if (ec || self->closed_ || self->server_.stopping()) return self->Close();
     // Lingering close: closing with unread input would make the kernel send a reset that
     // can overtake the answer. Whatever arrives now is discarded, never parsed.
-    self->stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    self->Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
     self->Drain();
   });
 }
 
-void Connection::Drain() {
+template <class Stream>
+void Connection<Stream>::Drain() {
   buffer_.clear();  // whatever was buffered after the refused head is dropped unparsed
-  stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, size_t n) {
+  stream_.async_read_some(buffer_.prepare(16 * 1024), [self = Self()](beast::error_code ec, size_t n) {
     self->drained_ += n;
     if (ec || self->closed_ || self->drained_ >= kLingerBytes) return self->Close();
     self->Drain();
   });
 }
 
-void Connection::Close() {
+template <class Stream>
+void Connection<Stream>::Close() {
   if (closed_) return;
   closed_ = true;
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-  stream_.socket().close(ec);
+  // Under TLS no close_notify is sent: answers are framed by their length, and a peer
+  // that stopped reading must not hold the close up.
+  Tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+  Tcp().socket().close(ec);
   server_.Release(this);
 }
+
+template class Connection<beast::tcp_stream>;
+template class Connection<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace tributary::http::beast_internal

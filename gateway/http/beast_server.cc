@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <spdlog/spdlog.h>
 #include <cerrno>
 #include <cstring>
@@ -45,6 +46,11 @@ std::string_view PathOf(std::string_view target) { return target.substr(0, targe
 }  // namespace
 
 Status BeastServer::Bind() {
+  if (options_.tls) {
+    auto context = MakeServerTlsContext(*options_.tls);
+    if (!context) return std::unexpected(context.error());
+    tls_.emplace(std::move(*context));
+  }
   if (options_.max_connections < 1) return Fail(ErrorCode::kInvalidArgument, "max_connections must be >= 1");
   if (options_.max_connections_per_peer < 1) {
     return Fail(ErrorCode::kInvalidArgument, "max_connections_per_peer must be >= 1");
@@ -150,8 +156,9 @@ void BeastServer::Admit(int fd, const tcp::endpoint& remote) {
       return true;
     }
     Count(refused);
-    WarnLimited("connection limit " + which + "; answering 503");
-    (void)!::send(fd, kBusyAnswer, sizeof kBusyAnswer - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+    WarnLimited("connection limit " + which + (tls_ ? "; closing the new connection" : "; answering 503"));
+    // A TLS client could not read a plain answer before its handshake: it is only closed.
+    if (!tls_) (void)!::send(fd, kBusyAnswer, sizeof kBusyAnswer - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
     ::close(fd);
     return false;
   };
@@ -173,14 +180,20 @@ void BeastServer::Admit(int fd, const tcp::endpoint& remote) {
   }
   socket.set_option(tcp::no_delay(true), ec);
   ++per_peer_[peer];
-  auto connection = std::make_shared<Connection>(*this, std::move(socket), std::move(peer));
+  std::shared_ptr<ConnectionBase> connection;
+  if (tls_) {
+    connection = std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(peer),
+                                                                                     std::move(socket), *tls_);
+  } else {
+    connection = std::make_shared<Connection<beast::tcp_stream>>(*this, std::move(peer), std::move(socket));
+  }
   connections_.insert(connection.get());
   connection->Start();
 }
 
 bool BeastServer::EvictOldestWaiting(const std::string* peer) {
-  Connection* oldest = nullptr;
-  for (Connection* connection : connections_) {
+  ConnectionBase* oldest = nullptr;
+  for (ConnectionBase* connection : connections_) {
     if (!connection->waiting() || (peer && connection->peer() != *peer)) continue;
     if (!oldest || connection->waiting_since() < oldest->waiting_since()) oldest = connection;
   }
@@ -189,7 +202,7 @@ bool BeastServer::EvictOldestWaiting(const std::string* peer) {
   return true;
 }
 
-void BeastServer::Release(Connection* connection) {
+void BeastServer::Release(ConnectionBase* connection) {
   if (connections_.erase(connection) == 0) return;
   const auto it = per_peer_.find(connection->peer());
   if (it != per_peer_.end() && --it->second <= 0) per_peer_.erase(it);
@@ -199,6 +212,17 @@ void BeastServer::HeaderTimedOut(const std::string& peer) {
   Count(ConnectionEvent::kHeaderTimeout);
   WarnLimited("request head from " + peer + " not complete within " +
               std::to_string(options_.header_timeout.count()) + " ms; connection closed");
+}
+
+void BeastServer::HandshakeFailed(const std::string& peer, beast::error_code ec) {
+  // A peer that connected and left without a word (a port probe) is not worth a warning;
+  // a refused certificate or a client speaking plain HTTP is.
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || ec == asio::error::connection_reset ||
+      ec == beast::error::timeout || ec == asio::error::operation_aborted) {
+    spdlog::debug("http: TLS handshake with {} ended: {}", peer, ec.message());
+    return;
+  }
+  WarnLimited("TLS handshake with " + peer + " failed: " + ec.message());
 }
 
 void BeastServer::Count(ConnectionEvent event) {
@@ -227,7 +251,7 @@ void BeastServer::WarnLimited(const std::string& what) {
   suppressed_warnings_ = 0;
 }
 
-void BeastServer::RunHandler(std::shared_ptr<Connection> connection, Request request) {
+void BeastServer::RunHandler(std::shared_ptr<ConnectionBase> connection, Request request) {
   {
     // Checked under the lock Stop() takes, so no handler starts once Stop() has waited for
     // them: its answer could be posted after the I/O thread has returned.
@@ -292,11 +316,11 @@ void BeastServer::Stop() {
       beast::error_code ec;
       acceptor_.close(ec);
       accept_backoff_.cancel();
-      std::vector<Connection*> waiting;
-      for (Connection* connection : connections_) {
+      std::vector<ConnectionBase*> waiting;
+      for (ConnectionBase* connection : connections_) {
         if (connection->waiting()) waiting.push_back(connection);
       }
-      for (Connection* connection : waiting) connection->Close();
+      for (ConnectionBase* connection : waiting) connection->Close();
     });
   }
   {

@@ -1,16 +1,19 @@
 // The two halves of the Beast-based HttpServer (see beast_server.cc for the design):
-// BeastServer (listener, limits, handler threads) and Connection (one accepted socket).
-// Internal to gateway/http: included by beast_server.cc and beast_connection.cc only.
+// BeastServer (listener, limits, handler threads) and Connection (one accepted socket,
+// plain or TLS). Internal to gateway/http: included by beast_server.cc,
+// beast_connection.cc and server_tls.cc only.
 #pragma once
 
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -21,6 +24,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <type_traits>
 
 #include "gateway/http/http_server.h"
 
@@ -41,28 +45,60 @@ constexpr uint64_t kLingerBytes = 4 * kBodyLimit;
 
 class BeastServer;
 
-// One accepted connection. I/O thread only.
-class Connection : public std::enable_shared_from_this<Connection> {
+// What the server knows of an accepted connection, whatever carries its bytes. I/O thread
+// only.
+class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
  public:
-  Connection(BeastServer& server, tcp::socket socket, std::string peer)
-      : server_(server), stream_(std::move(socket)), peer_(std::move(peer)) {}
-  ~Connection() { Close(); }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
+  ConnectionBase(BeastServer& server, std::string peer) : server_(server), peer_(std::move(peer)) {}
+  virtual ~ConnectionBase() = default;
+  ConnectionBase(const ConnectionBase&) = delete;
+  ConnectionBase& operator=(const ConnectionBase&) = delete;
 
-  void Start() { ReadHead(); }
+  // Begins with the TLS handshake, if any, then reads the first request head.
+  virtual void Start() = 0;
   // Answers the request whose handler has returned, then reads the next one or closes.
-  void Answer(Response response);
+  virtual void Answer(Response response) = 0;
   // Closes the socket (pending operations complete with an error) and releases the slot.
   // Idempotent.
-  void Close();
+  virtual void Close() = 0;
 
   const std::string& peer() const { return peer_; }
   bool waiting() const { return waiting_ && !closed_; }
   Clock::time_point waiting_since() const { return waiting_since_; }
 
+ protected:
+  BeastServer& server_;
+  const std::string peer_;
+  bool waiting_ = false;  // waiting for (or reading) a request head, or in the TLS handshake
+  Clock::time_point waiting_since_;
+  bool closed_ = false;
+};
+
+// One accepted connection over `Stream`: beast::tcp_stream (plain HTTP) or
+// beast::ssl_stream<beast::tcp_stream> (HTTPS). Instantiated for those two only
+// (beast_connection.cc). I/O thread only.
+template <class Stream>
+class Connection final : public ConnectionBase {
+ public:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  // `stream_args` construct the stream: the socket, then the TLS context for HTTPS.
+  template <class... StreamArgs>
+  Connection(BeastServer& server, std::string peer, StreamArgs&&... stream_args)
+      : ConnectionBase(server, std::move(peer)), stream_(std::forward<StreamArgs>(stream_args)...) {}
+  ~Connection() override { Close(); }
+
+  void Start() override;
+  void Answer(Response response) override;
+  void Close() override;
+
  private:
-  void ReadHead();
+  std::shared_ptr<Connection> Self() { return std::static_pointer_cast<Connection>(shared_from_this()); }
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+  void OnHandshake(beast::error_code ec);
+  // Waits for the next request head, under a new header deadline unless `after_handshake`
+  // (the handshake's deadline then covers the first head too).
+  void ReadHead(bool after_handshake = false);
   void OnHead(beast::error_code ec);
   void ReadBody();
   void OnBody(beast::error_code ec);
@@ -71,19 +107,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Refuse(bhttp::status status);
   void Drain();
 
-  BeastServer& server_;
-  beast::tcp_stream stream_;
-  const std::string peer_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> answer_;  // alive while it is written
   bool keep_alive_ = false;
   unsigned version_ = 11;
-  bool waiting_ = false;  // waiting for (or reading) a request head
-  Clock::time_point waiting_since_;
-  bool closed_ = false;
   uint64_t drained_ = 0;
 };
+
+extern template class Connection<beast::tcp_stream>;
+extern template class Connection<beast::ssl_stream<beast::tcp_stream>>;
 
 class BeastServer final : public HttpServer {
  public:
@@ -92,6 +126,7 @@ class BeastServer final : public HttpServer {
   BeastServer(const BeastServer&) = delete;
   BeastServer& operator=(const BeastServer&) = delete;
 
+  // Loads the TLS material (when asked) and binds the listening socket.
   Status Bind();
   void Start();
 
@@ -106,9 +141,11 @@ class BeastServer final : public HttpServer {
   // For connections (I/O thread).
   const ServerOptions& options() const { return options_; }
   bool stopping() const { return stopping_.load(); }
-  void RunHandler(std::shared_ptr<Connection> connection, Request request);
-  void Release(Connection* connection);
+  void RunHandler(std::shared_ptr<ConnectionBase> connection, Request request);
+  void Release(ConnectionBase* connection);
   void HeaderTimedOut(const std::string& peer);
+  // A TLS handshake failed (no or untrusted client certificate, not TLS at all, ...).
+  void HandshakeFailed(const std::string& peer, beast::error_code ec);
 
  private:
   void Accept();
@@ -123,6 +160,7 @@ class BeastServer final : public HttpServer {
 
   const ServerOptions options_;
   Handler handler_;
+  std::optional<asio::ssl::context> tls_;  // set by Bind() when options_.tls
   asio::io_context io_{1};
   tcp::acceptor acceptor_{io_};
   asio::steady_timer accept_backoff_{io_};
@@ -139,7 +177,7 @@ class BeastServer final : public HttpServer {
   std::atomic<uint64_t> header_timeouts_{0};
 
   // I/O thread only.
-  std::set<Connection*> connections_;
+  std::set<ConnectionBase*> connections_;
   std::map<std::string, int> per_peer_;
   Clock::time_point last_warning_{};
   uint64_t suppressed_warnings_ = 0;
@@ -152,5 +190,10 @@ class BeastServer final : public HttpServer {
   std::mutex stop_mutex_;  // serialises Stop(); held while joining
   bool stopped_ = false;   // guarded by stop_mutex_
 };
+
+// The TLS context of a server from its PEM files: TLS 1.2 or later, the certificate chain
+// and its key (checked to match), and with a client CA file, client certificates required
+// and verified against it. Errors name the file and OpenSSL's reason (server_tls.cc).
+Result<asio::ssl::context> MakeServerTlsContext(const ServerTls& tls);
 
 }  // namespace tributary::http::beast_internal

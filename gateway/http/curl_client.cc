@@ -117,6 +117,12 @@ Result<Response> CurlClient::Send(const Request& request) {
   if (!options_.ca_file.empty()) {
     curl_easy_setopt(handle_, CURLOPT_CAINFO, options_.ca_file.c_str());
   }
+  if (!options_.client_cert_file.empty()) {
+    curl_easy_setopt(handle_, CURLOPT_SSLCERT, options_.client_cert_file.c_str());
+    curl_easy_setopt(handle_, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(handle_, CURLOPT_SSLKEY, options_.client_key_file.c_str());
+    curl_easy_setopt(handle_, CURLOPT_SSLKEYTYPE, "PEM");
+  }
 
   if (request.method == "GET" && request.body.empty()) {
     curl_easy_setopt(handle_, CURLOPT_HTTPGET, 1L);

@@ -13,6 +13,10 @@ namespace tributary::http {
 
 struct ClientOptions {
   std::string ca_file;  // PEM bundle to verify the server with; "" = system store
+  // A client certificate (PEM, may hold its chain) and its PEM key, presented to HTTPS
+  // servers that ask for one (mutual TLS). Both or neither; "" = none.
+  std::string client_cert_file;
+  std::string client_key_file;
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds total_timeout{60000};
 };

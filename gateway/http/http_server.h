@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "gateway/common/result.h"
@@ -25,6 +26,16 @@ enum class ConnectionEvent {
   kHeaderTimeout,      // a connection closed because its request head took too long
 };
 
+// TLS material of a server, PEM files. The certificate file may hold the chain after the
+// server's own certificate. With `client_ca_file`, every client must present a certificate
+// signed by one of its CAs (mutual TLS); a client without one, or with another, is refused
+// during the handshake, before any request is read.
+struct ServerTls {
+  std::string cert_file;
+  std::string key_file;
+  std::string client_ca_file;  // "" = no client certificate asked for
+};
+
 // Connection limits. A connection "waiting" for a request head (new, or idle between
 // keep-alive requests) costs no thread, only a descriptor; a thread runs only while a
 // handler runs. When a new connection would pass a limit, the oldest waiting connection
@@ -42,6 +53,9 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10'000};
   // Reading a request body, writing an answer. > 0.
   std::chrono::milliseconds io_timeout{30'000};
+  // Serve HTTPS (TLS 1.2 or later) instead of plain HTTP. The files are read once, by
+  // StartHttpServer: replacing them affects the next server started, not this one.
+  std::optional<ServerTls> tls;
   // Told of every ConnectionEvent, on the server's I/O thread: must be quick and must not
   // block. Optional.
   std::function<void(ConnectionEvent)> on_connection_event;
@@ -76,7 +90,9 @@ class HttpServer {
 // 500. Framing that could be read two ways is refused before the body is read, and the
 // connection closed: Transfer-Encoding other than exactly `chunked` gets 501, both
 // Transfer-Encoding and Content-Length 400. The listening socket uses SO_REUSEADDR, so a
-// stopped server's port can be bound again at once.
+// stopped server's port can be bound again at once. With `options.tls`, a certificate or
+// key that cannot be used (unreadable, not PEM, a key that does not match) is an error
+// (kInvalidArgument) naming the file, and nothing listens.
 Result<std::unique_ptr<HttpServer>> StartHttpServer(const ServerOptions& options, Handler handler);
 
 }  // namespace tributary::http

@@ -54,7 +54,7 @@ TEST(Cli, CheckPrintsEveryProblemWithItsPosition) {
   if (auto at = expected.find(golden_known); at != std::string::npos) {
     expected.replace(at, golden_known.size(), "known: " + known + ")");
   }
-  EXPECT_EQ(result.err, expected + "11 problems found in tests/data/config/bad_many.yaml\n");
+  EXPECT_EQ(result.err, expected + "12 problems found in tests/data/config/bad_many.yaml\n");
   EXPECT_EQ(result.out, "");
 }
 

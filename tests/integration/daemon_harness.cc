@@ -70,7 +70,7 @@ std::vector<OpenItem> GenerateOpenItems(int count, int customers, int first_numb
 }
 
 DaemonHarness::DaemonHarness(HarnessOptions options)
-    : options_(std::move(options)), client_(http::MakeCurlClient({})) {
+    : options_(std::move(options)), client_(http::MakeCurlClient(options_.admin_client)) {
   admin_port_ = FreeLoopbackPort();
   fs::create_directories(drop_dir());
   fs::create_directories(root() / "mappings/generic");
@@ -87,11 +87,25 @@ void DaemonHarness::WriteConfig() {
   std::ostringstream yaml;
   yaml << "tenant: acme\n"
        << "state: sqlite:../var/tributary.db\n"
-       << "admin: {listen: 127.0.0.1:" << admin_port_ << "}\n"
-       << "log: {level: info, format: text}\n";
+       << "admin:\n  listen: 127.0.0.1:" << admin_port_ << "\n";
+  if (options_.admin_tls) {
+    yaml << "  tls:\n    cert_file: " << options_.admin_tls->cert_file << "\n    key_file: "
+         << options_.admin_tls->key_file << "\n";
+    if (!options_.admin_tls->client_ca_file.empty()) {
+      yaml << "    client_ca_file: " << options_.admin_tls->client_ca_file << "\n";
+    }
+  }
+  yaml << "log: {level: info, format: text}\n";
   if (options_.push_url) {
     yaml << "core:\n  push:\n    url: " << *options_.push_url << "\n    token: ${env:TEST_CORE_TOKEN}\n"
          << "    batch_size: " << options_.batch_size << "\n    max_backoff: 1s\n";
+    if (!options_.push_ca_file.empty()) yaml << "    ca_file: " << options_.push_ca_file << "\n";
+    if (!options_.push_client_cert_file.empty()) {
+      yaml << "    client_cert_file: " << options_.push_client_cert_file << "\n";
+    }
+    if (!options_.push_client_key_file.empty()) {
+      yaml << "    client_key_file: " << options_.push_client_key_file << "\n";
+    }
   }
   if (options_.connectors_yaml) {
     yaml << "connectors:\n" << *options_.connectors_yaml;
@@ -160,6 +174,10 @@ int DaemonHarness::StopWith(int signal) {
   return -1;
 }
 
+std::string DaemonHarness::AdminUrl(const std::string& target) const {
+  return std::string(options_.admin_tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(admin_port_) + target;
+}
+
 void DaemonHarness::Reconfigure(const std::string& connectors_yaml) {
   options_.connectors_yaml = connectors_yaml;
   WriteConfig();
@@ -180,7 +198,7 @@ void DaemonHarness::Drop(const std::string& name, const std::string& content) {
 }
 
 nlohmann::json DaemonHarness::Get(const std::string& target, int* status) {
-  http::Request request{.method = "GET", .target = "http://127.0.0.1:" + std::to_string(admin_port_) + target};
+  http::Request request{.method = "GET", .target = AdminUrl(target)};
   auto response = client_->Send(request);
   if (status != nullptr) *status = response ? response->status : 0;
   if (!response) return nullptr;
@@ -188,7 +206,7 @@ nlohmann::json DaemonHarness::Get(const std::string& target, int* status) {
 }
 
 nlohmann::json DaemonHarness::Post(const std::string& target, int* status) {
-  http::Request request{.method = "POST", .target = "http://127.0.0.1:" + std::to_string(admin_port_) + target};
+  http::Request request{.method = "POST", .target = AdminUrl(target)};
   auto response = client_->Send(request);
   if (status != nullptr) *status = response ? response->status : 0;
   if (!response) return nullptr;
@@ -197,7 +215,7 @@ nlohmann::json DaemonHarness::Post(const std::string& target, int* status) {
 
 nlohmann::json DaemonHarness::PostJson(const std::string& target, const std::string& body,
                                        const http::Headers& headers, int* status) {
-  http::Request request{.method = "POST", .target = "http://127.0.0.1:" + std::to_string(admin_port_) + target};
+  http::Request request{.method = "POST", .target = AdminUrl(target)};
   request.headers = headers;
   request.headers.emplace_back("Content-Type", "application/json");
   request.body = body;
@@ -208,7 +226,7 @@ nlohmann::json DaemonHarness::PostJson(const std::string& target, const std::str
 }
 
 std::string DaemonHarness::GetText(const std::string& target) {
-  http::Request request{.method = "GET", .target = "http://127.0.0.1:" + std::to_string(admin_port_) + target};
+  http::Request request{.method = "GET", .target = AdminUrl(target)};
   auto response = client_->Send(request);
   return response ? response->body : "";
 }

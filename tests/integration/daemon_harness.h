@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/http/http_client.h"
+#include "gateway/http/http_server.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/wait.h"
 
@@ -34,6 +35,14 @@ struct HarnessOptions {
   // The list under `connectors:` (YAML, items indented by two spaces), replacing the
   // default directory connector. Relative paths resolve against root()/config.
   std::optional<std::string> connectors_yaml;
+  // `admin.tls` (absolute paths): the admin API serves HTTPS, and the harness's requests
+  // go to https://127.0.0.1:<port> through a client made with `admin_client`.
+  std::optional<http::ServerTls> admin_tls;
+  http::ClientOptions admin_client;  // e.g. the CA file, a client certificate
+  // core.push.ca_file, client_cert_file, client_key_file ("" = left out).
+  std::string push_ca_file;
+  std::string push_client_cert_file;
+  std::string push_client_key_file;
 };
 
 // One generic open-items row.
@@ -73,6 +82,8 @@ class DaemonHarness {
   bool Running();
   pid_t pid() const { return pid_; }
   uint16_t admin_port() const { return admin_port_; }
+  // "http(s)://127.0.0.1:<port><target>": the admin API's URL of `target`.
+  std::string AdminUrl(const std::string& target) const;
 
   // Rewrites the config with `connectors_yaml` (as HarnessOptions::connectors_yaml) and
   // sends SIGHUP; the daemon reloads it.

@@ -25,6 +25,7 @@ expected=$(
     echo etc/tributary/tributary.yaml
     echo share/doc/tributary/README.md
     echo share/doc/tributary/systemd/README.md
+    echo share/doc/tributary/certs/README.md
     echo share/doc/tributary/copyright
     echo share/doc/tributary/changelog.gz
     echo share/man/man1/tributary.1.gz

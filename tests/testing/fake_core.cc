@@ -42,6 +42,7 @@ Status FakeCore::Listen(uint16_t port) {
   http::ServerOptions server_options;
   server_options.host = "127.0.0.1";
   server_options.port = port;
+  server_options.tls = options_.tls;
   auto server = http::StartHttpServer(
       server_options, [this](const http::Request& request) { return Handle(request); });
   if (!server) return std::unexpected(server.error());
@@ -51,7 +52,7 @@ Status FakeCore::Listen(uint16_t port) {
 }
 
 std::string FakeCore::base_url() const {
-  return "http://127.0.0.1:" + std::to_string(port_) + options_.base_path;
+  return std::string(options_.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) + options_.base_path;
 }
 
 void FakeCore::Stop() {

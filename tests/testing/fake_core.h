@@ -29,6 +29,10 @@ struct FakeCoreOptions {
   std::string token = "core-test-token";  // expected in `Authorization: Bearer <token>`
   std::string base_path = "/sync/v1";     // batches go to POST {base_path}/batches
   uint16_t port = 0;                      // 0 = any free loopback port
+  // Serve HTTPS with these files (tests/testing/test_certificates.h makes them); with
+  // client_ca_file, a pusher without a client certificate of that CA is refused at the
+  // handshake. Files are read at Start() and at each Restart().
+  std::optional<http::ServerTls> tls;
 };
 
 // What the core knows of one entity key.
@@ -58,7 +62,7 @@ class FakeCore {
   FakeCore(const FakeCore&) = delete;
   FakeCore& operator=(const FakeCore&) = delete;
 
-  // "http://127.0.0.1:<port>/sync/v1": the value of core.push.url.
+  // "http://127.0.0.1:<port>/sync/v1" (https with `tls`): the value of core.push.url.
   std::string base_url() const;
   uint16_t port() const { return port_; }
   const std::string& token() const { return options_.token; }

@@ -63,6 +63,8 @@ TEST_F(ConfigTest, GoodConfigYieldsEveryValueWithAbsolutePaths) {
   EXPECT_EQ(config->admin.host, "0.0.0.0");
   EXPECT_EQ(config->admin.port, 8470);
   EXPECT_FALSE(config->admin.IsLoopback());
+  EXPECT_TRUE(config->admin.insecure_plaintext);
+  EXPECT_FALSE(config->admin.tls);
   ASSERT_TRUE(config->admin.token);
   EXPECT_EQ(config->admin.token->value, "test-admin-token");
   EXPECT_EQ(config->log.level, "debug");
@@ -94,7 +96,7 @@ TEST_F(ConfigTest, GoodConfigYieldsEveryValueWithAbsolutePaths) {
   EXPECT_EQ(erp.files[0].mapping_path, kDataDir + "/mappings/open_items.yaml");
   EXPECT_EQ(erp.files[0].mode, FeedMode::kSnapshot);
   EXPECT_EQ(erp.files[0].max_close_ratio, 0.2);
-  EXPECT_EQ(erp.files[0].line, 27);
+  EXPECT_EQ(erp.files[0].line, 28);
   EXPECT_EQ(erp.files[1].pattern, "payments_??.csv");
   EXPECT_EQ(erp.files[1].mapping_path, kDataDir + "/mappings/open_items.yaml");
   EXPECT_EQ(erp.files[1].mode, FeedMode::kDelta);
@@ -119,6 +121,7 @@ TEST_F(ConfigTest, DescribeShowsValuesAndRedactsSecrets) {
   EXPECT_THAT(text, HasSubstr("  token: \"${file:secrets/admin.token} (redacted)\"\n"));
   EXPECT_THAT(text, HasSubstr("    token: \"${env:TRIBUTARY_TEST_CORE_TOKEN} (redacted)\"\n"));
   EXPECT_THAT(text, HasSubstr("  listen: 0.0.0.0:8470\n"));
+  EXPECT_THAT(text, HasSubstr("  insecure_plaintext: true\n"));
   EXPECT_THAT(text, HasSubstr("    timeout: 10s\n    max_backoff: 2m\n"));
   EXPECT_THAT(text, HasSubstr("  - name: erp-drop\n    type: directory\n    schedule: 1m\n"));
   EXPECT_THAT(text, HasSubstr("      stable_for: 5s\n      done_suffix: .ok\n"));
@@ -127,7 +130,7 @@ TEST_F(ConfigTest, DescribeShowsValuesAndRedactsSecrets) {
 }
 
 TEST_F(ConfigTest, InlineSecretIsRedactedToo) {
-  auto config = ParseWith("admin: {listen: '[::]:9000', token: inline-s3cr3t}\n");
+  auto config = ParseWith("admin: {listen: '[::]:9000', token: inline-s3cr3t, insecure_plaintext: true}\n");
   ASSERT_TRUE(config) << ::testing::PrintToString(Messages(config.error()));
   EXPECT_EQ(config->admin.host, "::");
   EXPECT_EQ(config->admin.port, 9000);
@@ -186,7 +189,7 @@ TEST_F(ConfigTest, AdminOnLoopbackNeedsNoToken) {
     EXPECT_THAT(ErrorsWith(std::string("admin: {listen: '") + listen + "'}\n"), IsEmpty()) << listen;
   }
   for (const char* listen : {"0.0.0.0:8470", "10.0.0.1:8470", "[::]:8470", "gateway.internal:8470"}) {
-    EXPECT_THAT(ErrorsWith(std::string("admin: {listen: '") + listen + "'}\n"),
+    EXPECT_THAT(ErrorsWith(std::string("admin: {listen: '") + listen + "', insecure_plaintext: true}\n"),
                 ElementsAre("c.yaml:3:17: admin.listen: a token is required when the admin API listens off loopback"))
         << listen;
   }
@@ -196,6 +199,7 @@ TEST_F(ConfigTest, ScopedAdminTokensAreReadCheckedAndRedacted) {
   auto config = ParseWith(
       "admin:\n"
       "  listen: 0.0.0.0:8470\n"
+      "  insecure_plaintext: true\n"
       "  tokens:\n"
       "    - {name: core, token: core-admin-s3cr3t, scopes: [actions]}\n"
       "    - {name: monitoring, token: monitoring-s3cr3t, scopes: [read, operate]}\n");
@@ -268,10 +272,11 @@ TEST_F(ConfigTest, FileRuleGroupMemoryDefaultsTo64MiBAndIsBounded) {
 
 TEST_F(ConfigTest, ChecksTheCaFile) {
   testing::TempDir dir;
+  // A file that only looks like PEM (tls_config_test.cc loads a real one).
   const std::string ca = dir.Write("ca.pem", "-----BEGIN CERTIFICATE-----\n");
-  auto config = ParseWith("core: {push: {url: 'https://c.example.com', ca_file: '" + ca + "'}}\n");
-  ASSERT_TRUE(config) << ::testing::PrintToString(Messages(config.error()));
-  EXPECT_EQ(config->push->ca_file, ca);
+  EXPECT_THAT(ErrorsWith("core: {push: {url: 'https://c.example.com', ca_file: '" + ca + "'}}\n"),
+              ElementsAre("c.yaml:3:54: core.push.ca_file: CA file " + ca +
+                          " holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)"));
   EXPECT_THAT(ErrorsWith("core: {push: {url: 'https://c.example.com', ca_file: '" + dir.path() + "/no.pem'}}\n"),
               ElementsAre("c.yaml:3:54: core.push.ca_file: CA file not found: " + dir.path() + "/no.pem"));
   EXPECT_THAT(ErrorsWith("core: {push: {url: 'https://c.example.com', ca_file: '" + dir.path() + "'}}\n"),
