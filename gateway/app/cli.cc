@@ -1,5 +1,6 @@
 #include "gateway/app/cli.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <iostream>
@@ -27,7 +28,10 @@ constexpr const char* kUsage = R"(tributary: the receivables connector gateway
 
 Usage:
   tributary run   --config FILE     run the daemon (systemd Type=notify; SIGTERM stops, SIGHUP reloads)
-  tributary check --config FILE     validate the config and every mapping it names; no network
+  tributary check --config FILE [--connect] | --mapping FILE
+                                    validate the config, the local files and folders and every mapping it names
+                                    (warning: a folder the daemon would create); --connect: also log in to each
+                                    connector's remote side, one verdict line each; --mapping: one mapping alone
   tributary map   --mapping FILE [--tenant T] [--source S] [--legal-entity L] [--param NAME=VALUE]...
                   [--group-memory MIB] INPUT...
                                     dry run: canonical JSON lines on stdout, rejects and a summary on stderr;
@@ -52,7 +56,9 @@ struct ParsedArgs {
   std::string error;
 };
 
-ParsedArgs Parse(int argc, char** argv, const std::vector<std::string>& value_options) {
+// `value_options` take a value (`--config FILE`, `--config=FILE`); `flags` do not (`--connect`).
+ParsedArgs Parse(int argc, char** argv, const std::vector<std::string>& value_options,
+                 const std::vector<std::string>& flags = {}) {
   ParsedArgs args;
   if (argc < 2) return args;
   args.command = argv[1];
@@ -61,6 +67,10 @@ ParsedArgs Parse(int argc, char** argv, const std::vector<std::string>& value_op
     if (arg.rfind("--", 0) == 0) {
       std::string name = arg.substr(2);
       std::string value;
+      if (std::ranges::find(flags, name) != flags.end()) {
+        args.options[name] = "";
+        continue;
+      }
       if (auto eq = name.find('='); eq != std::string::npos) {
         value = name.substr(eq + 1);
         name.resize(eq);
@@ -147,12 +157,26 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (auto help = CommandHelp(argc, argv)) return *help;
-  if (first == "run" || first == "check" || first == "compact") {
+  if (first == "check") {
+    ParsedArgs args = Parse(argc, argv, {"config", "mapping"}, {"connect"});
+    if (!args.error.empty()) return UsageError(args.error);
+    if (!args.options.contains("config") && !args.options.contains("mapping")) {
+      return UsageError("check needs --config FILE or --mapping FILE");
+    }
+    if (args.options.contains("connect") && !args.options.contains("config")) {
+      return UsageError("check --connect needs --config FILE");
+    }
+    if (!args.positional.empty()) return UsageError("unexpected argument " + args.positional.front());
+    return RunCheckCommand({.config_path = args.options["config"],
+                            .mapping_path = args.options["mapping"],
+                            .connect = args.options.contains("connect")},
+                           std::cout, std::cerr);
+  }
+  if (first == "run" || first == "compact") {
     ParsedArgs args = Parse(argc, argv, {"config"});
     if (!args.error.empty()) return UsageError(args.error);
     if (!args.options.contains("config")) return UsageError(first + " needs --config FILE");
     if (!args.positional.empty()) return UsageError("unexpected argument " + args.positional.front());
-    if (first == "check") return RunCheckCommand(args.options["config"], std::cout, std::cerr);
     if (first == "compact") return RunCompactCommand(args.options["config"], std::cout, std::cerr);
     return RunDaemon(args.options["config"]);
   }
