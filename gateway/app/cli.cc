@@ -16,6 +16,7 @@
 #include "gateway/app/check_command.h"
 #include "gateway/app/compact_command.h"
 #include "gateway/app/daemon.h"
+#include "gateway/app/map_command.h"
 #include "gateway/app/parameter_overrides.h"
 #include "gateway/app/plan_command.h"
 #include "gateway/app/test_command.h"
@@ -36,6 +37,9 @@ Usage:
                   [--group-memory MIB] INPUT...
                                     dry run: canonical JSON lines on stdout, rejects and a summary on stderr;
                                     groups past MIB (default 64) spill to $TMPDIR
+  tributary map   --config FILE --connector NAME [--param NAME=VALUE]... [--group-memory MIB] INPUT...
+                                    the same with the connector's tenant, name, legal entity and the files rule
+                                    INPUT's name matches (mapping, parameters): the daemon's keys
   tributary test  [--update] [DIR...] run the mapping test cases (folders with case.yaml) under each DIR
   tributary plan  --config FILE --connector NAME [--folder SUBDIR] [--json] INPUT
                                     what INPUT would change in the store (read-only: works beside the daemon)
@@ -181,14 +185,28 @@ int Main(int argc, char** argv) {
     return RunDaemon(args.options["config"]);
   }
   if (first == "map") {
-    ParsedArgs args = Parse(argc, argv, {"mapping", "tenant", "source", "legal-entity", "param", "group-memory"});
+    ParsedArgs args = Parse(argc, argv, {"mapping", "tenant", "source", "legal-entity", "param", "group-memory",
+                                         "config", "connector"});
     if (!args.error.empty()) return UsageError(args.error);
-    if (!args.options.contains("mapping")) return UsageError("map needs --mapping FILE");
+    const bool by_connector = args.options.contains("config") || args.options.contains("connector");
+    if (by_connector) {
+      if (!args.options.contains("config") || !args.options.contains("connector")) {
+        return UsageError("map needs both --config FILE and --connector NAME");
+      }
+      for (const char* own : {"mapping", "tenant", "source", "legal-entity"}) {
+        if (args.options.contains(own)) {
+          return UsageError(std::string("map --connector takes --") + own + " from the config; leave it out");
+        }
+      }
+    } else if (!args.options.contains("mapping")) {
+      return UsageError("map needs --mapping FILE, or --config FILE and --connector NAME");
+    }
     if (args.positional.empty()) return UsageError("map needs at least one INPUT file");
     mapping::MappingContext context;
     if (args.options.contains("tenant")) context.tenant = args.options["tenant"];
     if (args.options.contains("source")) context.source = args.options["source"];
     if (args.options.contains("legal-entity")) context.legal_entity = args.options["legal-entity"];
+    std::optional<size_t> group_memory_bytes;
     if (args.options.contains("group-memory")) {
       const std::string& mib = args.options["group-memory"];
       size_t value = 0;
@@ -197,11 +215,19 @@ int Main(int argc, char** argv) {
       if (error != std::errc() || end != mib.data() + mib.size() || value == 0 || value > kMax) {
         return UsageError("--group-memory needs a number of MiB between 1 and " + std::to_string(kMax) + ", not " + mib);
       }
-      context.group_memory_bytes = value << 20;
+      group_memory_bytes = value << 20;
+      context.group_memory_bytes = *group_memory_bytes;
     }
     ParameterValues parameters;
     for (const std::string& param : args.params) {
       if (auto added = AddParameterOverride(param, parameters); !added) return UsageError(added.error().message);
+    }
+    if (by_connector) {
+      return RunConnectorMapCommand({.config_path = args.options["config"],
+                                     .connector = args.options["connector"],
+                                     .parameters = std::move(parameters),
+                                     .group_memory_bytes = group_memory_bytes},
+                                    args.positional, std::cout, std::cerr);
     }
     context.parameters = std::move(parameters);
     return mapping::RunMapCommand(args.options["mapping"], args.positional, context, std::cout, std::cerr);
