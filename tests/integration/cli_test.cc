@@ -137,7 +137,7 @@ TEST(Cli, CheckMappingChecksOneMappingAlone) {
   EXPECT_EQ(broken.out, "");
   auto good = RunTributary("check --mapping mappings/generic/open_items.yaml");
   EXPECT_EQ(good.exit_code, 0) << good.err;
-  EXPECT_EQ(good.out.rfind("mappings/generic/open_items.yaml: OK (mapping open_items@", 0), 0u) << good.out;
+  EXPECT_EQ(good.out.rfind("mappings/generic/open_items.yaml: OK (mapping generic-open-items@", 0), 0u) << good.out;
   EXPECT_EQ(RunTributary("check --mapping " + dir.File("none.yaml")).exit_code, 1);
   EXPECT_EQ(RunTributary("check --connect --mapping " + dir.File("broken.yaml")).exit_code, 2);
 }
