@@ -34,6 +34,7 @@ struct AtradiusConfig : config::ConnectorSettings {
 
   [[nodiscard]] std::string AuthBase() const { return auth_url.empty() ? base_url : auth_url; }
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> DescribeFields() const override;
+  [[nodiscard]] std::vector<config::LocalPath> LocalPaths() const override { return http.LocalPaths(); }
 };
 
 // Parses an `atradius:` section. Reports every problem through `section` and returns

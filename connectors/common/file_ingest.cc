@@ -37,6 +37,17 @@ Result<std::vector<FileRuleRuntime>> PrepareFileRules(const config::ConnectorCon
   return rules;
 }
 
+mapping::MappingContext FileMappingContext(const std::string& tenant, const std::string& connector,
+                                           const std::string& legal_entity, const config::FileRule& rule,
+                                           const std::string& relative_path) {
+  mapping::MappingContext context{
+      .tenant = tenant, .source = connector, .legal_entity = legal_entity, .file_name = relative_path};
+  // The rule's `parameters:` override the mapping's defaults.
+  context.parameters = rule.ParameterValues();
+  context.group_memory_bytes = static_cast<size_t>(rule.group_memory_mib) << 20;
+  return context;
+}
+
 const FileRuleRuntime* MatchRule(const std::vector<FileRuleRuntime>& rules, const std::string& file_name) {
   for (const FileRuleRuntime& rule : rules) {
     if (fnmatch(rule.rule.pattern.c_str(), file_name.c_str(), FNM_PERIOD) == 0) return &rule;

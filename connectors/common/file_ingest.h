@@ -28,6 +28,15 @@ struct FileRuleRuntime {
 // error listing every diagnostic (the `check` command reports them earlier).
 Result<std::vector<FileRuleRuntime>> PrepareFileRules(const config::ConnectorConfig& connector);
 
+// The mapping context of a file a file connector maps with `rule`: the tenant, the
+// connector's name as the source and its legal entity (the records' keys are built from
+// them), the file's path relative to the drop folder, the rule's parameters and group
+// memory. The daemon, `plan` and `map --connector` all build it here, so they make the
+// same keys. The caller adds the content hash, the mtime and the spill folder.
+mapping::MappingContext FileMappingContext(const std::string& tenant, const std::string& connector,
+                                           const std::string& legal_entity, const config::FileRule& rule,
+                                           const std::string& relative_path);
+
 // The first rule whose pattern matches the file name (glob, on the base name), or nullptr.
 const FileRuleRuntime* MatchRule(const std::vector<FileRuleRuntime>& rules, const std::string& file_name);
 

@@ -170,19 +170,13 @@ Result<FilePickup::Fate> FilePickup::Apply(DropSite& site, store::Store& store, 
   if (!file.folder->relative.empty()) {
     options.feed = connector_ + "/" + file.folder->relative + "/" + file.rule->rule.pattern;
   }
-  mapping::MappingContext mapping_context{
-      .tenant = context_.tenant,
-      .source = connector_,
-      .legal_entity = legal_entity_,
-      .file_name = file.relative_path,
-      .file_sha256 = fetched.sha256,
-      .source_updated_at = FormatRfc3339(
-          std::chrono::time_point_cast<std::chrono::system_clock::duration>(fetched.version.mtime))};
-  // The rule's `parameters:` override the mapping's defaults.
-  mapping_context.parameters = file.rule->rule.ParameterValues();
+  mapping::MappingContext mapping_context =
+      FileMappingContext(context_.tenant, connector_, legal_entity_, file.rule->rule, file.relative_path);
+  mapping_context.file_sha256 = fetched.sha256;
+  mapping_context.source_updated_at =
+      FormatRfc3339(std::chrono::time_point_cast<std::chrono::system_clock::duration>(fetched.version.mtime));
   // Groups past the rule's memory budget spill to the spool folder.
   mapping_context.group_spill_dir = settings_.spool_dir.string();
-  mapping_context.group_memory_bytes = static_cast<size_t>(file.rule->rule.group_memory_mib) << 20;
   // A stop lets the file in flight finish; only an abandon rolls it back.
   auto result = IngestFile(store, identity, *file.rule->mapping, options, input, mapping_context, context_.abandon);
   if (!result) {

@@ -37,6 +37,7 @@ struct CreditsafeConfig : config::ConnectorSettings {
 
   [[nodiscard]] std::string AuthenticateUrl() const { return (auth_url.empty() ? base_url : auth_url) + "/authenticate"; }
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> DescribeFields() const override;
+  [[nodiscard]] std::vector<config::LocalPath> LocalPaths() const override { return http.LocalPaths(); }
 };
 
 // Parses a `creditsafe:` section. Reports every problem through `section` and returns

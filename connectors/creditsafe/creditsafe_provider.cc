@@ -37,6 +37,14 @@ store::GrantId GrantIdOf(const CreditsafeConfig& settings) {
   return {.provider = "creditsafe", .client_id = "", .account = model::Sha256Hex(settings.username.value).substr(0, 16)};
 }
 
+http::Request AuthenticateRequest(const CreditsafeConfig& settings) {
+  const nlohmann::json credentials = {{"username", settings.username.value}, {"password", settings.password.value}};
+  return {.method = "POST",
+          .target = settings.AuthenticateUrl(),
+          .headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}},
+          .body = credentials.dump()};
+}
+
 CreditsafeProvider::CreditsafeProvider(const CreditsafeConfig& settings, ProviderContext context)
     : settings_(settings), context_(std::move(context)) {}
 
@@ -80,12 +88,7 @@ kit::TokenOutcome CreditsafeProvider::Login(http::HttpClient& client) {
         .error = {ErrorCode::kUnavailable, where + " refuses logins for 5 minutes after too many attempts; no login "
                                                    "is tried before " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*login_locked_until_ - now).count()) + "s from now"}});
   }
-  const nlohmann::json credentials = {{"username", settings_.username.value}, {"password", settings_.password.value}};
-  http::Request request{.method = "POST",
-                        .target = settings_.AuthenticateUrl(),
-                        .headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}},
-                        .body = credentials.dump()};
-  auto response = client.Send(request);
+  auto response = client.Send(AuthenticateRequest(settings_));
   if (!response) {
     Error error = response.error();
     error.message = where + ": " + error.message;

@@ -42,6 +42,10 @@ inline constexpr int kMaxSearchPages = 5;
 // The store's identity of the connector's login: provider "creditsafe", account = the user.
 store::GrantId GrantIdOf(const CreditsafeConfig& settings);
 
+// The login request: POST /authenticate with the username and password (JSON). The
+// provider's grant and `check --connect` send the same.
+http::Request AuthenticateRequest(const CreditsafeConfig& settings);
+
 // What the daemon offers the provider. `budgets` and `grant_locks` may be null (tests):
 // the provider then keeps its own.
 struct ProviderContext {

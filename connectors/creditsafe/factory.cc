@@ -1,6 +1,7 @@
 #include "connectors/creditsafe/factory.h"
 
 #include "connectors/creditsafe/creditsafe_config.h"
+#include "connectors/creditsafe/creditsafe_probe.h"
 #include "connectors/creditsafe/creditsafe_provider.h"
 #include "connectors/kit/api_caller.h"
 #include "connectors/kit/score_action.h"
@@ -48,7 +49,9 @@ ConnectorFactory Factory() {
                                                   ProviderOf(config, settings, context), context.clock());
       },
       .routes = nullptr,
-      .consent = nullptr});
+      .consent = nullptr,
+      .tools = {},
+      .probe = ProbeCreditsafe});
 }
 
 }  // namespace tributary::connectors::creditsafe

@@ -23,6 +23,22 @@ std::vector<std::pair<std::string, std::string>> DirectoryConfig::DescribeFields
   return fields;
 }
 
+std::vector<config::LocalPath> DirectoryConfig::LocalPaths() const {
+  // The daemon lists and reads the drop folder (and, recursive, its sub-folders), moves
+  // files out of it and removes done markers; it creates all three folders at start.
+  std::vector<config::LocalPath> paths = {{.key = "path",
+                                           .what = "drop folder",
+                                           .path = path,
+                                           .writes = true,
+                                           .created = true,
+                                           .subfolder_depth = recursion.recursive ? recursion.max_depth : 0}};
+  if (!archive_dir.empty()) {
+    paths.push_back({.key = "archive_dir", .what = "archive folder", .path = archive_dir, .writes = true, .created = true});
+  }
+  paths.push_back({.key = "error_dir", .what = "error folder", .path = error_dir, .writes = true, .created = true});
+  return paths;
+}
+
 std::unique_ptr<DirectoryConfig> ParseDirectoryConfig(config::ConfigNode section) {
   using config::Presence;
   auto settings = std::make_unique<DirectoryConfig>();

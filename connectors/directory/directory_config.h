@@ -23,6 +23,7 @@ struct DirectoryConfig : config::ConnectorSettings {
   Recursion recursion;
 
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> DescribeFields() const override;
+  [[nodiscard]] std::vector<config::LocalPath> LocalPaths() const override;
 };
 
 // Parses a `directory:` section: path, error_dir (required), archive_dir (required unless

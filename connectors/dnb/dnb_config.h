@@ -42,6 +42,7 @@ struct DnbConfig : config::ConnectorSettings {
     return token_url.empty() ? base_url + "/" + token_version + "/token" : token_url;
   }
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> DescribeFields() const override;
+  [[nodiscard]] std::vector<config::LocalPath> LocalPaths() const override { return http.LocalPaths(); }
 };
 
 // Parses a `dnb:` section. Reports every problem through `section` and returns nullptr

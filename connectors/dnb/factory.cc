@@ -1,7 +1,9 @@
 #include "connectors/dnb/factory.h"
 
 #include "connectors/dnb/dnb_config.h"
+#include "connectors/dnb/dnb_api.h"
 #include "connectors/dnb/dnb_provider.h"
+#include "connectors/kit/grant_probe.h"
 #include "connectors/kit/grant_keeper.h"
 #include "connectors/kit/score_action.h"
 
@@ -46,7 +48,13 @@ ConnectorFactory Factory() {
                                                   context.clock());
       },
       .routes = nullptr,
-      .consent = nullptr});
+      .consent = nullptr,
+      .tools = {},
+      // One token request with the consumer key and secret.
+      .probe = [](const config::ConnectorConfig&, const DnbConfig& settings,
+                  const ConnectorContext&) -> Result<std::string> {
+        return kit::ProbeGrant(*MakeGrant(settings), settings.TokenUrl(), settings.http);
+      }});
 }
 
 }  // namespace tributary::connectors::dnb

@@ -98,6 +98,15 @@ struct ConnectorTool {
   std::function<int(const std::vector<std::string>& arguments, ConsentStreams streams)> run;
 };
 
+// `tributary check --connect`: reaches a connector's remote side the cheapest way that
+// proves its settings work (an SFTP login with the pinned host key, a token request) and
+// writes nothing (not to the store, not on the server). What it proved in a few words
+// ("logged in as erp on sftp.example.com, remote_dir is a folder"), or why it failed;
+// neither carries a secret. Runs on the caller's thread; `context` has no metrics and no
+// daemon services but the clock.
+using RemoteProbe =
+    std::function<Result<std::string>(const config::ConnectorConfig& config, const ConnectorContext& context)>;
+
 // One entry of the connector list (registry.cc): the type-erased face of a FactoryOf<T>.
 struct ConnectorFactory {
   config::ConnectorType config_type;  // type name + parser of its config section
@@ -115,6 +124,8 @@ struct ConnectorFactory {
   // 2 usage.
   std::function<int(const ConsentOptions& options, ConsentStreams streams)> consent;
   std::vector<ConnectorTool> tools;
+  // The remote check of `check --connect`; null when the type offers none.
+  RemoteProbe probe;
 };
 
 // One configured connector of type T, for the routes of its type.
@@ -142,6 +153,10 @@ struct FactoryOf {
       routes;
   std::function<int(const ConsentOptions& options, const Settings& settings, ConsentStreams streams)> consent;
   std::vector<ConnectorTool> tools;
+  // `check --connect` (RemoteProbe); null: the type has no remote check.
+  std::function<Result<std::string>(const config::ConnectorConfig& config, const Settings& settings,
+                                    const ConnectorContext& context)>
+      probe;
 };
 
 // The ConnectorFactory of a FactoryOf<T>. A connector's `settings` was made by this same
@@ -185,6 +200,12 @@ ConnectorFactory Erase(FactoryOf<Settings> typed) {
     };
   }
   factory.tools = std::move(typed.tools);
+  if (typed.probe) {
+    factory.probe = [probe = typed.probe, settings_of](const config::ConnectorConfig& config,
+                                                       const ConnectorContext& context) {
+      return probe(config, settings_of(config), context);
+    };
+  }
   return factory;
 }
 

@@ -17,6 +17,11 @@ std::vector<std::pair<std::string, std::string>> HttpPolicy::Describe() const {
           {"max_requests_per_day", std::to_string(budget.per_day)}};
 }
 
+std::vector<config::LocalPath> HttpPolicy::LocalPaths() const {
+  if (ca_file.empty()) return {};
+  return {{.key = "ca_file", .what = "CA file", .path = ca_file, .kind = config::LocalPath::Kind::kFile}};
+}
+
 bool ReadHttpPolicy(config::ConfigNode& section, HttpPolicy& policy, const HttpPolicyBounds& bounds) {
   bool usable = true;
   if (auto ca_file = section.Path("ca_file")) policy.ca_file = *ca_file;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "connectors/kit/request_budget.h"
+#include "gateway/config/config.h"
 #include "gateway/config/config_node.h"
 #include "gateway/http/http_client.h"
 #include "gateway/http/retry_policy.h"
@@ -37,6 +38,8 @@ struct HttpPolicy {
   [[nodiscard]] http::BackoffPolicy Backoff() const { return {.initial = backoff, .max = max_backoff}; }
   // Lines for ConnectorSettings::DescribeFields().
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> Describe() const;
+  // ca_file when set, for ConnectorSettings::LocalPaths().
+  [[nodiscard]] std::vector<config::LocalPath> LocalPaths() const;
 };
 
 // The provider's ceilings: a config may lower the budget, never raise it past them.

@@ -42,6 +42,7 @@ struct QuickBooksConfig : config::ConnectorSettings {
   // The mapping file of `entity` ("CreditMemo" -> <mappings_dir>/credit_memo.yaml).
   [[nodiscard]] std::string MappingPath(std::string_view entity) const;
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> DescribeFields() const override;
+  [[nodiscard]] std::vector<config::LocalPath> LocalPaths() const override { return http.LocalPaths(); }
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> DescribeOwnFields() const;
   [[nodiscard]] std::vector<std::string> MappingPaths() const override;
 };

@@ -99,6 +99,13 @@ std::vector<std::string> SalesforceConfig::MappingPaths() const {
   return paths;
 }
 
+std::vector<config::LocalPath> SalesforceConfig::LocalPaths() const {
+  std::vector<config::LocalPath> paths = http.LocalPaths();
+  paths.push_back({.key = "private_key_file", .what = "private key file", .path = private_key_file,
+                   .kind = config::LocalPath::Kind::kFile});
+  return paths;
+}
+
 std::vector<std::pair<std::string, std::string>> SalesforceConfig::DescribeFields() const {
   std::string object_list;
   for (const SalesforceObject& object : objects) {

@@ -46,6 +46,7 @@ struct SalesforceConfig : config::ConnectorSettings {
   [[nodiscard]] std::string DataPath() const { return "/services/data/v" + api_version; }
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> DescribeFields() const override;
   [[nodiscard]] std::vector<std::string> MappingPaths() const override;
+  [[nodiscard]] std::vector<config::LocalPath> LocalPaths() const override;
 };
 
 // Parses a `salesforce:` section. Reports every problem through `section` and returns

@@ -8,6 +8,7 @@
 
 #include "connectors/kit/api_caller.h"
 #include "connectors/kit/grant_keeper.h"
+#include "connectors/kit/grant_probe.h"
 #include "connectors/salesforce/factory.h"
 #include "connectors/salesforce/org_sync.h"
 #include "connectors/salesforce/sf_api.h"
@@ -227,7 +228,17 @@ ConnectorFactory Factory() {
       .make = [](const config::ConnectorConfig& config, const SalesforceConfig& settings,
                  const ConnectorContext& context) { return MakeSalesforceConnector(config, settings, context); },
       .routes = nullptr,
-      .consent = RunSalesforceConsent});
+      .consent = RunSalesforceConsent,
+      .tools = {},
+      // One JWT bearer sign-in: the certificate, the app and the user's pre-authorisation.
+      .probe = [](const config::ConnectorConfig&, const SalesforceConfig& settings,
+                  const ConnectorContext& context) -> Result<std::string> {
+        auto grant_settings = GrantSettingsOf(settings);
+        if (!grant_settings) return std::unexpected(grant_settings.error());
+        const std::string token_url = grant_settings->identity.token_url;
+        kit::JwtBearerGrant grant(std::move(*grant_settings), context.clock());
+        return kit::ProbeGrant(grant, token_url, settings.http);
+      }});
 }
 
 }  // namespace tributary::connectors::salesforce

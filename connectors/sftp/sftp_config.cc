@@ -4,6 +4,18 @@
 
 namespace tributary::connectors::sftp {
 
+std::vector<config::LocalPath> SftpConfig::LocalPaths() const {
+  // The folders are on the server: `check --connect` looks at them.
+  std::vector<config::LocalPath> paths;
+  if (!private_key_file.empty()) {
+    paths.push_back({.key = "private_key_file", .what = "private key file", .path = private_key_file,
+                     .kind = config::LocalPath::Kind::kFile});
+  }
+  paths.push_back({.key = "known_hosts_file", .what = "known hosts file", .path = known_hosts_file,
+                   .kind = config::LocalPath::Kind::kFile});
+  return paths;
+}
+
 std::vector<std::pair<std::string, std::string>> SftpConfig::DescribeFields() const {
   std::vector<std::pair<std::string, std::string>> fields = {
       {"host", host},

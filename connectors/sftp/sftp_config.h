@@ -34,6 +34,7 @@ struct SftpConfig : config::ConnectorSettings {
   Recursion recursion;
 
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> DescribeFields() const override;
+  [[nodiscard]] std::vector<config::LocalPath> LocalPaths() const override;
 };
 
 // Parses an `sftp:` section. host, username, known_hosts_file, remote_dir, error_dir are

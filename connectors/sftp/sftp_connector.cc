@@ -2,6 +2,7 @@
 
 #include "connectors/sftp/factory.h"
 #include "connectors/sftp/keyscan_tool.h"
+#include "connectors/sftp/sftp_probe.h"
 
 #include <filesystem>
 
@@ -103,7 +104,7 @@ Result<std::unique_ptr<Connector>> MakeSftpConnector(const config::ConnectorConf
 
 ConnectorFactory Factory() {
   return Erase(FactoryOf<SftpConfig>{
-      .type = "sftp", .parse = ParseSftpConfig, .make = MakeSftpConnector, .tools = {KeyscanTool()}});
+      .type = "sftp", .parse = ParseSftpConfig, .make = MakeSftpConnector, .tools = {KeyscanTool()}, .probe = ProbeSftp});
 }
 
 }  // namespace tributary::connectors::sftp

@@ -1,5 +1,6 @@
 #include "gateway/app/cli.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "gateway/app/check_command.h"
 #include "gateway/app/compact_command.h"
 #include "gateway/app/daemon.h"
+#include "gateway/app/map_command.h"
 #include "gateway/app/parameter_overrides.h"
 #include "gateway/app/plan_command.h"
 #include "gateway/app/test_command.h"
@@ -27,11 +29,17 @@ constexpr const char* kUsage = R"(tributary: the receivables connector gateway
 
 Usage:
   tributary run   --config FILE     run the daemon (systemd Type=notify; SIGTERM stops, SIGHUP reloads)
-  tributary check --config FILE     validate the config and every mapping it names; no network
+  tributary check --config FILE [--connect] | --mapping FILE
+                                    validate the config, the local files and folders and every mapping it names
+                                    (warning: a folder the daemon would create); --connect: also log in to each
+                                    connector's remote side, one verdict line each; --mapping: one mapping alone
   tributary map   --mapping FILE [--tenant T] [--source S] [--legal-entity L] [--param NAME=VALUE]...
                   [--group-memory MIB] INPUT...
                                     dry run: canonical JSON lines on stdout, rejects and a summary on stderr;
                                     groups past MIB (default 64) spill to $TMPDIR
+  tributary map   --config FILE --connector NAME [--param NAME=VALUE]... [--group-memory MIB] INPUT...
+                                    the same with the connector's tenant, name, legal entity and the files rule
+                                    INPUT's name matches (mapping, parameters): the daemon's keys
   tributary test  [--update] [DIR...] run the mapping test cases (folders with case.yaml) under each DIR
   tributary plan  --config FILE --connector NAME [--folder SUBDIR] [--json] INPUT
                                     what INPUT would change in the store (read-only: works beside the daemon)
@@ -52,7 +60,9 @@ struct ParsedArgs {
   std::string error;
 };
 
-ParsedArgs Parse(int argc, char** argv, const std::vector<std::string>& value_options) {
+// `value_options` take a value (`--config FILE`, `--config=FILE`); `flags` do not (`--connect`).
+ParsedArgs Parse(int argc, char** argv, const std::vector<std::string>& value_options,
+                 const std::vector<std::string>& flags = {}) {
   ParsedArgs args;
   if (argc < 2) return args;
   args.command = argv[1];
@@ -61,6 +71,10 @@ ParsedArgs Parse(int argc, char** argv, const std::vector<std::string>& value_op
     if (arg.rfind("--", 0) == 0) {
       std::string name = arg.substr(2);
       std::string value;
+      if (std::ranges::find(flags, name) != flags.end()) {
+        args.options[name] = "";
+        continue;
+      }
       if (auto eq = name.find('='); eq != std::string::npos) {
         value = name.substr(eq + 1);
         name.resize(eq);
@@ -147,24 +161,52 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (auto help = CommandHelp(argc, argv)) return *help;
-  if (first == "run" || first == "check" || first == "compact") {
+  if (first == "check") {
+    ParsedArgs args = Parse(argc, argv, {"config", "mapping"}, {"connect"});
+    if (!args.error.empty()) return UsageError(args.error);
+    if (!args.options.contains("config") && !args.options.contains("mapping")) {
+      return UsageError("check needs --config FILE or --mapping FILE");
+    }
+    if (args.options.contains("connect") && !args.options.contains("config")) {
+      return UsageError("check --connect needs --config FILE");
+    }
+    if (!args.positional.empty()) return UsageError("unexpected argument " + args.positional.front());
+    return RunCheckCommand({.config_path = args.options["config"],
+                            .mapping_path = args.options["mapping"],
+                            .connect = args.options.contains("connect")},
+                           std::cout, std::cerr);
+  }
+  if (first == "run" || first == "compact") {
     ParsedArgs args = Parse(argc, argv, {"config"});
     if (!args.error.empty()) return UsageError(args.error);
     if (!args.options.contains("config")) return UsageError(first + " needs --config FILE");
     if (!args.positional.empty()) return UsageError("unexpected argument " + args.positional.front());
-    if (first == "check") return RunCheckCommand(args.options["config"], std::cout, std::cerr);
     if (first == "compact") return RunCompactCommand(args.options["config"], std::cout, std::cerr);
     return RunDaemon(args.options["config"]);
   }
   if (first == "map") {
-    ParsedArgs args = Parse(argc, argv, {"mapping", "tenant", "source", "legal-entity", "param", "group-memory"});
+    ParsedArgs args = Parse(argc, argv, {"mapping", "tenant", "source", "legal-entity", "param", "group-memory",
+                                         "config", "connector"});
     if (!args.error.empty()) return UsageError(args.error);
-    if (!args.options.contains("mapping")) return UsageError("map needs --mapping FILE");
+    const bool by_connector = args.options.contains("config") || args.options.contains("connector");
+    if (by_connector) {
+      if (!args.options.contains("config") || !args.options.contains("connector")) {
+        return UsageError("map needs both --config FILE and --connector NAME");
+      }
+      for (const char* own : {"mapping", "tenant", "source", "legal-entity"}) {
+        if (args.options.contains(own)) {
+          return UsageError(std::string("map --connector takes --") + own + " from the config; leave it out");
+        }
+      }
+    } else if (!args.options.contains("mapping")) {
+      return UsageError("map needs --mapping FILE, or --config FILE and --connector NAME");
+    }
     if (args.positional.empty()) return UsageError("map needs at least one INPUT file");
     mapping::MappingContext context;
     if (args.options.contains("tenant")) context.tenant = args.options["tenant"];
     if (args.options.contains("source")) context.source = args.options["source"];
     if (args.options.contains("legal-entity")) context.legal_entity = args.options["legal-entity"];
+    std::optional<size_t> group_memory_bytes;
     if (args.options.contains("group-memory")) {
       const std::string& mib = args.options["group-memory"];
       size_t value = 0;
@@ -173,11 +215,19 @@ int Main(int argc, char** argv) {
       if (error != std::errc() || end != mib.data() + mib.size() || value == 0 || value > kMax) {
         return UsageError("--group-memory needs a number of MiB between 1 and " + std::to_string(kMax) + ", not " + mib);
       }
-      context.group_memory_bytes = value << 20;
+      group_memory_bytes = value << 20;
+      context.group_memory_bytes = *group_memory_bytes;
     }
     ParameterValues parameters;
     for (const std::string& param : args.params) {
       if (auto added = AddParameterOverride(param, parameters); !added) return UsageError(added.error().message);
+    }
+    if (by_connector) {
+      return RunConnectorMapCommand({.config_path = args.options["config"],
+                                     .connector = args.options["connector"],
+                                     .parameters = std::move(parameters),
+                                     .group_memory_bytes = group_memory_bytes},
+                                    args.positional, std::cout, std::cerr);
     }
     context.parameters = std::move(parameters);
     return mapping::RunMapCommand(args.options["mapping"], args.positional, context, std::cout, std::cerr);

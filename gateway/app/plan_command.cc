@@ -370,15 +370,11 @@ int RunPlanCommand(const std::vector<std::string>& arguments, std::ostream& out,
   // As the connectors do: a sub-directory is its own snapshot feed, and the file is known
   // by its path relative to the drop folder.
   if (!args.folder.empty()) target.options.feed = connector->name + "/" + args.folder + "/" + rule->rule.pattern;
-  target.context.tenant = config->tenant;
-  target.context.source = connector->name;
-  target.context.legal_entity = connector->legal_entity;
-  target.context.file_name = args.folder.empty() ? file_name : args.folder + "/" + file_name;
+  target.context = connectors::FileMappingContext(config->tenant, connector->name, connector->legal_entity, rule->rule,
+                                                 args.folder.empty() ? file_name : args.folder + "/" + file_name);
   target.context.file_sha256 = *sha256;
   // Precedence: --param, then the files rule's parameters, then the mapping's defaults.
-  target.context.parameters = rule->rule.ParameterValues();
   for (const auto& [name, values] : args.parameters) target.context.parameters[name] = values;
-  target.context.group_memory_bytes = static_cast<size_t>(rule->rule.group_memory_mib) << 20;
   if (!mtime_error) target.context.source_updated_at = connectors::directory::FormatMtime(mtime);
 
   std::unique_ptr<store::StoreSnapshot> snapshot;

@@ -27,6 +27,21 @@
 
 namespace tributary::config {
 
+// A file or folder on this machine that a connector uses, for `check`: which key of the
+// type's section names it, and what the daemon needs of it.
+struct LocalPath {
+  enum class Kind { kFile, kFolder };
+  std::string key;   // the key in the type's section: "path", "known_hosts_file"
+  std::string what;  // how messages name it: "drop folder", "known hosts file"
+  std::string path;  // absolute
+  Kind kind = Kind::kFolder;
+  bool writes = false;   // the daemon creates, renames or removes entries in it (folders)
+  bool created = false;  // the daemon creates it, and its missing parents, at start
+  // Sub-folders down to this many levels are read and written too (a recursive drop
+  // folder); hidden ones, and the connector's other paths, are not.
+  int subfolder_depth = 0;
+};
+
 // Type-specific settings of one connector (the section named like its type, e.g.
 // `directory:`). Each connector type derives its own struct.
 struct ConnectorSettings {
@@ -36,6 +51,9 @@ struct ConnectorSettings {
   [[nodiscard]] virtual std::vector<std::pair<std::string, std::string>> DescribeFields() const { return {}; }
   // Mapping files the connector uses besides its file rules' (absolute), for `check`.
   [[nodiscard]] virtual std::vector<std::string> MappingPaths() const { return {}; }
+  // The local files and folders the connector reads or writes, for `check` (which checks
+  // they exist with the right type and permissions, or can be created).
+  [[nodiscard]] virtual std::vector<LocalPath> LocalPaths() const { return {}; }
 };
 
 // A connector type known to this build. The list of types is assembled explicitly by

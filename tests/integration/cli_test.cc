@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -75,6 +76,80 @@ TEST(Cli, CheckReportsMappingProblems) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find(dir.File("broken.yaml") + ":4:"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("invoice"), std::string::npos) << result.err;
+}
+
+// A directory connector's config in `dir` (relative paths resolve against it).
+void WriteDirectoryConfig(const TempDir& dir, const std::string& directory_section) {
+  std::ofstream(dir.File("tributary.yaml"))
+      << "tenant: acme\nstate: sqlite:var/tributary.db\nconnectors:\n  - name: drop\n    type: directory\n"
+      << "    directory: " << directory_section << "\n"
+      << "    files:\n      - {pattern: \"*.csv\", mapping: " << TRIBUTARY_SOURCE_DIR
+      << "/mappings/generic/open_items.yaml}\n";
+}
+
+TEST(Cli, CheckWarnsOfEveryFolderTheDaemonWouldCreate) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "var/drop");
+  std::filesystem::create_directories(dir.path() / "var/error");
+  // A typo in the archive folder: the daemon would create a whole new tree.
+  WriteDirectoryConfig(dir, "{path: var/drop, archive_dir: var/archve/erp, error_dir: var/error}");
+  auto result = RunTributary("check --config " + dir.File("tributary.yaml"));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  const std::string config = dir.File("tributary.yaml");
+  EXPECT_EQ(result.err,
+            config + ":2:8: state: warning: the state database " + dir.File("var/tributary.db") +
+                " does not exist; the daemon will create it\n" +
+            config + ":6:46: connectors[0].directory.archive_dir: warning: the archive folder " +
+                dir.File("var/archve/erp") + " does not exist; the daemon will create it (and the missing folders from " +
+                dir.File("var/archve") + ")\n");
+  EXPECT_EQ(result.out, config + ": OK (1 connector, 1 mapping)\n");
+}
+
+TEST(Cli, CheckReportsEveryPathOfTheWrongKindAtOnce) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "var/tributary.db");
+  std::ofstream(dir.File("drop")) << "not a folder";
+  std::filesystem::create_directories(dir.path() / "archive");
+  std::ofstream(dir.File("error")) << "not a folder either";
+  WriteDirectoryConfig(dir, "{path: drop, archive_dir: archive, error_dir: error/sub}");
+  auto result = RunTributary("check --config " + dir.File("tributary.yaml"));
+  EXPECT_EQ(result.exit_code, 1);
+  const std::string config = dir.File("tributary.yaml");
+  EXPECT_EQ(result.err,
+            config + ":2:8: state: the state database " + dir.File("var/tributary.db") +
+                " is not a regular file (it is a folder)\n" +
+            config + ":6:23: connectors[0].directory.path: the drop folder " + dir.File("drop") +
+                " is not a folder (it is a regular file)\n" +
+            config + ":6:62: connectors[0].directory.error_dir: the error folder " + dir.File("error/sub") +
+                " does not exist and cannot be created: " + dir.File("error") + " is a regular file\n" +
+            "3 problems found in " + config + "\n");
+  EXPECT_EQ(result.out, "");
+}
+
+TEST(Cli, CheckMappingChecksOneMappingAlone) {
+  TempDir dir;
+  std::ofstream(dir.File("broken.yaml")) << "name: broken\nreader: {type: csv}\nentities:\n  - entity: invoice\n";
+  auto broken = RunTributary("check --mapping " + dir.File("broken.yaml"));
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_EQ(broken.err.rfind(dir.File("broken.yaml") + ":", 0), 0u) << broken.err;
+  EXPECT_NE(broken.err.find(dir.File("broken.yaml") + ":4:"), std::string::npos) << broken.err;
+  EXPECT_NE(broken.err.find(" found in " + dir.File("broken.yaml") + "\n"), std::string::npos) << broken.err;
+  EXPECT_EQ(broken.out, "");
+  auto good = RunTributary("check --mapping mappings/generic/open_items.yaml");
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+  EXPECT_EQ(good.out.rfind("mappings/generic/open_items.yaml: OK (mapping generic-open-items@", 0), 0u) << good.out;
+  EXPECT_EQ(RunTributary("check --mapping " + dir.File("none.yaml")).exit_code, 1);
+  EXPECT_EQ(RunTributary("check --connect --mapping " + dir.File("broken.yaml")).exit_code, 2);
+}
+
+TEST(Cli, CheckConnectSaysWhichConnectorsHaveNoRemoteCheck) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "var");
+  WriteDirectoryConfig(dir, "{path: var/drop, archive_dir: var/archive, error_dir: var/error}");
+  auto result = RunTributary("check --connect --config " + dir.File("tributary.yaml"));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "drop (directory): no remote check\n" + dir.File("tributary.yaml") +
+                            ": OK (1 connector, 1 mapping)\n");
 }
 
 TEST(Cli, MapPrintsCanonicalLinesRejectsAndASummary) {

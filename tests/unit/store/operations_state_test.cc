@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tributary::store {
+namespace tributary::store::test {
 namespace {
 
 class OperationsStateTest : public StoreTest {};
@@ -53,4 +53,4 @@ TEST_F(OperationsStateTest, TheLatestRejectsComeNewestFirst) {
 }
 
 }  // namespace
-}  // namespace tributary::store
+}  // namespace tributary::store::test
