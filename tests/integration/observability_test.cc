@@ -25,7 +25,9 @@ std::string MetricValue(const std::string& text, const std::string& series) {
 }
 
 nlohmann::json ConnectorStatus(DaemonHarness& daemon, const std::string& name) {
-  for (const auto& connector : daemon.Get("/v1/connectors")["connectors"]) {
+  const nlohmann::json list = daemon.Get("/v1/connectors");
+  if (!list.is_object() || !list.contains("connectors")) return nlohmann::json::object();
+  for (const auto& connector : list["connectors"]) {
     if (connector["name"] == name) return connector;
   }
   return nlohmann::json::object();
