@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "gateway/common/log_event.h"
+#include "gateway/common/time_format.h"
 #include "gateway/config/values.h"
 
 namespace tributary::connectors {
@@ -34,6 +36,7 @@ FilePickup::FilePickup(std::string connector, std::string legal_entity, PickupSe
   if (settings_.after_processing == AfterProcessing::kArchive) archive_key_ = PathKey(settings_.archive_dir);
   error_key_ = PathKey(settings_.error_dir);
   if (settings_.spool_dir.empty()) settings_.spool_dir = fs::temp_directory_path();
+  ReportProgress(std::nullopt);  // the gauges exist from the start
 }
 
 Status FilePickup::RunPass(DropSite& site, store::Store& store, std::stop_token stop) {
@@ -50,7 +53,9 @@ Status FilePickup::RunPass(DropSite& site, store::Store& store, std::stop_token 
 
   std::vector<Candidate> candidates;
   std::vector<Batch> batches;
-  Select(site, folders, candidates, batches);
+  std::map<std::string, DropEntry> unmatched;
+  Select(site, folders, candidates, batches, unmatched);
+  ReportUnmatched(unmatched);
   // Oldest first, so snapshots apply in the order they were written.
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
     return a.entry.mtime != b.entry.mtime ? a.entry.mtime < b.entry.mtime : a.relative_path < b.relative_path;
@@ -144,7 +149,7 @@ bool FilePickup::IsMoveTarget(const std::string& path) const {
 }
 
 void FilePickup::Select(DropSite& site, const std::vector<Folder>& folders, std::vector<Candidate>& candidates,
-                        std::vector<Batch>& batches) {
+                        std::vector<Batch>& batches, std::map<std::string, DropEntry>& unmatched) {
   for (const Folder& folder : folders) {
     std::map<std::string, size_t> batch_of_trigger;
     for (const std::string& trigger : trigger_names_) {
@@ -164,7 +169,10 @@ void FilePickup::Select(DropSite& site, const std::vector<Folder>& folders, std:
       }
       if (name.starts_with('.') || name.ends_with(".reason") || trigger_names_.contains(name)) continue;
       const FileRuleRuntime* rule = MatchRule(rules_, name);
-      if (rule == nullptr) continue;
+      if (rule == nullptr) {
+        unmatched.emplace(JoinPath(folder.relative, name), entry);
+        continue;
+      }
       Candidate candidate{.folder = &folder,
                           .entry = entry,
                           .path = JoinPath(folder.path, name),
@@ -185,6 +193,45 @@ void FilePickup::Select(DropSite& site, const std::vector<Folder>& folders, std:
       candidates.push_back(std::move(candidate));
     }
   }
+}
+
+void FilePickup::ReportUnmatched(const std::map<std::string, DropEntry>& unmatched) {
+  bool changed = !unmatched_reported_;
+  changed |= std::erase_if(unmatched_, [&](const auto& item) { return !unmatched.contains(item.first); }) > 0;
+  for (const auto& [relative_path, entry] : unmatched) {
+    if (unmatched_.contains(relative_path)) continue;
+    changed = true;
+    unmatched_.emplace(relative_path, admin::UnmatchedFile{.name = relative_path,
+                                                          .size = entry.size,
+                                                          .seen_at = FormatRfc3339(clock_.Now())});
+    std::string patterns;
+    for (const FileRuleRuntime& rule : rules_) patterns += (patterns.empty() ? "" : ", ") + rule.rule.pattern;
+    LogEvent(spdlog::level::warn,
+             fmt::format("[{}] {}: matches no pattern of the connector ({}); left in place, never read", connector_,
+                         relative_path, patterns),
+             {{"connector", connector_}, {"event", "file_unmatched"}, {"file", relative_path}, {"size", entry.size},
+              {"patterns", patterns}});
+  }
+  if (!changed) return;
+  unmatched_reported_ = true;
+  if (context_.metrics != nullptr) {
+    context_.metrics->Set("tributary_unmatched_files", {{"connector", connector_}},
+                          static_cast<int64_t>(unmatched_.size()));
+  }
+  if (context_.reporter != nullptr) {
+    std::vector<admin::UnmatchedFile> files;
+    for (const auto& [relative_path, file] : unmatched_) files.push_back(file);
+    context_.reporter->SetUnmatchedFiles(std::move(files));
+  }
+}
+
+void FilePickup::ReportProgress(const std::optional<admin::FileProgress>& progress) {
+  if (context_.metrics != nullptr) {
+    Labels labels{{"connector", connector_}};
+    context_.metrics->Set("tributary_file_rows_read", labels, progress ? progress->rows_read : 0);
+    context_.metrics->Set("tributary_file_bytes_read", labels, progress ? progress->bytes_read : 0);
+  }
+  if (context_.reporter != nullptr) context_.reporter->SetCurrentFile(progress);
 }
 
 bool FilePickup::TrustMarker(const Folder& folder, const std::string& name, const DropEntry& entry) {

@@ -31,6 +31,19 @@
 //  5. A trigger whose batch left the folder entirely (processed and archived, deleted or
 //     moved to the error folder) is archived or deleted in turn.
 //
+// What the pass tells (ConnectorContext::reporter and metrics, both optional):
+//  - a file matching no rule (data by the rules above: not hidden, not a done marker,
+//    trigger or `*.reason`) is an unmatched file: logged once (warn) while it stays, listed
+//    to the reporter (SetUnmatchedFiles) and counted in the gauge
+//    `tributary_unmatched_files{connector}` (files now unmatched);
+//  - the file being read: logged when it starts (name, size), reported with its progress
+//    (SetCurrentFile: rows and bytes of the mapping so far, at most every kProgressEvery,
+//    checked every mapping::kProgressRows records) and in the gauges
+//    `tributary_file_rows_read{connector}` and `tributary_file_bytes_read{connector}` (0
+//    between files); cleared when the file's turn ends, however;
+//  - a file moved to the error folder is reported (FileFailed), an applied file too
+//    (FileApplied).
+//
 // Stopping: `stop` (RunPass) means "start no other file"; the file in flight is finished
 // (downloaded, applied, archived) unless ConnectorContext::abandon is requested too, in
 // which case its download or mapping stops and its transaction rolls back.
@@ -89,6 +102,9 @@ class FilePickup {
 
   [[nodiscard]] const PickupSettings& settings() const { return settings_; }
 
+  // How often the progress of the file being mapped is passed on, at most.
+  static constexpr std::chrono::milliseconds kProgressEvery{250};
+
  private:
   // One listed folder: its safe regular files by name, and its other entries.
   struct Folder {
@@ -126,8 +142,14 @@ class FilePickup {
               std::vector<Folder>& folders);
   void Skip(const std::string& path, const DropEntry& entry, const std::string& reason,
             std::set<std::string>& skipped_here);
+  // Fills `candidates` and `batches`, and `unmatched` with the data files (by relative
+  // path) no rule matches.
   void Select(DropSite& site, const std::vector<Folder>& folders, std::vector<Candidate>& candidates,
-              std::vector<Batch>& batches);
+              std::vector<Batch>& batches, std::map<std::string, DropEntry>& unmatched);
+  // Logs the unmatched files not seen before, forgets those gone, reports the list.
+  void ReportUnmatched(const std::map<std::string, DropEntry>& unmatched);
+  // The file in flight, for the reporter and the gauges; nullopt: none.
+  void ReportProgress(const std::optional<admin::FileProgress>& progress);
   void RemoveOrphanMarker(DropSite& site, const Folder& folder, const std::string& marker);
   bool TrustMarker(const Folder& folder, const std::string& name, const DropEntry& entry);
   bool Stable(const DropSite& site, const std::string& relative_path, const DropEntry& entry);
@@ -141,9 +163,9 @@ class FilePickup {
   Result<Fate> FinishIfSafe(DropSite& site, store::Store& store, const Candidate& file, const DropEntry& version,
                             const store::FileEntry& entry);
   Result<Fate> Finish(DropSite& site, store::Store& store, const Candidate& file, const DropEntry& version,
-                      std::optional<int64_t> file_id);
-  Result<Fate> MoveToError(DropSite& site, const Candidate& file, const DropEntry& version,
-                           const std::string& reason);
+                      const store::FileEntry* entry);
+  Result<Fate> MoveToError(DropSite& site, store::Store& store, const Candidate& file, const DropEntry& version,
+                           const std::string& sha256, const std::string& reason);
   Result<Fate> Changed(const Candidate& file, const Error& error, const char* instead_of);
   Status ConsumeTrigger(DropSite& site, const Batch& batch);
   Result<Fate> SiteTrouble(const Error& error);
@@ -174,6 +196,10 @@ class FilePickup {
   std::set<std::string> warned_;              // unsafe names, skipped entries already reported
   std::set<std::string> untrusted_markers_;   // by relative path: "marker older" reported
   std::set<std::string> unlistable_;          // sub-directories reported as not listable
+  std::optional<admin::FileProgress> current_;  // the file in flight, as last reported
+  std::chrono::steady_clock::time_point progress_at_;  // when current_ was last reported
+  std::map<std::string, admin::UnmatchedFile> unmatched_;  // by relative path, as reported
+  bool unmatched_reported_ = false;           // the reporter has heard of unmatched_ once
 };
 
 }  // namespace tributary::connectors

@@ -1,11 +1,13 @@
 // FilePickup, the file in flight: copy and hash one version into the spool folder, the
 // ledger decision, apply, and move (archive, delete, error folder) only that version.
 #include <fstream>
+#include <functional>
 
 #include <spdlog/spdlog.h>
 
 #include "connectors/common/content_hash.h"
 #include "connectors/common/file_pickup.h"
+#include "gateway/common/log_event.h"
 #include "gateway/common/time_format.h"
 
 namespace tributary::connectors {
@@ -29,6 +31,18 @@ class SpoolCleanup {
 
  private:
   fs::path path_;
+};
+
+// Runs `done` when the file's turn is over, however it ends.
+class AtExit {
+ public:
+  explicit AtExit(std::function<void()> done) : done_(std::move(done)) {}
+  ~AtExit() { done_(); }
+  AtExit(const AtExit&) = delete;
+  AtExit& operator=(const AtExit&) = delete;
+
+ private:
+  std::function<void()> done_;
 };
 
 }  // namespace
@@ -107,11 +121,28 @@ Result<FilePickup::Fate> FilePickup::Handle(DropSite& site, store::Store& store,
   std::optional<Fetched> fetched;
   std::string sha256;
   DropEntry version;
+  std::optional<AtExit> in_flight;  // clears the file in flight
   auto cached = hashes_.find(file.relative_path);
   if (cached != hashes_.end() && SameVersion(cached->second.version, file.entry)) {
     sha256 = cached->second.sha256;  // e.g. waiting for the core: not read again every pass
     version = cached->second.version;
   } else {
+    // Read now: said when it starts, shown as the file in flight until its turn ends.
+    LogEvent(spdlog::level::info,
+             fmt::format("[{}] {}: started, {} bytes", connector_, file.relative_path, file.entry.size),
+             {{"connector", connector_}, {"event", "file_started"}, {"file", file.relative_path},
+              {"size", file.entry.size}});
+    current_ = admin::FileProgress{.name = file.relative_path,
+                                   .size = file.entry.size,
+                                   .bytes_read = 0,
+                                   .rows_read = 0,
+                                   .started_at = FormatRfc3339(clock_.Now())};
+    progress_at_ = clock_.Steady();
+    ReportProgress(current_);
+    in_flight.emplace([this] {
+      current_.reset();
+      ReportProgress(std::nullopt);
+    });
     auto got = Fetch(site, file);
     if (!got) {
       if (got.error().code == ErrorCode::kNotFound) return Fate::kGone;  // vanished meanwhile
@@ -146,10 +177,10 @@ Result<FilePickup::Fate> FilePickup::Handle(DropSite& site, store::Store& store,
                    file.relative_path,
                    settings_.after_processing == AfterProcessing::kDelete ? "deleted" : "archived");
       Count("tributary_files_total", 1, "duplicate");
-      return Finish(site, store, file, version, std::nullopt);
+      return Finish(site, store, file, version, nullptr);
     case FileAction::kWait: return Fate::kStays;
     case FileAction::kMoveToError:
-      return MoveToError(site, file, version,
+      return MoveToError(site, store, file, version, (*found)->identity.sha256,
                          (*found)->state == store::FileState::kDiscarded
                              ? "snapshot discarded by an admin from quarantine"
                              : (*found)->error);
@@ -165,6 +196,7 @@ Result<FilePickup::Fate> FilePickup::Apply(DropSite& site, store::Store& store, 
                fetched.sha256);
   store::FileIdentity identity{connector_, file.relative_path, fetched.sha256, fetched.size};
   store::ApplyOptions options = file.rule->options;
+  options.legal_entity = legal_entity_;
   // Each sub-directory is its own snapshot: what one folder's file lacks is not closed
   // because another folder's file has it.
   if (!file.folder->relative.empty()) {
@@ -177,6 +209,16 @@ Result<FilePickup::Fate> FilePickup::Apply(DropSite& site, store::Store& store, 
       FormatRfc3339(std::chrono::time_point_cast<std::chrono::system_clock::duration>(fetched.version.mtime));
   // Groups past the rule's memory budget spill to the spool folder.
   mapping_context.group_spill_dir = settings_.spool_dir.string();
+  // Progress every few hundred records, passed on at most every kProgressEvery: the
+  // position in the spool copy is asked of the stream only then.
+  mapping_context.progress = [&](int64_t rows) {
+    const auto now = clock_.Steady();
+    if (!current_ || now - progress_at_ < kProgressEvery) return;
+    progress_at_ = now;
+    current_->rows_read = rows;
+    if (const std::streamoff position = input.tellg(); position >= 0) current_->bytes_read = position;
+    ReportProgress(current_);
+  };
   // A stop lets the file in flight finish; only an abandon rolls it back.
   auto result = IngestFile(store, identity, *file.rule->mapping, options, input, mapping_context, context_.abandon);
   if (!result) {
@@ -188,31 +230,57 @@ Result<FilePickup::Fate> FilePickup::Apply(DropSite& site, store::Store& store, 
     return std::unexpected(result.error());
   }
   if (result->unusable) {
-    spdlog::error("[{}] {}: unusable, moved to {}: {}", connector_, file.relative_path, settings_.error_dir,
-                  result->error);
+    LogEvent(spdlog::level::err,
+             fmt::format("[{}] {}: unusable, moved to {}: {}", connector_, file.relative_path, settings_.error_dir,
+                         result->error),
+             {{"connector", connector_}, {"event", "file_failed"}, {"file", file.relative_path},
+              {"rows", result->stats.rows}, {"error", result->error}});
     Count("tributary_files_total", 1, "failed");
-    return MoveToError(site, file, fetched.version, result->error);
+    return MoveToError(site, store, file, fetched.version, fetched.sha256, result->error);
   }
   const store::ApplyOutcome& outcome = result->outcome;
   Count("tributary_rows_total", result->stats.rows);
   Count("tributary_rejects_total", outcome.rejects);
   if (outcome.quarantined) {
-    spdlog::warn("[{}] {}: quarantined (id {}): {}", connector_, file.relative_path, outcome.quarantine_id,
-                 outcome.quarantine_reason);
+    LogEvent(spdlog::level::warn,
+             fmt::format("[{}] {}: quarantined (id {}): {}", connector_, file.relative_path, outcome.quarantine_id,
+                         outcome.quarantine_reason),
+             {{"connector", connector_}, {"event", "file_quarantined"}, {"file", file.relative_path},
+              {"rows", result->stats.rows}, {"rejects", outcome.rejects}, {"quarantine_id", outcome.quarantine_id},
+              {"reason", outcome.quarantine_reason}});
     Count("tributary_files_total", 1, "quarantined");
     return Fate::kStays;
   }
   int64_t changes = outcome.last_seq == 0 ? 0 : outcome.last_seq - outcome.first_seq + 1;
-  spdlog::info("[{}] {}: {} rows, {} created, {} updated, {} unchanged, {} closed, {} rejects", connector_,
-               file.relative_path, result->stats.rows, outcome.created, outcome.updated, outcome.unchanged,
-               outcome.closed, outcome.rejects);
+  LogEvent(spdlog::level::info,
+           fmt::format("[{}] {}: {} rows, {} created, {} updated, {} unchanged, {} closed, {} rejects", connector_,
+                       file.relative_path, result->stats.rows, outcome.created, outcome.updated, outcome.unchanged,
+                       outcome.closed, outcome.rejects),
+           {{"connector", connector_},
+            {"event", "file_applied"},
+            {"file", file.relative_path},
+            {"size", fetched.size},
+            {"rows", result->stats.rows},
+            {"created", outcome.created},
+            {"updated", outcome.updated},
+            {"unchanged", outcome.unchanged},
+            {"closed", outcome.closed},
+            {"rejects", outcome.rejects},
+            {"first_seq", outcome.first_seq},
+            {"last_seq", outcome.last_seq}});
   if (outcome.kept > 0) {
-    spdlog::info("[{}] {}: {} rejected record{} kept as stored, not closed", connector_, file.relative_path,
-                 outcome.kept, outcome.kept == 1 ? "" : "s");
+    LogEvent(spdlog::level::info,
+             fmt::format("[{}] {}: {} rejected record{} kept as stored, not closed", connector_, file.relative_path,
+                         outcome.kept, outcome.kept == 1 ? "" : "s"),
+             {{"connector", connector_}, {"event", "rejects_kept"}, {"file", file.relative_path},
+              {"rejects", outcome.rejects}, {"kept", outcome.kept}});
   }
   if (outcome.closes_withheld > 0) {
-    spdlog::warn("[{}] {}: {}; the next snapshot without such rejects closes normally", connector_,
-                 file.relative_path, outcome.withheld_reason);
+    LogEvent(spdlog::level::warn,
+             fmt::format("[{}] {}: {}; the next snapshot without such rejects closes normally", connector_,
+                         file.relative_path, outcome.withheld_reason),
+             {{"connector", connector_}, {"event", "closes_withheld"}, {"file", file.relative_path},
+              {"rejects", outcome.rejects}, {"closes_withheld", outcome.closes_withheld}});
     if (context_.metrics != nullptr) {
       for (const store::WithheldCloses& withheld : outcome.withheld) {
         context_.metrics->Add("tributary_snapshot_closes_withheld_total",
@@ -228,6 +296,7 @@ Result<FilePickup::Fate> FilePickup::Apply(DropSite& site, store::Store& store, 
                               std::chrono::system_clock::now().time_since_epoch())
                               .count());
   }
+  if (context_.reporter != nullptr) context_.reporter->FileApplied(file.relative_path);
   if (changes > 0 && context_.notify_changes) context_.notify_changes();
   auto applied = store.FindFile(connector_, fetched.sha256);
   if (!applied) return std::unexpected(applied.error());
@@ -240,12 +309,13 @@ Result<FilePickup::Fate> FilePickup::FinishIfSafe(DropSite& site, store::Store& 
   auto safe = SafeToArchive(store, entry, context_.push_enabled);
   if (!safe) return std::unexpected(safe.error());
   if (!*safe) return Fate::kStays;  // the core has not acknowledged it yet; next pass
-  return Finish(site, store, file, version, entry.id);
+  return Finish(site, store, file, version, &entry);
 }
 
 Result<FilePickup::Fate> FilePickup::Finish(DropSite& site, store::Store& store, const Candidate& file,
-                                            const DropEntry& version, std::optional<int64_t> file_id) {
+                                            const DropEntry& version, const store::FileEntry* entry) {
   std::string marker = file.path + settings_.done_suffix;
+  std::string moved_to;
   if (settings_.after_processing == AfterProcessing::kDelete) {
     if (auto removed = site.RemoveIfUnchanged(file.path, version); !removed) {
       if (removed.error().code != ErrorCode::kNotFound) return Changed(file, removed.error(), "deleted");
@@ -261,9 +331,9 @@ Result<FilePickup::Fate> FilePickup::Finish(DropSite& site, store::Store& store,
     if (auto made = EnsureFolder(site, settings_.archive_dir, file.folder->relative); !made) {
       return SiteTrouble(made.error());
     }
-    if (auto moved = MoveInto(site, file.path, folder, file.entry.name, &version); !moved) {
-      return Changed(file, moved.error(), "archived");
-    }
+    auto moved = MoveInto(site, file.path, folder, file.entry.name, &version);
+    if (!moved) return Changed(file, moved.error(), "archived");
+    moved_to = *moved;
     if (file.has_done) {
       if (auto moved = MoveInto(site, marker, folder, file.entry.name + settings_.done_suffix); !moved) {
         spdlog::error("[{}] {}", connector_, moved.error().message);
@@ -272,15 +342,22 @@ Result<FilePickup::Fate> FilePickup::Finish(DropSite& site, store::Store& store,
     Count("tributary_files_total", 1, "archived");
   }
   Forget(file.relative_path);
-  if (file_id) {
-    if (auto marked = store.SetFileState(*file_id, store::FileState::kArchived); !marked) {
+  // A duplicate's ledger entry is the first file's: it keeps its own place.
+  if (entry != nullptr) {
+    if (auto marked = store.SetFileState(entry->id, store::FileState::kArchived); !marked) {
       return std::unexpected(marked.error());
+    }
+    if (!moved_to.empty()) {
+      if (auto noted = store.SetFileMovedTo(connector_, entry->identity.sha256, moved_to); !noted) {
+        return std::unexpected(noted.error());
+      }
     }
   }
   return Fate::kGone;
 }
 
-Result<FilePickup::Fate> FilePickup::MoveToError(DropSite& site, const Candidate& file, const DropEntry& version,
+Result<FilePickup::Fate> FilePickup::MoveToError(DropSite& site, store::Store& store, const Candidate& file,
+                                                 const DropEntry& version, const std::string& sha256,
                                                  const std::string& reason) {
   std::string folder = JoinPath(settings_.error_dir, file.folder->relative);
   if (auto made = EnsureFolder(site, settings_.error_dir, file.folder->relative); !made) {
@@ -289,6 +366,12 @@ Result<FilePickup::Fate> FilePickup::MoveToError(DropSite& site, const Candidate
   auto moved = MoveInto(site, file.path, folder, file.entry.name, &version);
   if (!moved) return Changed(file, moved.error(), "moved to the error folder");
   Forget(file.relative_path);
+  if (context_.reporter != nullptr) context_.reporter->FileFailed(file.relative_path, reason);
+  // The file is where it belongs whatever the ledger says: a failure to note it is logged.
+  if (auto noted = store.SetFileMovedTo(connector_, sha256, *moved); !noted) {
+    spdlog::error("[{}] {}: moved to {}, not recorded in the ledger: {}", connector_, file.relative_path, *moved,
+                  noted.error().message);
+  }
   if (file.has_done) {
     std::string marker = file.path + settings_.done_suffix;
     if (auto moved_marker = MoveInto(site, marker, folder, file.entry.name + settings_.done_suffix);

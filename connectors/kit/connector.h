@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "connectors/kit/action_connector.h"
+#include "connectors/kit/connector_reporter.h"
 #include "connectors/kit/grant_keeper.h"
 #include "connectors/kit/request_budget.h"
 #include "gateway/common/clock.h"
@@ -47,6 +48,9 @@ struct ConnectorContext {
   // "start nothing new"; a default token is never requested.
   std::stop_token abandon;
   ConnectorServices services;
+  // Where the connector reports the file in progress, unmatched files and failed files;
+  // one per connector (the daemon gives each its own). May be null (tests, tools).
+  ConnectorReporter* reporter = nullptr;
 
   [[nodiscard]] const Clock& clock() const { return *services.clock; }
 };

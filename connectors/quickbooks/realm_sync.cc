@@ -371,7 +371,8 @@ Status RealmSync::Apply(const std::vector<QboObject>& objects, const std::vector
   auto batch = store_.api().BeginBatch({.connector = context_.connector,
                                         .call = call,
                                         .sha256 = sha256,
-                                        .size = static_cast<int64_t>(body.size())});
+                                        .size = static_cast<int64_t>(body.size()),
+                                        .legal_entity = context_.legal_entity});
   if (!batch) return std::unexpected(batch.error());
   auto updated_at = ParseQboTime(response_time);
   mapping::MappingContext mapping_context{

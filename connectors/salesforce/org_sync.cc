@@ -258,7 +258,11 @@ Status OrgSync::Apply(const SyncedObject& object, const std::string& json_lines,
   if (commits_left_ == 0) return Fail(ErrorCode::kCancelled, "stopped before a commit (test)");
   const std::string sha256 = model::Sha256Hex(json_lines + call);
   auto batch = store_.api().BeginBatch(
-      {.connector = context_.connector, .call = call, .sha256 = sha256, .size = static_cast<int64_t>(json_lines.size())});
+      {.connector = context_.connector,
+       .call = call,
+       .sha256 = sha256,
+       .size = static_cast<int64_t>(json_lines.size()),
+       .legal_entity = context_.legal_entity});
   if (!batch) return std::unexpected(batch.error());
   if (!json_lines.empty()) {
     mapping::MappingContext mapping_context{.tenant = context_.tenant,

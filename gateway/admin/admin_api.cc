@@ -223,9 +223,9 @@ http::Response AdminApi::MetricsText() {
     metrics.Clear("tributary_open_items");
     for (const auto& balance : *balances) {
       auto exponent = model::CurrencyExponent(balance.currency).value_or(2);
-      metrics.SetText("tributary_open_amount", {{"currency", balance.currency}},
-                      model::FormatMinorUnits(balance.open_minor, exponent));
-      metrics.Set("tributary_open_items", {{"currency", balance.currency}}, balance.open_items);
+      Labels labels{{"currency", balance.currency}, {"legal_entity", balance.legal_entity}};
+      metrics.SetText("tributary_open_amount", labels, model::FormatMinorUnits(balance.open_minor, exponent));
+      metrics.Set("tributary_open_items", labels, balance.open_items);
     }
   }
   if (auto jobs = (*store)->actions().CountByStatus()) {

@@ -37,7 +37,8 @@ http::Response AdminApi::StatusPage(const RouteArgs& args) {
   if (auto balances = (*store)->OpenBalances()) {
     for (const auto& balance : *balances) {
       const int exponent = model::CurrencyExponent(balance.currency).value_or(2);
-      data.open_amounts.push_back({.currency = balance.currency,
+      data.open_amounts.push_back({.legal_entity = balance.legal_entity,
+                                   .currency = balance.currency,
                                    .amount = model::FormatMinorUnits(balance.open_minor, exponent),
                                    .items = balance.open_items});
     }

@@ -68,8 +68,15 @@ void DescribeMetrics(Metrics& metrics) {
   metrics.Describe("tributary_outbox_depth", "gauge", "Changes not yet acknowledged by the core (push only).");
   metrics.Describe("tributary_dead_letters", "gauge", "Dead letters not replayed.");
   metrics.Describe("tributary_quarantined_snapshots", "gauge", "Snapshots waiting for an admin decision.");
-  metrics.Describe("tributary_open_amount", "gauge", "Open amount of active receivables, by currency (exact decimal).");
-  metrics.Describe("tributary_open_items", "gauge", "Active receivables with an open amount, by currency.");
+  metrics.Describe("tributary_open_amount", "gauge",
+                   "Open amount of active receivables, by currency and legal entity (exact decimal; legal_entity=\"\" when the connector sets none).");
+  metrics.Describe("tributary_open_items", "gauge", "Active receivables with an open amount, by currency and legal entity.");
+  metrics.Describe("tributary_file_rows_read", "gauge",
+                   "Source records read so far from the file the connector is mapping now; 0 between files.");
+  metrics.Describe("tributary_file_bytes_read", "gauge",
+                   "Bytes read so far from the file the connector is mapping now; 0 between files.");
+  metrics.Describe("tributary_unmatched_files", "gauge",
+                   "Files now in the connector's watched folders that match none of its patterns (never read).");
   metrics.Describe("tributary_build_info", "gauge", "Always 1; the version of the running binary as a label.");
   metrics.Set("tributary_build_info", {{"version", TRIBUTARY_VERSION}}, 1);
   DescribeProcessMetrics(metrics);
@@ -156,7 +163,12 @@ class Runtime {
     for (const config::ConnectorConfig& connector_config : config_.connectors) {
       const connectors::ConnectorFactory* factory = connectors::FindConnectorFactory(connector_config.type);
       if (factory == nullptr) return Fail(ErrorCode::kInternal, "no factory for " + connector_config.type);
-      auto connector = factory->make(connector_config, context);
+      // Each connector reports its files to its own reporter (the status board's slot of
+      // its name); the runner reads the file error it keeps.
+      reporters_.push_back(std::make_unique<BoardReporter>(connector_config.name, board_));
+      connectors::ConnectorContext own_context = context;
+      own_context.reporter = reporters_.back().get();
+      auto connector = factory->make(connector_config, own_context);
       if (!connector) {
         return Fail(connector.error().code, "connector " + connector_config.name + ": " + connector.error().message);
       }
@@ -231,7 +243,7 @@ class Runtime {
       std::lock_guard lock(runners_mutex_);
       runners_.push_back(std::make_unique<ConnectorRunner>(std::move(connectors_[i]), connector_config.type,
                                                            connector_config.schedule, board_, redactor_,
-                                                           paused_.contains(connector_config.name)));
+                                                           reporters_[i].get(), paused_.contains(connector_config.name)));
     }
     connectors_.clear();
     {
@@ -414,6 +426,8 @@ class Runtime {
   std::set<std::string> paused_;  // guarded by runners_mutex_ once the runners exist
   std::unique_ptr<PusherService> pusher_;
   std::unique_ptr<RetentionService> retention_;
+  // One per connector, in config order; outlive the connectors and runners that use them.
+  std::vector<std::unique_ptr<BoardReporter>> reporters_;
   std::vector<std::unique_ptr<connectors::Connector>> connectors_;  // built, not yet running
   std::unique_ptr<admin::AdminApi> admin_;
   std::unique_ptr<http::HttpServer> server_;

@@ -133,8 +133,12 @@ class PlanSink final : public model::RecordSink {
     if (snapshot_ != nullptr) {
       auto before = snapshot_->OpenBalances();
       if (!before) return std::unexpected(before.error());
+      // Per currency, whatever the legal entity.
       for (const store::Store::OpenBalance& balance : *before) {
-        balances[balance.currency] = {balance.currency, balance.open_minor, balance.open_minor};
+        BalancePlan& plan = balances[balance.currency];
+        plan.currency = balance.currency;
+        plan.before_minor += balance.open_minor;
+        plan.after_minor += balance.open_minor;
       }
     }
     for (const auto& [key, state] : keys_) {

@@ -7,6 +7,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "gateway/common/log_event.h"
+
 namespace tributary::app {
 namespace {
 
@@ -55,6 +57,40 @@ class SafeMessageFlag final : public spdlog::custom_flag_formatter {
   bool json_;
 };
 
+// `%&`: the fields of a structured event (gateway/common/log_event.h) as members of the
+// JSON line's object (`,"rows":12`), secrets redacted; nothing in text lines, whose message
+// already says it all.
+class EventFieldsFlag final : public spdlog::custom_flag_formatter {
+ public:
+  explicit EventFieldsFlag(SharedRedactor redactor) : redactor_(std::move(redactor)) {}
+
+  void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const LogFields* fields = CurrentLogFields();
+    if (fields == nullptr) return;
+    std::string out;
+    for (const LogField& field : *fields) {
+      if (field.key == "time" || field.key == "level" || field.key == "message") continue;
+      out += ',';
+      out += nlohmann::json(field.key).dump();
+      out += ':';
+      if (const auto* number = std::get_if<int64_t>(&field.value)) {
+        out += std::to_string(*number);
+      } else {
+        const std::string& text = std::get<std::string>(field.value);
+        out += nlohmann::json(redactor_ != nullptr ? redactor_->Redact(text) : text)
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      }
+    }
+    dest.append(out.data(), out.data() + out.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<EventFieldsFlag>(redactor_);
+  }
+
+ private:
+  SharedRedactor redactor_;
+};
+
 // `%~`: the level as the config spells it (`log.level`): trace, debug, info, warn, error,
 // critical (spdlog's own `%l` says "warning").
 class ConfigLevelFlag final : public spdlog::custom_flag_formatter {
@@ -89,9 +125,10 @@ void ConfigureLogging(const std::string& level, const std::string& format, Share
   }
   const bool json = format == "json";
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  formatter->add_flag<SafeMessageFlag>('*', std::move(redactor), json);
+  formatter->add_flag<SafeMessageFlag>('*', redactor, json);
+  formatter->add_flag<EventFieldsFlag>('&', std::move(redactor));
   formatter->add_flag<ConfigLevelFlag>('~').set_pattern(
-      json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%~","message":%*})" : "%Y-%m-%dT%H:%M:%S.%eZ %~ %*");
+      json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%~","message":%*%&})" : "%Y-%m-%dT%H:%M:%S.%eZ %~ %*");
   logger->set_formatter(std::move(formatter));
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::info);

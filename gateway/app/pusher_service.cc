@@ -27,18 +27,14 @@ class ThreadedPusher final : public PusherService {
 
   void Notify() override { pusher_.Notify(); }
 
+  // The counters and the duration histogram are added to as the pusher goes
+  // (PushOptions::metrics); only the gauges of this pusher's life are published here.
   void PublishMetrics(Metrics& metrics) override {
     const sync::PushStats& stats = pusher_.stats();
-    metrics.Set("tributary_push_batches_total", {}, static_cast<int64_t>(stats.batches_sent.load()));
-    metrics.Set("tributary_push_changes_total", {{"status", "applied"}}, static_cast<int64_t>(stats.changes_applied.load()));
-    metrics.Set("tributary_push_changes_total", {{"status", "duplicate"}}, static_cast<int64_t>(stats.duplicates.load()));
-    metrics.Set("tributary_push_changes_total", {{"status", "rejected"}}, static_cast<int64_t>(stats.rejected.load()));
-    metrics.Set("tributary_push_batches_parked_total", {}, static_cast<int64_t>(stats.batches_parked.load()));
-    metrics.Set("tributary_push_retries_total", {}, static_cast<int64_t>(stats.retries.load()));
-    metrics.Set("tributary_push_latency_milliseconds", {}, static_cast<int64_t>(stats.last_latency_ms.load()));
     metrics.Set("tributary_push_consecutive_failures", {}, static_cast<int64_t>(stats.consecutive_failures.load()));
-    metrics.Set("tributary_push_last_success_timestamp_seconds", {},
-                static_cast<int64_t>(stats.last_success_unix_ms.load() / 1000));
+    const int64_t last_success_ms = stats.last_success_unix_ms.load();
+    // A pusher rebuilt by a reload has not delivered yet: the previous one's time stands.
+    if (last_success_ms > 0) metrics.Set("tributary_push_last_success_timestamp_seconds", {}, last_success_ms / 1000);
   }
 
  private:
@@ -57,9 +53,18 @@ Result<std::unique_ptr<PusherService>> StartPusherService(const config::Config& 
   metrics->Describe("tributary_push_changes_total", "counter", "Changes the core answered, by status.");
   metrics->Describe("tributary_push_batches_parked_total", "counter", "Batches the core refused for good (parked as dead letters).");
   metrics->Describe("tributary_push_retries_total", "counter", "Retried batch attempts.");
-  metrics->Describe("tributary_push_latency_milliseconds", "gauge", "Latency of the last push request.");
+  metrics->DescribeHistogram("tributary_push_batch_duration_seconds",
+                             "Duration of each HTTP exchange with the core (one batch attempt), in seconds.",
+                             {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60});
   metrics->Describe("tributary_push_consecutive_failures", "gauge", "Failed push attempts since the last success.");
   metrics->Describe("tributary_push_last_success_timestamp_seconds", "gauge", "Unix time of the last acknowledged batch.");
+  // Shown from the start; a reload adds 0 to what they count.
+  metrics->Add("tributary_push_batches_total", {}, 0);
+  metrics->Add("tributary_push_batches_parked_total", {}, 0);
+  metrics->Add("tributary_push_retries_total", {}, 0);
+  for (const char* status : {"applied", "duplicate", "rejected"}) {
+    metrics->Add("tributary_push_changes_total", {{"status", status}}, 0);
+  }
   auto store = store::Store::Open(config.state_path);
   if (!store) return std::unexpected(store.error());
   auto client = http::MakeCurlClient({.ca_file = push.ca_file,
@@ -74,6 +79,7 @@ Result<std::unique_ptr<PusherService>> StartPusherService(const config::Config& 
   options.batch_size = push.batch_size;
   options.max_backoff = push.max_backoff;
   options.clock = &clock;
+  options.metrics = metrics;
   return std::make_unique<ThreadedPusher>(std::move(*store), std::move(client), std::move(options));
 }
 

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <istream>
 #include <map>
 #include <memory>
@@ -40,7 +41,15 @@ struct MappingContext {
   // and vanish when the run ends, however it ends.
   size_t group_memory_bytes = size_t{64} << 20;
   std::string group_spill_dir;
+  // Called by Run() on its own thread with the source records read so far, every
+  // kProgressRows records (never per record: the loop is hot). Null: not called. The
+  // callee decides how often to pass it on (the file pickup: every 250 ms).
+  std::function<void(int64_t rows)> progress;
 };
+
+// How many source records Run() reads between two calls of MappingContext::progress (and
+// two looks at its stop token).
+inline constexpr int64_t kProgressRows = 256;
 
 // One entity a mapping produces, with how its feed treats it.
 struct EntityInfo {

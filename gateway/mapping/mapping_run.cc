@@ -12,8 +12,6 @@ namespace tributary::mapping {
 namespace {
 
 constexpr std::string_view kCustomer = "customer";
-// How often a run looks at its stop token.
-constexpr int64_t kStopCheckRows = 256;
 // Rejects carry the source record as text, bounded.
 constexpr size_t kMaxRawBytes = 4096;
 
@@ -111,8 +109,11 @@ class MappingRun {
     column_names_ = &reader->column_names();
     readers::SourceRecord record;
     while (true) {
-      if (stats_.rows % kStopCheckRows == 0 && stop.stop_requested()) {
-        return Fail(ErrorCode::kCancelled, "mapping stopped at record " + std::to_string(stats_.rows));
+      if (stats_.rows % kProgressRows == 0) {
+        if (stop.stop_requested()) {
+          return Fail(ErrorCode::kCancelled, "mapping stopped at record " + std::to_string(stats_.rows));
+        }
+        if (context_.progress) context_.progress(stats_.rows);
       }
       auto next = reader->Next(record);
       if (!next) return std::unexpected(next.error());

@@ -31,6 +31,7 @@ struct ApiBatchOptions {
   int64_t size = 0;    // of the fetched bytes
   // Entities whose key may come more than once in one batch; any other repeat is a reject.
   std::vector<std::string> repeatable_entities;
+  std::string legal_entity;  // as ApplyOptions::legal_entity
 };
 
 struct ApiBatchOutcome {

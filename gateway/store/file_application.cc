@@ -235,11 +235,11 @@ class SqliteFileApplication final : public FileApplication {
     auto stmt = db_.Prepare(
         "INSERT INTO entities (key, entity, feed, version, hash, lifecycle, kind, "
         "open_amount_minor, currency, last_file_id, last_line, mapping, seen_run, seen_line, "
-        "updated_at, data, data_seq) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)");
+        "updated_at, data, data_seq, legal_entity) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->Bind(record.key, record.entity, options_.feed, record.hash, lifecycle, OptionalText(KindOf(record)),
                record.open_amount_minor, OptionalText(record.currency), run_id_, record.provenance.line,
-               MappingOf(record), run_id_, record.provenance.line, now, *seq);
+               MappingOf(record), run_id_, record.provenance.line, now, *seq, OptionalText(options_.legal_entity));
     if (auto status = stmt->Run(); !status) return status;
     seen_.Mark(db_.LastInsertRowId(), record.provenance.line);
     ++outcome_.created;
@@ -256,12 +256,12 @@ class SqliteFileApplication final : public FileApplication {
     auto stmt = db_.Prepare(
         "UPDATE entities SET entity = ?, feed = ?, version = ?, hash = ?, lifecycle = ?, kind = ?, "
         "open_amount_minor = ?, currency = ?, last_file_id = ?, last_line = ?, mapping = ?, "
-        "seen_run = ?, seen_line = ?, updated_at = ?, data = '', data_seq = ? WHERE rowid = ?");
+        "seen_run = ?, seen_line = ?, updated_at = ?, data = '', data_seq = ?, legal_entity = ? WHERE rowid = ?");
     if (!stmt) return std::unexpected(stmt.error());
     stmt->Bind(record.entity, options_.feed, stored.version + 1, record.hash, lifecycle,
                OptionalText(KindOf(record)), record.open_amount_minor, OptionalText(record.currency), run_id_,
                record.provenance.line, MappingOf(record), run_id_, record.provenance.line, now, *seq,
-               stored.rowid);
+               OptionalText(options_.legal_entity), stored.rowid);
     if (auto status = stmt->Run(); !status) return status;
     seen_.Mark(stored.rowid, record.provenance.line);
     ++outcome_.updated;

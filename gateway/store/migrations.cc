@@ -222,6 +222,17 @@ CREATE TABLE connector_pauses (
 );
 )sql";
 
+// The legal entity of the connector that last wrote an entity, for the open amounts by
+// legal entity at each scrape. Filled from the wire object of the rows written before (its
+// outbox row when `data` is not kept); NULL when the object had none.
+constexpr const char* kLegalEntitySchema = R"sql(
+ALTER TABLE entities ADD COLUMN legal_entity TEXT;
+UPDATE entities SET legal_entity = json_extract(
+    CASE WHEN data <> '' THEN data ELSE (SELECT o.data FROM outbox o WHERE o.seq = entities.data_seq) END,
+    '$.legal_entity')
+  WHERE entity = 'receivable';
+)sql";
+
 constexpr auto kMigrations = std::to_array<Migration>({
     {1, "initial schema", kInitialSchema},
     {2, "api connectors: cursors, oauth grants and consents", kApiStateSchema},
@@ -232,6 +243,7 @@ constexpr auto kMigrations = std::to_array<Migration>({
     {7, "actions: jobs, recent lookups and proof documents", kActionsSchema},
     {8, "entities: an index of the credit limits", kCreditLimitsSchema},
     {9, "files: where each went; paused connectors", kOperationsSchema},
+    {10, "entities: the legal entity of the connector that wrote them", kLegalEntitySchema},
 });
 
 Result<int64_t> CurrentVersion(Database& db) {

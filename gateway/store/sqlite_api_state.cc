@@ -323,7 +323,7 @@ class SqliteApiState final : public ApiState {
     FileIdentity identity{.connector = options.connector, .name = options.call, .sha256 = options.sha256,
                           .size = options.size};
     ApplyOptions apply{.feed = options.connector, .mode = SyncMode::kDelta,
-                       .repeatable_entities = options.repeatable_entities};
+                       .repeatable_entities = options.repeatable_entities, .legal_entity = options.legal_entity};
     auto application = store_.BeginFile(identity, apply);
     if (!application) return std::unexpected(application.error());
     // BeginFile's last insert is the batch's ledger row: the write lock is ours since.

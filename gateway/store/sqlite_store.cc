@@ -391,16 +391,16 @@ Result<std::vector<Store::OpenBalance>> SqliteStore::ScanOpenBalances() {
   // (quotient and remainder by 10^9) that cannot overflow for any count of rows SQLite can
   // hold, and the halves are joined in 128 bits.
   auto stmt = db_->Prepare(
-      "SELECT currency, SUM(signed / 1000000000), SUM(signed % 1000000000), SUM(open_amount_minor <> 0) "
-      "FROM (SELECT currency, open_amount_minor, "
+      "SELECT currency, le, SUM(signed / 1000000000), SUM(signed % 1000000000), SUM(open_amount_minor <> 0) "
+      "FROM (SELECT currency, coalesce(legal_entity, '') AS le, open_amount_minor, "
       "CASE WHEN kind IN ('credit_note', 'payment_on_account') "
       "THEN -open_amount_minor ELSE open_amount_minor END AS signed "
       "FROM entities WHERE entity = 'receivable' AND lifecycle = 'active') "
-      "GROUP BY currency ORDER BY currency");
+      "GROUP BY currency, le ORDER BY currency, le");
   if (!stmt) return std::unexpected(stmt.error());
   return CollectRows<OpenBalance>(*stmt, [](const Statement& row) {
-    const model::MinorUnitsSum high = row.Int(1);
-    return OpenBalance{row.Text(0), high * 1'000'000'000 + row.Int(2), row.Int(3)};
+    const model::MinorUnitsSum high = row.Int(2);
+    return OpenBalance{row.Text(0), row.Text(1), high * 1'000'000'000 + row.Int(3), row.Int(4)};
   });
 }
 

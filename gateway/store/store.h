@@ -93,6 +93,9 @@ struct ApplyOptions {
   // Entities whose key may appear more than once in one file (e.g. customers repeated on
   // every open-item row); a repeated key of any other entity is rejected.
   std::vector<std::string> repeatable_entities;
+  // The legal entity of the connector (config `legal_entity`), kept with each entity the
+  // file writes, for the money metrics by legal entity; "" when not set.
+  std::string legal_entity;
 };
 
 // The closes by absence of one entity that a snapshot did not make: rejected records of
@@ -335,10 +338,12 @@ class Store {
   // --- metrics --------------------------------------------------------------------------
   struct OpenBalance {
     std::string currency;
+    std::string legal_entity;  // of the connectors that wrote them; "" when not set
     model::MinorUnitsSum open_minor = 0;  // signed: credit notes and payments on account lower it
     int64_t open_items = 0;  // active receivables with a non-zero open amount
   };
-  // Active receivables per currency, ordered by currency.
+  // Active receivables per currency and legal entity, ordered by currency, then legal
+  // entity.
   virtual Result<std::vector<OpenBalance>> OpenBalances() = 0;
   virtual Result<int64_t> DeadLetterCount() = 0;                 // not replayed
 

@@ -6,6 +6,7 @@
 #include <limits>
 #include <utility>
 
+#include "gateway/common/log_event.h"
 #include "gateway/http/http_types.h"
 #include "gateway/sync/batch_codec.h"
 #include "gateway/sync/uuid.h"
@@ -47,12 +48,17 @@ Result<StepOutcome> Pusher::Step() {
   if (!outcome || outcome->kind == StepKind::kRetry) {
     stats_.consecutive_failures.fetch_add(1);
     stats_.retries.fetch_add(1);
+    Count("tributary_push_retries_total", {}, 1);
   } else if (outcome->kind != StepKind::kIdle) {
     stats_.consecutive_failures.store(0);
     stats_.last_success_unix_ms.store(
         std::chrono::duration_cast<milliseconds>(options_.clock->Now().time_since_epoch()).count());
   }
   return outcome;
+}
+
+void Pusher::Count(const std::string& metric, const Labels& labels, int64_t delta) {
+  if (options_.metrics != nullptr) options_.metrics->Add(metric, labels, delta);
 }
 
 Result<std::vector<store::Change>> Pusher::LoadPendingChanges(const store::PushBatch& batch) {
@@ -138,8 +144,12 @@ Result<StepOutcome> Pusher::Attempt() {
   request.body = BuildBatchBody(batch.batch_id, options_.tenant, rendered);
   const auto started = std::chrono::steady_clock::now();
   auto response = client_.Send(request);
-  stats_.last_latency_ms.store(
-      std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count());
+  const auto took = std::chrono::steady_clock::now() - started;
+  stats_.last_latency_ms.store(std::chrono::duration_cast<milliseconds>(took).count());
+  if (options_.metrics != nullptr) {
+    options_.metrics->Observe("tributary_push_batch_duration_seconds", {},
+                              std::chrono::duration<double>(took).count());
+  }
   if (!response) return Retry(batch, count, response.error().ToString());
   // A core that echoes the request (its Authorization header among it) in an error body
   // must not get the token into the logs or the dead letters: everything read from the
@@ -167,10 +177,25 @@ Result<StepOutcome> Pusher::Attempt() {
     stats_.changes_applied.fetch_add(applied);
     stats_.duplicates.fetch_add(duplicates);
     stats_.rejected.fetch_add(rejected);
-    spdlog::info("push: batch {} delivered: {} changes (seq {}..{}), {} applied, {} duplicate, "
-                 "{} rejected, {} ms",
-                 batch.batch_id, count, batch.first_seq, batch.last_seq, applied, duplicates,
-                 rejected, stats_.last_latency_ms.load());
+    Count("tributary_push_batches_total", {}, 1);
+    Count("tributary_push_changes_total", {{"status", "applied"}}, applied);
+    Count("tributary_push_changes_total", {{"status", "duplicate"}}, duplicates);
+    Count("tributary_push_changes_total", {{"status", "rejected"}}, rejected);
+    const int64_t took_ms = stats_.last_latency_ms.load();
+    LogEvent(spdlog::level::info,
+             fmt::format("push: batch {} delivered: {} changes (seq {}..{}), {} applied, {} duplicate, "
+                         "{} rejected, {} ms",
+                         batch.batch_id, count, batch.first_seq, batch.last_seq, applied, duplicates, rejected,
+                         took_ms),
+             {{"event", "batch_delivered"},
+              {"batch", batch.batch_id},
+              {"changes", count},
+              {"first_seq", batch.first_seq},
+              {"last_seq", batch.last_seq},
+              {"applied", applied},
+              {"duplicates", duplicates},
+              {"rejected", rejected},
+              {"duration_ms", took_ms}});
     return StepOutcome{StepKind::kDelivered, batch.batch_id, count, std::nullopt, ""};
   }
 
@@ -203,9 +228,18 @@ Result<StepOutcome> Pusher::Attempt() {
     return std::unexpected(parked.error());
   }
   stats_.batches_parked.fetch_add(1);
-  spdlog::warn("push: batch {} ({} changes, seq {}..{}) refused by the core with {}: {}; "
-               "parked as dead letters",
-               batch.batch_id, count, batch.first_seq, batch.last_seq, status, message);
+  Count("tributary_push_batches_parked_total", {}, 1);
+  LogEvent(spdlog::level::warn,
+           fmt::format("push: batch {} ({} changes, seq {}..{}) refused by the core with {}: {}; "
+                       "parked as dead letters",
+                       batch.batch_id, count, batch.first_seq, batch.last_seq, status, message),
+           {{"event", "batch_parked"},
+            {"batch", batch.batch_id},
+            {"changes", count},
+            {"first_seq", batch.first_seq},
+            {"last_seq", batch.last_seq},
+            {"status", int64_t{status}},
+            {"error", message}});
   return StepOutcome{StepKind::kParked, batch.batch_id, count, std::nullopt, code + ": " + message};
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "gateway/common/clock.h"
+#include "gateway/common/metrics.h"
 #include "gateway/common/result.h"
 #include "gateway/common/secret_redactor.h"
 #include "gateway/http/http_client.h"
@@ -44,9 +45,16 @@ struct PushOptions {
   // The daemon's clock: waits between attempts, Retry-After dates, timestamps. Tests give
   // a FakeClock that records the waits and returns at once.
   const Clock* clock = &MachineClock();
+  // The process's metrics (may be null): the pusher adds to the push counters
+  // (tributary_push_batches_total, _changes_total, _batches_parked_total, _retries_total)
+  // as it goes, and records each HTTP exchange with the core in the histogram
+  // tributary_push_batch_duration_seconds. Described by the caller. A pusher rebuilt on a
+  // reload keeps adding to the same counters.
+  Metrics* metrics = nullptr;
 };
 
-// Counters for metrics and /readyz. Written by the pushing thread, readable anywhere.
+// Counters for /readyz and the gauges, for this Pusher's life only (the metrics' counters
+// are PushOptions::metrics). Written by the pushing thread, readable anywhere.
 struct PushStats {
   std::atomic<int64_t> batches_sent{0};    // batches the core acknowledged (2xx)
   std::atomic<int64_t> batches_parked{0};  // batches the core refused for good (4xx)
@@ -106,6 +114,7 @@ class Pusher {
  private:
   Result<StepOutcome> Attempt();
   Result<std::vector<store::Change>> LoadPendingChanges(const store::PushBatch& batch);
+  void Count(const std::string& metric, const Labels& labels, int64_t delta);
   StepOutcome Retry(const store::PushBatch& batch, int64_t changes, std::string reason,
                     std::optional<std::chrono::milliseconds> retry_after = std::nullopt);
   void Sleep(std::chrono::milliseconds delay, std::stop_token stop);

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "gateway/common/log_event.h"
+
 namespace tributary::app {
 namespace {
 
@@ -64,6 +66,45 @@ TEST(Logging, LevelsAreNamedAsTheConfigSpellsThem) {
       EXPECT_NE(text.find("Z error broken"), std::string::npos) << text;
     }
   }
+}
+
+std::string EventLoggedWith(const std::string& format) {
+  ::testing::internal::CaptureStderr();
+  ConfigureLogging("info", format, std::make_shared<const SecretRedactor>(std::vector<std::string>{kSecret}));
+  LogEvent(spdlog::level::info, "[erp] open_items_1.csv: 12 rows, 3 created",
+           {{"connector", "erp"}, {"file", "open_items_1.csv"}, {"rows", int64_t{12}}, {"created", int64_t{3}},
+            {"error", std::string("Bearer ") + kSecret}, {"message", "ignored: the line's own"}});
+  spdlog::info("plain");
+  spdlog::default_logger()->flush();
+  std::string text = ::testing::internal::GetCapturedStderr();
+  ConfigureLogging("info", "text");
+  return text;
+}
+
+TEST(Logging, JsonLinesCarryTheFieldsOfAnEvent) {
+  const std::string text = EventLoggedWith("json");
+  const auto end = text.find('\n');
+  ASSERT_NE(end, std::string::npos) << text;
+  auto event = nlohmann::json::parse(text.substr(0, end), nullptr, false);
+  ASSERT_TRUE(event.is_object()) << text;
+  EXPECT_EQ(event["message"], "[erp] open_items_1.csv: 12 rows, 3 created");
+  EXPECT_EQ(event["level"], "info");
+  EXPECT_EQ(event["connector"], "erp");
+  EXPECT_EQ(event["file"], "open_items_1.csv");
+  EXPECT_EQ(event["rows"], 12);
+  EXPECT_EQ(event["created"], 3);
+  EXPECT_EQ(event["error"], "Bearer <redacted>");
+  // The next plain line has none of them.
+  auto plain = nlohmann::json::parse(text.substr(end + 1), nullptr, false);
+  ASSERT_TRUE(plain.is_object()) << text;
+  EXPECT_EQ(plain["message"], "plain");
+  EXPECT_FALSE(plain.contains("connector")) << text;
+}
+
+TEST(Logging, TextLinesOfAnEventReadAsTheMessage) {
+  const std::string text = EventLoggedWith("text");
+  EXPECT_NE(text.find("Z info [erp] open_items_1.csv: 12 rows, 3 created\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("connector"), std::string::npos) << text;
 }
 
 }  // namespace

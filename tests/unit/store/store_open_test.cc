@@ -115,6 +115,40 @@ TEST_F(StoreTest, OpenBalancesPerCurrency) {
   EXPECT_EQ((*balances)[2].open_minor, 12345);
 }
 
+TEST_F(StoreTest, OpenBalancesPerCurrencyAndLegalEntity) {
+  ApplyOptions fr = Delta();
+  fr.legal_entity = "FR01";
+  ApplyOptions de = Delta();
+  de.feed = "erp-de/changes_*.csv";
+  de.legal_entity = "DE01";
+  Apply(File("fr"), fr, {Receivable("F1", "100.00"), Receivable("F2", "1.50")});
+  Apply(File("de"), de, {Receivable("D1", "20.00")});
+  Apply(File("none"), Delta(), {Receivable("N1", "3.00")});
+  auto balances = store_->OpenBalances();
+  ASSERT_TRUE(balances.has_value()) << balances.error().ToString();
+  ASSERT_EQ(balances->size(), 3u);
+  EXPECT_EQ((*balances)[0].legal_entity, "");
+  EXPECT_EQ((*balances)[0].open_minor, 300);
+  EXPECT_EQ((*balances)[1].legal_entity, "DE01");
+  EXPECT_EQ((*balances)[1].open_minor, 2000);
+  EXPECT_EQ((*balances)[2].legal_entity, "FR01");
+  EXPECT_EQ((*balances)[2].currency, "EUR");
+  EXPECT_EQ((*balances)[2].open_minor, 10150);
+  EXPECT_EQ((*balances)[2].open_items, 2);
+}
+
+TEST_F(StoreTest, TheLegalEntityMigrationFillsEntitiesWrittenBeforeIt) {
+  Apply(File("before"), Delta(), {Receivable("F1", "100.00")});  // wire object: legal_entity FR01
+  store_.reset();
+  RawExec(path(), "ALTER TABLE entities DROP COLUMN legal_entity; DELETE FROM schema_migrations WHERE version = 10");
+  Reopen();
+  auto balances = store_->OpenBalances();
+  ASSERT_TRUE(balances.has_value()) << balances.error().ToString();
+  ASSERT_EQ(balances->size(), 1u);
+  EXPECT_EQ((*balances)[0].legal_entity, "FR01");
+  EXPECT_EQ((*balances)[0].open_minor, 10000);
+}
+
 TEST_F(StoreTest, ReaderRunsBesideAWriterHoldingATransaction) {
   Apply(File("a"), Delta(), {Receivable("A", "1.00")});
   auto reader = Store::Open(path(), StoreOptions{.busy_timeout = std::chrono::milliseconds(50)});
