@@ -343,14 +343,15 @@ Result<FilePickup::Fate> FilePickup::Finish(DropSite& site, store::Store& store,
   }
   Forget(file.relative_path);
   // A duplicate's ledger entry is the first file's: it keeps its own place.
+  // Where it went first: a reader that sees it archived sees where.
   if (entry != nullptr) {
-    if (auto marked = store.SetFileState(entry->id, store::FileState::kArchived); !marked) {
-      return std::unexpected(marked.error());
-    }
     if (!moved_to.empty()) {
       if (auto noted = store.SetFileMovedTo(connector_, entry->identity.sha256, moved_to); !noted) {
         return std::unexpected(noted.error());
       }
+    }
+    if (auto marked = store.SetFileState(entry->id, store::FileState::kArchived); !marked) {
+      return std::unexpected(marked.error());
     }
   }
   return Fate::kGone;

@@ -246,8 +246,11 @@ std::string RenderStatusPage(const StatusPageData& data) {
   html.Raw("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
   html.Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
   html.Raw("<title>Tributary: ").Text(data.tenant).Raw("</title>");
-  // Without JavaScript, the page reloads itself instead.
-  html.Raw("<noscript><meta http-equiv=\"refresh\" content=\"" + std::to_string(data.refresh_seconds) + "\"></noscript>");
+  // Without JavaScript, the page reloads itself only when asked to (a wall display).
+  if (data.reload_without_script) {
+    html.Raw("<noscript><meta http-equiv=\"refresh\" content=\"" + std::to_string(data.refresh_seconds) +
+             "\"></noscript>");
+  }
   html.Raw("<style>").Raw(kStatusPageCss).Raw("</style></head>");
   html.Raw("<body data-refresh=\"" + std::to_string(data.refresh_seconds) + "\"><header><h1>Tributary</h1>");
   html.Raw("<span class=\"meta\">tenant <strong>").Text(data.tenant).Raw("</strong>, version ").Text(data.version);

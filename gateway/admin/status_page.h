@@ -33,7 +33,8 @@ struct StatusPageData {
   std::string version;
   std::string now;  // RFC 3339
   bool can_operate = false;  // the caller's token has the operate scope: show the buttons
-  int refresh_seconds = 10;
+  int refresh_seconds = 10;      // how often the script refreshes the page
+  bool reload_without_script = false;  // `/?refresh=N`: a browser without JavaScript reloads every N s
   std::vector<ConnectorStatus> connectors;
   std::vector<ConnectorFreshness> freshness;
   int64_t now_unix = 0;

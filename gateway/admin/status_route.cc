@@ -4,6 +4,7 @@
 
 #include "gateway/admin/admin_api.h"
 #include "gateway/admin/error_response.h"
+#include "gateway/admin/query_string.h"
 #include "gateway/admin/status_page.h"
 #include "gateway/common/time_format.h"
 #include "gateway/model/money.h"
@@ -21,6 +22,11 @@ void AdminApi::AddStatusRoute() {
 }
 
 http::Response AdminApi::StatusPage(const RouteArgs& args) {
+  QueryParams params(args.query);
+  auto refresh = params.Int("refresh", 0);
+  if (!refresh || (*refresh != 0 && (*refresh < 5 || *refresh > 3600))) {
+    return ErrorResponse(400, "invalid_argument", "refresh is a number of seconds from 5 to 3600");
+  }
   auto store = BorrowStore();
   if (!store) return FromError(store.error());
   const auto now = std::chrono::system_clock::now();
@@ -28,6 +34,8 @@ http::Response AdminApi::StatusPage(const RouteArgs& args) {
                       .version = options_.version,
                       .now = FormatRfc3339(now),
                       .can_operate = args.scopes.Has(Scope::kOperate),
+                      .refresh_seconds = *refresh > 0 ? static_cast<int>(*refresh) : 10,
+                      .reload_without_script = *refresh > 0,
                       .connectors = deps_.connectors->All(),
                       .now_unix = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count()};
   for (const ConnectorStatus& connector : data.connectors) {

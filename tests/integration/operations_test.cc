@@ -57,7 +57,7 @@ TEST(Operations, TheLedgerSaysWhereEachFileWent) {
       << files.dump() << daemon.Log();
   const auto& file = files["files"][0];
   EXPECT_EQ(file["name"], "open_items_1.csv");
-  EXPECT_EQ(file["rows"], 1);
+  EXPECT_EQ(file["rows"], 2);  // the customer and its invoice
   EXPECT_EQ(file["moved_to"], (daemon.archive_dir() / "open_items_1.csv").string());
   EXPECT_TRUE(std::filesystem::exists(file["moved_to"].get<std::string>()));
 }

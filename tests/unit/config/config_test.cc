@@ -217,10 +217,10 @@ TEST_F(ConfigTest, ScopedAdminTokensAreReadCheckedAndRedacted) {
                          "    - {name: a, token: one, scopes: [read, write]}\n"
                          "    - {name: a, token: one, scopes: []}\n"
                          "    - {token: two}\n"),
-              ElementsAre("c.yaml:5:34: admin.tokens[0].scopes[1]: unknown scope \"write\" (read, operate, actions)",
-                          "c.yaml:6:13: admin.tokens[1].name: another token is already named \"a\"",
-                          "c.yaml:6:39: admin.tokens[1].scopes: a token needs at least one scope",
-                          "c.yaml:6:23: admin.tokens[1].token: the same token is configured twice; give each its own",
+              ElementsAre("c.yaml:5:44: admin.tokens[0].scopes[1]: unknown scope \"write\" (read, operate, actions)",
+                          "c.yaml:6:14: admin.tokens[1].name: another token is already named \"a\"",
+                          "c.yaml:6:24: admin.tokens[1].token: the same token is configured twice; give each its own",
+                          "c.yaml:6:37: admin.tokens[1].scopes: a token needs at least one scope",
                           "c.yaml:7:7: admin.tokens[2]: missing required key 'name'",
                           "c.yaml:7:7: admin.tokens[2]: missing required key 'scopes'"));
 }
