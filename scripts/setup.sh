@@ -19,7 +19,9 @@ packages=(
   libuchardet-dev libxml2-dev
   clang-16 libclang-rt-16-dev
   dpkg-dev file lintian systemd
+  chromium
 )
+# chromium: the status page is tested in a real headless browser.
 # The OpenAPI document's validator (tests/openapi/) runs on Node.js: Debian's npm brings
 # nodejs. A machine that has an npm already keeps it.
 command -v npm >/dev/null || packages+=(npm)
