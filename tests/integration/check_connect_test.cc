@@ -12,6 +12,7 @@
 #include "tests/testing/creditsafe_double.h"
 #include "tests/testing/dnb_double.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/integration/command_runner.h"
 #include "tests/testing/temp_dir.h"
 
 namespace tributary::testing {
@@ -19,26 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using CommandResult = CommandOutcome;
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-CommandResult RunTributary(const std::string& arguments) {
-  TempDir scratch;
-  const std::string command = std::string(TRIBUTARY_BINARY) + " " + arguments + " >" + scratch.File("out") + " 2>" +
-                              scratch.File("err");
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadAll(scratch.File("out")), ReadAll(scratch.File("err"))};
-}
+CommandResult RunTributary(const std::string& arguments) { return RunTributaryCommand(arguments); }
 
 // A config in `dir` with `connectors_yaml` (items indented by two spaces); state in dir/var.
 std::string WriteConfig(const TempDir& dir, const std::string& connectors_yaml) {
@@ -93,7 +77,7 @@ TEST_F(SftpCheckTest, ABadKeyAMissingFolderAndAChangedHostKeyFail) {
       << missing.out;
 
   // The server's key changes; the one pinned stays.
-  const std::string pinned = ReadAll(server_->known_hosts());
+  const std::string pinned = ReadBytes(server_->known_hosts());
   server_->Stop();
   server_->RegenerateHostKey();
   ASSERT_TRUE(server_->Start()) << server_->Log();

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include "tests/integration/command_runner.h"
 #include "tests/integration/daemon_harness.h"
 
 namespace tributary::testing {
@@ -19,26 +20,9 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using CommandResult = CommandOutcome;
 
-std::string ReadBytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-CommandResult RunTributary(const std::string& arguments) {
-  TempDir scratch;
-  const std::string command = std::string(TRIBUTARY_BINARY) + " " + arguments + " >" + scratch.File("out") + " 2>" +
-                              scratch.File("err");
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadBytes(scratch.File("out")), ReadBytes(scratch.File("err"))};
-}
+CommandResult RunTributary(const std::string& arguments) { return RunTributaryCommand(arguments); }
 
 std::string Sha256(const std::string& bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
