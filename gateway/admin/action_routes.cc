@@ -6,6 +6,7 @@
 
 #include "gateway/admin/action_requests.h"
 #include "gateway/admin/error_response.h"
+#include "gateway/admin/json_fields.h"
 #include "gateway/admin/query_string.h"
 #include "gateway/common/time_format.h"
 #include "gateway/http/json_response.h"
@@ -23,8 +24,6 @@ constexpr int64_t kMaxPage = 1000;
 std::string IsoOfUnixMs(int64_t ms) {
   return FormatRfc3339(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)), true);
 }
-
-ordered_json OrNull(const std::string& text) { return text.empty() ? ordered_json() : ordered_json(text); }
 
 ordered_json JobJson(const store::Job& job) {
   ordered_json waiting;

@@ -89,7 +89,7 @@ class AdminApi {
   http::Response Connector(const std::string& name);
   http::Response Control(const std::string& name, ConnectorControl control, const RouteArgs& args);
   http::Response Files(const std::string& query);
-  http::Response ConfigText(const http::Request& request);
+  http::Response ConfigText();
   http::Response Rejects(const std::string& query);
   http::Response DeadLetters(const std::string& query);
   http::Response ReplayDeadLetter(const std::string& id);

@@ -3,14 +3,13 @@
 
 #include "gateway/admin/admin_api.h"
 #include "gateway/admin/error_response.h"
+#include "gateway/admin/json_fields.h"
 #include "gateway/http/json_response.h"
 
 namespace tributary::admin {
 namespace {
 
 using nlohmann::ordered_json;
-
-ordered_json OrNull(const std::string& text) { return text.empty() ? ordered_json() : ordered_json(text); }
 
 ordered_json ConnectorJson(const ConnectorStatus& status) {
   ordered_json current;
@@ -64,7 +63,7 @@ void AdminApi::AddConnectorRoutes() {
                  }});
   }
   routes_.Add({"GET", "/v1/config", read,
-               [this](const http::Request& request, const RouteArgs&) { return ConfigText(request); }});
+               [this](const http::Request&, const RouteArgs&) { return ConfigText(); }});
 }
 
 http::Response AdminApi::Connectors() {
@@ -91,7 +90,7 @@ http::Response AdminApi::Control(const std::string& name, ConnectorControl contr
   return http::JsonResponse(control == ConnectorControl::kPoll ? 202 : 200, body);
 }
 
-http::Response AdminApi::ConfigText(const http::Request&) {
+http::Response AdminApi::ConfigText() {
   return http::Response{200, {{"Content-Type", "application/yaml; charset=utf-8"}}, options_.config_text};
 }
 

@@ -7,6 +7,7 @@
 
 #include "gateway/admin/admin_api.h"
 #include "gateway/admin/error_response.h"
+#include "gateway/admin/json_fields.h"
 #include "gateway/admin/query_string.h"
 #include "gateway/common/time_format.h"
 #include "gateway/http/json_response.h"
@@ -45,8 +46,6 @@ ordered_json QuarantineJson(const store::Quarantine& row) {
           {"created_at", row.created_at}};
 }
 
-
-ordered_json OrNull(const std::string& text) { return text.empty() ? ordered_json() : ordered_json(text); }
 
 ordered_json FileJson(const store::FileEntry& row) {
   return {{"id", row.id},

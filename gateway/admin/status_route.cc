@@ -54,15 +54,15 @@ http::Response AdminApi::StatusPage(const RouteArgs& args) {
     return FromError(balances.error());
   }
   auto quarantine = (*store)->ListQuarantine(true);
+  if (!quarantine) return FromError(quarantine.error());
   auto rejects = (*store)->LatestRejects(kLatest);
+  if (!rejects) return FromError(rejects.error());
   auto dead = (*store)->ListDeadLetters(true, 0, 100);
+  if (!dead) return FromError(dead.error());
   auto files = (*store)->ListFiles({.limit = kLatest});
+  if (!files) return FromError(files.error());
   auto actions = (*store)->actions().Latest(kLatest);
-  for (const Error* error : {quarantine ? nullptr : &quarantine.error(), rejects ? nullptr : &rejects.error(),
-                             dead ? nullptr : &dead.error(), files ? nullptr : &files.error(),
-                             actions ? nullptr : &actions.error()}) {
-    if (error != nullptr) return FromError(*error);
-  }
+  if (!actions) return FromError(actions.error());
   data.quarantine = std::move(*quarantine);
   data.rejects = std::move(*rejects);
   data.dead_letters = std::move(*dead);
