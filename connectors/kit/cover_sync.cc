@@ -159,17 +159,18 @@ class CoverWriter {
     }
     auto committed = (*batch)->Commit();
     if (!committed) return std::unexpected(committed.error());
+    // Counted before anyone is told of the change: a reader that sees it sees it counted.
+    for (const auto& [key, decision] : cuts) {
+      spdlog::warn("{}: cover {} {} by {}", settings_.connector, key, decision, provider_.provider());
+      if (context_.metrics != nullptr) {
+        context_.metrics->Add(kChangesMetric, {{"connector", settings_.connector}, {"decision", decision}});
+      }
+    }
     if (committed->last_seq > 0 && context_.notify_changes) context_.notify_changes();
     // A referred request the insurer decided: its job asks now rather than at its poll.
     for (const std::string& reference : decided_references) {
       if (auto woken = store_.actions().WakeWaiting(reference); !woken) {
         spdlog::warn("{}: could not wake the job of {}: {}", settings_.connector, reference, woken.error().message);
-      }
-    }
-    for (const auto& [key, decision] : cuts) {
-      spdlog::warn("{}: cover {} {} by {}", settings_.connector, key, decision, provider_.provider());
-      if (context_.metrics != nullptr) {
-        context_.metrics->Add(kChangesMetric, {{"connector", settings_.connector}, {"decision", decision}});
       }
     }
     if (committed->created + committed->updated > 0) {
